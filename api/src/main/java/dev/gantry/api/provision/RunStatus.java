@@ -1,0 +1,29 @@
+package dev.gantry.api.provision;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One apply or destroy run: a Job and the outcome of its tool container. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RunStatus {
+  @JsonPropertyDescription("apply or destroy.")
+  public String type;
+
+  @JsonPropertyDescription("Name of the run's Job.")
+  public String jobName;
+
+  @JsonPropertyDescription("The metadata.generation the run applies.")
+  public Long generation;
+
+  @JsonPropertyDescription("When the Job started (RFC 3339).")
+  public String startTime;
+
+  @JsonPropertyDescription("When the tool container ended (RFC 3339).")
+  public String completionTime;
+
+  @JsonPropertyDescription("Exit code of the tool container, once it ended.")
+  public Integer exitCode;
+
+  @JsonPropertyDescription("Pods of the run whose tool container failed.")
+  public Integer failedAttempts;
+}

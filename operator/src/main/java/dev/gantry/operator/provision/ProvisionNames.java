@@ -1,0 +1,51 @@
+package dev.gantry.operator.provision;
+
+/**
+ * The names of a Provision's children, in one place so the operator, status, tests and CLI agree.
+ */
+public final class ProvisionNames {
+  /** Label that marks a child of a Provision and names it. */
+  public static final String OWNER_LABEL = "gantry.dev/provision";
+
+  /** Annotation on a run Job: the Provision generation it applies. */
+  public static final String GENERATION_ANNOTATION = "gantry.dev/generation";
+
+  /** Annotation on a destroy Job: which destroy attempt it is, counting from 1. */
+  public static final String ATTEMPT_ANNOTATION = "gantry.dev/attempt";
+
+  public static final String FINALIZER = "gantry.dev/destroy";
+  public static final String DELIVERABLES_CONTAINER = "deliverables";
+  public static final String TOOLS_INIT_CONTAINER = "gantry-tools";
+
+  private ProvisionNames() {}
+
+  public static String applyJob(String provision) {
+    return "apply-" + provision;
+  }
+
+  public static String destroyJob(String provision) {
+    return "destroy-" + provision;
+  }
+
+  /** The apply Job's tool container has the Job's name, as the seed's clients expect. */
+  public static String applyContainer(String provision) {
+    return applyJob(provision);
+  }
+
+  public static String destroyContainer(String provision) {
+    return destroyJob(provision);
+  }
+
+  public static String variablesSecret(String provision) {
+    return provision + "-variables";
+  }
+
+  public static String deliverablesClaim(String provision) {
+    return provision + "-deliverables";
+  }
+
+  /** Short-lived pod that mounts the volume so the CLI can copy deliverables after the run. */
+  public static String fetchPod(String provision) {
+    return "fetch-" + provision;
+  }
+}

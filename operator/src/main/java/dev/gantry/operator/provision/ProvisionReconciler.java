@@ -1,0 +1,459 @@
+package dev.gantry.operator.provision;
+
+import dev.gantry.api.provision.Provision;
+import dev.gantry.api.provision.ProvisionStatus;
+import dev.gantry.api.provision.ProvisionStatus.Phase;
+import dev.gantry.operator.kube.EventRecorder;
+import dev.gantry.operator.kube.OwnerReferences;
+import dev.gantry.operator.provision.ProvisionStatusFactory.ApplyState;
+import dev.gantry.operator.provision.ProvisionStatusFactory.DestroyState;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a Provision: observe its children in the informer caches, make the one change the
+ * state calls for, then write status computed by {@link ProvisionStatusFactory}. Runs never
+ * overlap: a new apply or the destroy starts only after the previous run's Job is gone.
+ */
+@ControllerConfiguration(name = "provision", finalizerName = ProvisionNames.FINALIZER)
+public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provision> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProvisionReconciler.class);
+  static final Duration VARIABLES_RECHECK = Duration.ofSeconds(10);
+  static final Duration APPLY_WAIT = Duration.ofSeconds(10);
+
+  private final ProvisionSettings settings;
+  private final Clock clock;
+
+  public ProvisionReconciler(ProvisionSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Provision>> prepareEventSources(
+      EventSourceContext<Provision> context) {
+    return List.of(
+        informer(context, Job.class),
+        informer(context, Pod.class),
+        informer(context, Secret.class),
+        informer(context, PersistentVolumeClaim.class));
+  }
+
+  private static <R extends HasMetadata> EventSource<R, Provision> informer(
+      EventSourceContext<Provision> context, Class<R> type) {
+    var config =
+        InformerEventSourceConfiguration.from(type, Provision.class)
+            .withLabelSelector(ProvisionLabels.selector())
+            .withSecondaryToPrimaryMapper(
+                child -> {
+                  var labels = child.getMetadata().getLabels();
+                  String owner = labels == null ? null : labels.get(ProvisionNames.OWNER_LABEL);
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, child.getMetadata().getNamespace()));
+                })
+            .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  @Override
+  public UpdateControl<Provision> reconcile(Provision provision, Context<Provision> context) {
+    Children children = Children.of(provision, context);
+    ensureVariablesSecret(provision, children, context);
+    ensureClaim(provision, children, context);
+    VariablesCheck variables = new VariablesLookup(context.getClient()).check(provision);
+
+    ApplyState state = applyState(provision, children, variables, context);
+    ProvisionStatus status =
+        ProvisionStatusFactory.forApply(provision, variables, state, clock.instant());
+    announce(provision, status, context);
+
+    UpdateControl<Provision> control;
+    if (ProvisionStatusComparison.same(provision.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      provision.setStatus(status);
+      control = UpdateControl.patchStatus(provision);
+    }
+    if (!variables.resolved()) {
+      control.rescheduleAfter(VARIABLES_RECHECK);
+    } else if (state instanceof ApplyState.ReplacingRun) {
+      control.rescheduleAfter(APPLY_WAIT);
+    }
+    return control;
+  }
+
+  private ApplyState applyState(
+      Provision provision,
+      Children children,
+      VariablesCheck variables,
+      Context<Provision> context) {
+    String jobName = ProvisionNames.applyJob(provision.getMetadata().getName());
+    Optional<Job> job = children.job(jobName);
+    if (job.isEmpty()) {
+      if (!variables.resolved()) {
+        return new ApplyState.VariablesMissing();
+      }
+      if (children.job(ProvisionNames.destroyJob(provision.getMetadata().getName())).isPresent()) {
+        // Cannot happen while the Provision lives, but never run two Jobs on one volume.
+        return new ApplyState.VariablesMissing();
+      }
+      create(context, RunJob.apply(provision, settings));
+      new EventRecorder(context.getClient(), clock)
+          .normal(
+              provision,
+              "Applying",
+              "created Job " + jobName + " for generation " + generation(provision));
+      return new ApplyState.Started(jobName);
+    }
+    RunOutcome outcome =
+        RunObserver.observe(
+            job.get(),
+            children.pods(),
+            ProvisionNames.applyContainer(provision.getMetadata().getName()),
+            provision.getSpec().backoffLimitOrDefault());
+    if (outcome.generation() == generation(provision)) {
+      return new ApplyState.Run(jobName, outcome);
+    }
+    if (!outcome.running()) {
+      deleteJob(context, job.get());
+    }
+    return new ApplyState.ReplacingRun(jobName, outcome);
+  }
+
+  @Override
+  public DeleteControl cleanup(Provision provision, Context<Provision> context) {
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
+    Children children = Children.of(provision, context);
+    String name = provision.getMetadata().getName();
+    if (skipsDestroy(provision)) {
+      release(provision, children, context);
+      events.normal(provision, "DestroySkipped", "deleted without running a destroy");
+      return DeleteControl.defaultDelete();
+    }
+
+    VariablesLookup lookup = new VariablesLookup(context.getClient());
+    Optional<Job> apply = children.job(ProvisionNames.applyJob(name));
+    if (apply.isPresent()) {
+      RunOutcome outcome =
+          RunObserver.observe(
+              apply.get(),
+              children.pods(),
+              ProvisionNames.applyContainer(name),
+              provision.getSpec().backoffLimitOrDefault());
+      if (!outcome.running()) {
+        deleteJob(context, apply.get());
+      }
+      writeStatus(
+          provision,
+          lookup.check(provision),
+          new DestroyState.WaitingForApply(apply.get().getMetadata().getName(), outcome),
+          context);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(APPLY_WAIT);
+    }
+
+    VariablesCheck variables = lookup.check(provision);
+    if (!variables.resolved()) {
+      writeStatus(provision, variables, new DestroyState.VariablesMissing(), context);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(VARIABLES_RECHECK);
+    }
+
+    String destroyName = ProvisionNames.destroyJob(name);
+    Optional<Job> destroy = children.job(destroyName);
+    ProvisionStatus previous = provision.getStatus();
+    int attempts =
+        previous == null || previous.destroyAttempts == null ? 0 : previous.destroyAttempts;
+    if (destroy.isEmpty()) {
+      Optional<Instant> retryAt = retryAt(previous, attempts);
+      if (retryAt.isPresent() && retryAt.get().isAfter(clock.instant())) {
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(Duration.between(clock.instant(), retryAt.get()).toMillis() + 1);
+      }
+      int attempt = attempts + 1;
+      create(context, RunJob.destroy(provision, attempt));
+      events.normal(
+          provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
+      writeStatus(provision, variables, new DestroyState.Started(destroyName, attempt), context);
+      return DeleteControl.noFinalizerRemoval();
+    }
+
+    RunOutcome outcome =
+        RunObserver.observe(
+            destroy.get(),
+            children.pods(),
+            ProvisionNames.destroyContainer(name),
+            provision.getSpec().backoffLimitOrDefault());
+    Instant retryAt = retryTime(outcome);
+    writeStatus(provision, variables, new DestroyState.Run(destroyName, outcome, retryAt), context);
+    if (outcome.succeeded()) {
+      release(provision, children, context);
+      events.normal(provision, "Destroyed", "Job " + destroyName + " succeeded");
+      return DeleteControl.defaultDelete();
+    }
+    if (outcome.failed()) {
+      if (!Objects.equals(
+              previous == null || previous.run == null ? null : previous.run.exitCode,
+              outcome.exitCode())
+          || previous.run.completionTime == null) {
+        events.warning(
+            provision, "DestroyFailed", "Job " + destroyName + " failed: " + outcome.message());
+      }
+      if (retryAt.isAfter(clock.instant())) {
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(Duration.between(clock.instant(), retryAt).toMillis() + 1);
+      }
+      deleteJob(context, destroy.get());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
+    }
+    return DeleteControl.noFinalizerRemoval();
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<Provision> updateErrorStatus(
+      Provision provision, Context<Provision> context, Exception e) {
+    LOG.warn(
+        "reconcile of {}/{} failed, will retry: {}",
+        provision.getMetadata().getNamespace(),
+        provision.getMetadata().getName(),
+        e.getMessage());
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private void ensureVariablesSecret(
+      Provision provision, Children children, Context<Provision> context) {
+    String name = ProvisionNames.variablesSecret(provision.getMetadata().getName());
+    Optional<Secret> live = children.secret(name);
+    Optional<Secret> desired = VariablesSecret.desired(provision);
+    if (desired.isPresent()) {
+      if (live.isEmpty()) {
+        create(context, desired.get());
+      } else if (!VariablesSecret.matches(live.get(), desired.get())) {
+        context.getClient().resource(desired.get()).update();
+      }
+    } else if (live.isPresent()) {
+      context.getClient().resource(live.get()).delete();
+    }
+  }
+
+  private void ensureClaim(Provision provision, Children children, Context<Provision> context) {
+    // A claim's spec is immutable once bound, so an existing claim is left as it is.
+    if (children
+        .claim(ProvisionNames.deliverablesClaim(provision.getMetadata().getName()))
+        .isEmpty()) {
+      create(context, DeliverablesClaim.desired(provision));
+    }
+  }
+
+  /** After a successful (or skipped) destroy: the variables go, the volume goes or is released. */
+  private void release(Provision provision, Children children, Context<Provision> context) {
+    String name = provision.getMetadata().getName();
+    children
+        .secret(ProvisionNames.variablesSecret(name))
+        .ifPresent(s -> context.getClient().resource(s).delete());
+    children
+        .claim(ProvisionNames.deliverablesClaim(name))
+        .ifPresent(
+            claim -> {
+              if (provision.getSpec().deliverablesOrDefault().retained()) {
+                context
+                    .getClient()
+                    .persistentVolumeClaims()
+                    .inNamespace(claim.getMetadata().getNamespace())
+                    .withName(claim.getMetadata().getName())
+                    .edit(
+                        c -> {
+                          c.getMetadata().setOwnerReferences(null);
+                          return c;
+                        });
+              } else {
+                context.getClient().resource(claim).delete();
+              }
+            });
+  }
+
+  private void writeStatus(
+      Provision provision,
+      VariablesCheck variables,
+      DestroyState state,
+      Context<Provision> context) {
+    ProvisionStatus status =
+        ProvisionStatusFactory.forDestroy(provision, variables, state, clock.instant());
+    if (ProvisionStatusComparison.same(provision.getStatus(), status)) {
+      return;
+    }
+    try {
+      context
+          .getClient()
+          .resource(provision)
+          .editStatus(
+              p -> {
+                p.setStatus(status);
+                return p;
+              });
+      provision.setStatus(status);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** Emits an Event when the phase changes to one a user must hear about. */
+  private void announce(Provision provision, ProvisionStatus status, Context<Provision> context) {
+    Phase before = provision.getStatus() == null ? null : provision.getStatus().phase;
+    if (before == status.phase) {
+      return;
+    }
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
+    String job = status.run == null ? "" : status.run.jobName;
+    if (status.phase == Phase.Ready) {
+      events.normal(
+          provision, "Applied", "Job " + job + " applied generation " + status.observedGeneration);
+    } else if (status.phase == Phase.Failed) {
+      String message =
+          status.conditions.stream()
+              .filter(c -> ProvisionStatusFactory.APPLIED.equals(c.getType()))
+              .map(c -> c.getMessage())
+              .findFirst()
+              .orElse("");
+      events.warning(provision, "ApplyFailed", message);
+    } else if (status.phase == Phase.Pending
+        && status.conditions.stream()
+            .anyMatch(
+                c ->
+                    ProvisionStatusFactory.VARIABLES_RESOLVED.equals(c.getType())
+                        && "False".equals(c.getStatus()))) {
+      events.warning(
+          provision,
+          "VariablesNotFound",
+          status.conditions.stream()
+              .filter(c -> ProvisionStatusFactory.VARIABLES_RESOLVED.equals(c.getType()))
+              .map(c -> c.getMessage())
+              .findFirst()
+              .orElse(""));
+    }
+  }
+
+  private Optional<Instant> retryAt(ProvisionStatus previous, int attempts) {
+    if (previous == null
+        || previous.run == null
+        || !"destroy".equals(previous.run.type)
+        || previous.run.exitCode == null
+        || previous.run.exitCode == 0
+        || previous.run.completionTime == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Instant.parse(previous.run.completionTime).plus(settings.destroyBackoff(attempts)));
+  }
+
+  private Instant retryTime(RunOutcome outcome) {
+    Instant ended =
+        outcome.completionTime() == null
+            ? clock.instant()
+            : Instant.parse(outcome.completionTime());
+    return ended.plus(settings.destroyBackoff(outcome.attempt()));
+  }
+
+  private static boolean skipsDestroy(Provision provision) {
+    var annotations = provision.getMetadata().getAnnotations();
+    boolean annotated =
+        annotations != null
+            && "true".equalsIgnoreCase(annotations.get(Provision.SKIP_DESTROY_ANNOTATION));
+    return annotated || !provision.getSpec().destroysOnDelete();
+  }
+
+  /**
+   * Creates a child; one that already exists (a cache not yet caught up) is left for the next pass.
+   */
+  private static <R extends HasMetadata> void create(Context<Provision> context, R child) {
+    try {
+      context.getClient().resource(child).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      LOG.debug("{} {} exists already", child.getKind(), child.getMetadata().getName());
+    }
+  }
+
+  /** Deletes a finished Job and waits for its pods to go first, so runs never overlap. */
+  private static void deleteJob(Context<Provision> context, Job job) {
+    if (job.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    context
+        .getClient()
+        .resource(job)
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        .delete();
+  }
+
+  private static long generation(Provision provision) {
+    Long generation = provision.getMetadata().getGeneration();
+    return generation == null ? 1L : generation;
+  }
+
+  /** The children of one Provision, read from the informer caches and filtered to its uid. */
+  record Children(
+      Provision owner,
+      List<Job> jobs,
+      List<Pod> pods,
+      List<Secret> secrets,
+      List<PersistentVolumeClaim> claims) {
+    static Children of(Provision provision, Context<Provision> context) {
+      String uid = provision.getMetadata().getUid();
+      return new Children(
+          provision,
+          context.getSecondaryResources(Job.class).stream()
+              .filter(j -> OwnerReferences.isOwnedBy(j, uid))
+              .toList(),
+          List.copyOf(context.getSecondaryResources(Pod.class)),
+          context.getSecondaryResources(Secret.class).stream()
+              .filter(s -> OwnerReferences.isOwnedBy(s, uid))
+              .toList(),
+          List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)));
+    }
+
+    Optional<Job> job(String name) {
+      return jobs.stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
+    }
+
+    Optional<Secret> secret(String name) {
+      return secrets.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+    }
+
+    /**
+     * Claims are matched by name: a retained claim has no owner and is reused by a new Provision.
+     */
+    Optional<PersistentVolumeClaim> claim(String name) {
+      return claims.stream().filter(c -> name.equals(c.getMetadata().getName())).findFirst();
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package dev.gantry.operator.provision;
+
+import dev.gantry.api.provision.DeliverablesStatus;
+import dev.gantry.api.provision.Provision;
+import dev.gantry.api.provision.ProvisionStatus;
+import dev.gantry.api.provision.ProvisionStatus.Phase;
+import dev.gantry.api.provision.RunStatus;
+import dev.gantry.operator.kube.Conditions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Optional;
+
+/**
+ * Computes a Provision's status from what the reconciler observed. Pure: the same inputs give the
+ * same status, and conditions keep their transition time unless their value changes.
+ */
+public final class ProvisionStatusFactory {
+  public static final String READY = "Ready";
+  public static final String APPLIED = "Applied";
+  public static final String VARIABLES_RESOLVED = "VariablesResolved";
+  public static final String DELIVERABLES_AVAILABLE = "DeliverablesAvailable";
+  public static final String DESTROYED = "Destroyed";
+
+  private ProvisionStatusFactory() {}
+
+  /** Where the apply stands, as the reconciler found it. */
+  public sealed interface ApplyState {
+    /** The variables cannot be mounted yet; no Job is started. */
+    record VariablesMissing() implements ApplyState {}
+
+    /** The Job for the current generation was just created. */
+    record Started(String jobName) implements ApplyState {}
+
+    /** A run of an older generation has to end (and its Job go) before the new one starts. */
+    record ReplacingRun(String jobName, RunOutcome previous) implements ApplyState {}
+
+    /** The run of the current generation. */
+    record Run(String jobName, RunOutcome outcome) implements ApplyState {}
+  }
+
+  /** Where the destroy stands during deletion. */
+  public sealed interface DestroyState {
+    record WaitingForApply(String jobName, RunOutcome apply) implements DestroyState {}
+
+    record VariablesMissing() implements DestroyState {}
+
+    record Started(String jobName, int attempt) implements DestroyState {}
+
+    record Run(String jobName, RunOutcome outcome, Instant retryAt) implements DestroyState {}
+  }
+
+  public static ProvisionStatus forApply(
+      Provision provision, VariablesCheck variables, ApplyState state, Instant now) {
+    ProvisionStatus previous =
+        provision.getStatus() == null ? new ProvisionStatus() : provision.getStatus();
+    long generation = generation(provision);
+    ProvisionStatus status = new ProvisionStatus();
+    status.observedGeneration = generation;
+    status.run = previous.run;
+    status.deliverables = previous.deliverables;
+    Conditions conditions = Conditions.after(previous.conditions, now, generation);
+    conditions.set(
+        VARIABLES_RESOLVED, variables.resolved(), variables.reason(), variables.message());
+
+    String appliedReason;
+    String appliedMessage;
+    boolean applied = false;
+    if (state instanceof ApplyState.VariablesMissing) {
+      status.phase = Phase.Pending;
+      appliedReason = "WaitingForVariables";
+      appliedMessage = "no run is started until the variables exist: " + variables.message();
+    } else if (state instanceof ApplyState.Started s) {
+      status.phase = Phase.Applying;
+      status.run = run("apply", s.jobName(), generation, null);
+      appliedReason = "Started";
+      appliedMessage = "Job " + s.jobName() + " created for generation " + generation;
+    } else if (state instanceof ApplyState.ReplacingRun r) {
+      status.phase = Phase.Applying;
+      appliedReason = "ReplacingRun";
+      appliedMessage =
+          r.previous().running()
+              ? "waiting for Job "
+                  + r.jobName()
+                  + " (generation "
+                  + r.previous().generation()
+                  + ") to end before applying generation "
+                  + generation
+              : "removing Job "
+                  + r.jobName()
+                  + " of generation "
+                  + r.previous().generation()
+                  + " before applying generation "
+                  + generation;
+    } else {
+      ApplyState.Run r = (ApplyState.Run) state;
+      RunOutcome outcome = r.outcome();
+      status.run = run("apply", r.jobName(), generation, outcome);
+      switch (outcome.state()) {
+        case RUNNING -> {
+          status.phase = Phase.Applying;
+          appliedReason = "Running";
+          appliedMessage =
+              "Job "
+                  + r.jobName()
+                  + " is applying generation "
+                  + generation
+                  + (outcome.message().isEmpty() ? "" : ": " + outcome.message());
+        }
+        case SUCCEEDED -> {
+          status.phase = Phase.Ready;
+          applied = true;
+          appliedReason = "Succeeded";
+          appliedMessage = "Job " + r.jobName() + " applied generation " + generation;
+          status.deliverables = deliverables(provision, outcome, previous.deliverables);
+        }
+        default -> {
+          status.phase = Phase.Failed;
+          appliedReason = "Failed";
+          appliedMessage = "Job " + r.jobName() + " failed: " + outcome.message();
+        }
+      }
+    }
+    conditions.set(APPLIED, applied, appliedReason, appliedMessage);
+    deliverablesCondition(conditions, status.deliverables);
+    conditions.set(READY, status.phase == Phase.Ready, appliedReason, appliedMessage);
+    status.conditions = conditions.build();
+    status.destroyAttempts = null;
+    return status;
+  }
+
+  public static ProvisionStatus forDestroy(
+      Provision provision, VariablesCheck variables, DestroyState state, Instant now) {
+    ProvisionStatus previous =
+        provision.getStatus() == null ? new ProvisionStatus() : provision.getStatus();
+    long generation = generation(provision);
+    ProvisionStatus status = new ProvisionStatus();
+    status.phase = Phase.Destroying;
+    status.observedGeneration = generation;
+    status.run = previous.run;
+    status.deliverables = previous.deliverables;
+    status.destroyAttempts = previous.destroyAttempts;
+    Conditions conditions = Conditions.after(previous.conditions, now, generation);
+    conditions.set(
+        VARIABLES_RESOLVED, variables.resolved(), variables.reason(), variables.message());
+    Conditions.find(previous.conditions, APPLIED)
+        .ifPresent(c -> conditions.set(APPLIED, c.getStatus(), c.getReason(), c.getMessage()));
+    deliverablesCondition(conditions, status.deliverables);
+
+    String reason;
+    String message;
+    if (state instanceof DestroyState.WaitingForApply w) {
+      reason = "WaitingForApply";
+      message =
+          w.apply().running()
+              ? "the destroy starts when Job " + w.jobName() + " ends"
+              : "removing Job " + w.jobName() + " before the destroy starts";
+    } else if (state instanceof DestroyState.VariablesMissing) {
+      reason = "WaitingForVariables";
+      message = "the destroy needs the variables the apply used: " + variables.message();
+    } else if (state instanceof DestroyState.Started s) {
+      status.destroyAttempts = s.attempt();
+      status.run = run("destroy", s.jobName(), generation, null);
+      reason = "Started";
+      message = "Job " + s.jobName() + " created (attempt " + s.attempt() + ")";
+    } else {
+      DestroyState.Run r = (DestroyState.Run) state;
+      RunOutcome outcome = r.outcome();
+      status.destroyAttempts = Math.max(orZero(status.destroyAttempts), outcome.attempt());
+      status.run = run("destroy", r.jobName(), generation, outcome);
+      switch (outcome.state()) {
+        case RUNNING -> {
+          reason = "Running";
+          message =
+              "Job "
+                  + r.jobName()
+                  + " is destroying (attempt "
+                  + outcome.attempt()
+                  + ")"
+                  + (outcome.message().isEmpty() ? "" : ": " + outcome.message());
+        }
+        case SUCCEEDED -> {
+          reason = "Succeeded";
+          message = "Job " + r.jobName() + " destroyed what the apply made";
+        }
+        default -> {
+          reason = "Failed";
+          message =
+              "Job "
+                  + r.jobName()
+                  + " failed (attempt "
+                  + outcome.attempt()
+                  + "), retrying at "
+                  + r.retryAt()
+                  + ": "
+                  + outcome.message()
+                  + "\nTo delete without destroying, annotate the Provision "
+                  + Provision.SKIP_DESTROY_ANNOTATION
+                  + "=true";
+        }
+      }
+    }
+    boolean destroyed = state instanceof DestroyState.Run r && r.outcome().succeeded();
+    conditions.set(DESTROYED, destroyed, reason, message);
+    conditions.set(READY, false, "Deleting", "the Provision is being deleted: " + message);
+    status.conditions = conditions.build();
+    return status;
+  }
+
+  private static void deliverablesCondition(
+      Conditions conditions, DeliverablesStatus deliverables) {
+    if (deliverables != null && deliverables.generation != null) {
+      int count = deliverables.files == null ? 0 : deliverables.files.size();
+      conditions.set(
+          DELIVERABLES_AVAILABLE,
+          true,
+          "Listed",
+          count
+              + " file(s) from the apply of generation "
+              + deliverables.generation
+              + " on claim "
+              + deliverables.claimName
+              + (Boolean.TRUE.equals(deliverables.truncated) ? " (list truncated)" : ""));
+    } else {
+      conditions.set(
+          DELIVERABLES_AVAILABLE, false, "NoSuccessfulApply", "no apply has succeeded yet");
+    }
+  }
+
+  private static DeliverablesStatus deliverables(
+      Provision provision, RunOutcome outcome, DeliverablesStatus previous) {
+    Optional<DeliverablesManifest> manifest = outcome.manifest();
+    long generation = generation(provision);
+    if (manifest.isEmpty()
+        && previous != null
+        && previous.generation != null
+        && previous.generation == generation) {
+      return previous;
+    }
+    DeliverablesStatus status = new DeliverablesStatus();
+    status.claimName = ProvisionNames.deliverablesClaim(provision.getMetadata().getName());
+    status.mountPath = provision.getSpec().deliverablesOrDefault().mountPathOrDefault();
+    status.generation = generation;
+    status.files = manifest.map(m -> new ArrayList<>(m.files())).orElseGet(ArrayList::new);
+    status.truncated = manifest.map(DeliverablesManifest::truncated).orElse(true) ? true : null;
+    return status;
+  }
+
+  private static RunStatus run(String type, String jobName, long generation, RunOutcome outcome) {
+    RunStatus run = new RunStatus();
+    run.type = type;
+    run.jobName = jobName;
+    run.generation = generation;
+    if (outcome != null) {
+      run.startTime = outcome.startTime();
+      run.completionTime = outcome.running() ? null : outcome.completionTime();
+      run.exitCode = outcome.exitCode();
+      run.failedAttempts = outcome.failedAttempts() == 0 ? null : outcome.failedAttempts();
+    }
+    return run;
+  }
+
+  private static long generation(Provision provision) {
+    Long generation = provision.getMetadata().getGeneration();
+    return generation == null ? 1L : generation;
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,264 @@
+package dev.gantry.operator.provision;
+
+import dev.gantry.api.provision.DeliverablesSpec;
+import dev.gantry.api.provision.KeyReference;
+import dev.gantry.api.provision.Provision;
+import dev.gantry.api.provision.ProvisionSpec;
+import dev.gantry.api.provision.RunSpec;
+import dev.gantry.api.provision.VariablesSpec;
+import dev.gantry.operator.kube.OwnerReferences;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The apply and destroy Jobs. Both mount the same variables and the same volume, so the destroy
+ * sees the state the apply left. The apply Job keeps the seed's shape: Job and container {@code
+ * apply-<name>}, sidecar {@code deliverables}, the {@code done} marker.
+ */
+public final class RunJob {
+  static final String VARIABLES_VOLUME = "variables";
+  static final String DELIVERABLES_VOLUME = "deliverables";
+  static final String TOOLS_VOLUME = "gantry-tools";
+  static final String STATE_FILE = "terraform.tfstate";
+
+  private RunJob() {}
+
+  public static Job apply(Provision provision, ProvisionSettings settings) {
+    String name = provision.getMetadata().getName();
+    ProvisionSpec spec = provision.getSpec();
+    DeliverablesSpec deliverables = spec.deliverablesOrDefault();
+    String mountPath = deliverables.mountPathOrDefault();
+
+    VolumeMount tools = mount(TOOLS_VOLUME, RunScripts.TOOLS_DIR, false);
+    VolumeMount volume = mount(DELIVERABLES_VOLUME, mountPath, false);
+    List<String> command =
+        new ArrayList<>(List.of(RunScripts.BUSYBOX, "sh", "-c", RunScripts.WRAPPER, "gantry-run"));
+    command.addAll(commandLine(spec.apply, "apply", spec));
+
+    Container init =
+        new ContainerBuilder()
+            .withName(ProvisionNames.TOOLS_INIT_CONTAINER)
+            .withImage(settings.toolsImage())
+            .withCommand("sh", "-c", RunScripts.INIT)
+            .withEnv(new EnvVar("GANTRY_DELIVERABLES", mountPath, null))
+            .withVolumeMounts(tools, volume)
+            .build();
+    Container tool =
+        toolContainer(provision, ProvisionNames.applyContainer(name), "apply", command)
+            .addToVolumeMounts(tools)
+            // The wrapper writes the file list here on success; on failure Kubernetes falls back to
+            // the last log lines, which Gantry shows in the Applied condition.
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .build();
+    Container sidecar =
+        new ContainerBuilder()
+            .withName(ProvisionNames.DELIVERABLES_CONTAINER)
+            .withImage(settings.toolsImage())
+            .withCommand("sh", "-c", RunScripts.SIDECAR)
+            .withEnv(
+                new EnvVar("GANTRY_DELIVERABLES", mountPath, null),
+                new EnvVar(
+                    "GANTRY_HOLD_SECONDS",
+                    String.valueOf(deliverables.holdSecondsOrDefault()),
+                    null))
+            .withVolumeMounts(tools, volume)
+            .build();
+
+    List<Volume> volumes = volumes(provision);
+    volumes.add(new VolumeBuilder().withName(TOOLS_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    return job(
+        provision,
+        ProvisionNames.applyJob(name),
+        ProvisionLabels.APPLY,
+        Map.of(ProvisionNames.GENERATION_ANNOTATION, generation(provision)),
+        new PodSpecBuilder()
+            .withInitContainers(init)
+            .withContainers(tool, sidecar)
+            .withVolumes(volumes));
+  }
+
+  public static Job destroy(Provision provision, int attempt) {
+    String name = provision.getMetadata().getName();
+    Container tool =
+        toolContainer(
+                provision,
+                ProvisionNames.destroyContainer(name),
+                "destroy",
+                commandLine(provision.getSpec().destroy, "destroy", provision.getSpec()))
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .build();
+    return job(
+        provision,
+        ProvisionNames.destroyJob(name),
+        ProvisionLabels.DESTROY,
+        Map.of(
+            ProvisionNames.GENERATION_ANNOTATION, generation(provision),
+            ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt)),
+        new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
+  }
+
+  /** The tool's command line: the user's, or Terraform's with the mounted variables and state. */
+  static List<String> commandLine(RunSpec run, String verb, ProvisionSpec spec) {
+    List<String> line = new ArrayList<>();
+    if (run != null && run.command != null && !run.command.isEmpty()) {
+      line.addAll(run.command);
+    } else {
+      line.add("terraform");
+    }
+    if (run != null && run.args != null) {
+      line.addAll(run.args);
+      return line;
+    }
+    line.addAll(List.of(verb, "-input=false", "-auto-approve"));
+    VariablesSpec variables = spec.variablesOrDefault();
+    if (!variables.isEmpty()) {
+      line.add("-var-file=" + variables.pathOrDefault());
+    }
+    line.add("-state=" + spec.deliverablesOrDefault().mountPathOrDefault() + "/" + STATE_FILE);
+    return line;
+  }
+
+  private static ContainerBuilder toolContainer(
+      Provision provision, String containerName, String run, List<String> command) {
+    ProvisionSpec spec = provision.getSpec();
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.env != null) {
+      env.addAll(spec.env);
+    }
+    env.add(new EnvVar("GANTRY_RUN", run, null));
+    env.add(
+        new EnvVar("GANTRY_DELIVERABLES", spec.deliverablesOrDefault().mountPathOrDefault(), null));
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(
+        mount(DELIVERABLES_VOLUME, spec.deliverablesOrDefault().mountPathOrDefault(), false));
+    if (!spec.variablesOrDefault().isEmpty()) {
+      mounts.add(
+          mount(VARIABLES_VOLUME, directoryOf(spec.variablesOrDefault().pathOrDefault()), true));
+    }
+    return new ContainerBuilder()
+        .withName(containerName)
+        .withImage(spec.image)
+        .withImagePullPolicy(spec.imagePullPolicy == null ? null : spec.imagePullPolicy.name())
+        .withCommand(command)
+        .withEnv(env)
+        .withEnvFrom(spec.envFrom)
+        .withResources(spec.resources)
+        .withVolumeMounts(mounts);
+  }
+
+  private static List<Volume> volumes(Provision provision) {
+    String name = provision.getMetadata().getName();
+    VariablesSpec variables = provision.getSpec().variablesOrDefault();
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName(DELIVERABLES_VOLUME)
+            .withNewPersistentVolumeClaim()
+            .withClaimName(ProvisionNames.deliverablesClaim(name))
+            .endPersistentVolumeClaim()
+            .build());
+    String file = fileOf(variables.pathOrDefault());
+    if (variables.inline != null) {
+      volumes.add(
+          secretVolume(ProvisionNames.variablesSecret(name), KeyReference.DEFAULT_KEY, file));
+    } else if (variables.secretRef != null) {
+      volumes.add(secretVolume(variables.secretRef.name, variables.secretRef.keyOrDefault(), file));
+    } else if (variables.configMapRef != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(VARIABLES_VOLUME)
+              .withNewConfigMap()
+              .withName(variables.configMapRef.name)
+              .addNewItem()
+              .withKey(variables.configMapRef.keyOrDefault())
+              .withPath(file)
+              .endItem()
+              .endConfigMap()
+              .build());
+    }
+    return volumes;
+  }
+
+  private static Volume secretVolume(String secret, String key, String file) {
+    return new VolumeBuilder()
+        .withName(VARIABLES_VOLUME)
+        .withNewSecret()
+        .withSecretName(secret)
+        .addNewItem()
+        .withKey(key)
+        .withPath(file)
+        .endItem()
+        .endSecret()
+        .build();
+  }
+
+  private static Job job(
+      Provision provision,
+      String jobName,
+      String component,
+      Map<String, String> annotations,
+      PodSpecBuilder pod) {
+    ProvisionSpec spec = provision.getSpec();
+    String name = provision.getMetadata().getName();
+    var labels = ProvisionLabels.of(name, component);
+    if (spec.imagePullSecrets != null) {
+      pod.withImagePullSecrets(
+          spec.imagePullSecrets.stream().map(LocalObjectReference::new).toList());
+    }
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(jobName)
+        .withNamespace(provision.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .withOwnerReferences(OwnerReferences.controllerOf(provision))
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(spec.backoffLimitOrDefault())
+        .withActiveDeadlineSeconds(spec.activeDeadlineSeconds)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withSpec(
+            pod.withRestartPolicy("Never").withServiceAccountName(spec.serviceAccountName).build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    VolumeMount mount = new VolumeMount();
+    mount.setName(volume);
+    mount.setMountPath(path);
+    if (readOnly) {
+      mount.setReadOnly(true);
+    }
+    return mount;
+  }
+
+  private static String generation(Provision provision) {
+    Long generation = provision.getMetadata().getGeneration();
+    return String.valueOf(generation == null ? 1L : generation);
+  }
+
+  static String directoryOf(String path) {
+    return path.substring(0, path.lastIndexOf('/'));
+  }
+
+  static String fileOf(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+}

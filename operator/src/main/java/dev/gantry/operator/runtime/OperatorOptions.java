@@ -1,0 +1,34 @@
+package dev.gantry.operator.runtime;
+
+import dev.gantry.operator.provision.ProvisionSettings;
+import java.util.Set;
+
+/**
+ * How the operator runs.
+ *
+ * @param namespaces namespaces to watch; empty watches all
+ * @param leaderElection take a Lease before reconciling, so only one of several replicas acts
+ * @param leaseNamespace namespace of the Lease; the client's namespace when null
+ * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one, negative disables
+ * @param provision settings of the Provision controller
+ */
+public record OperatorOptions(
+    Set<String> namespaces,
+    boolean leaderElection,
+    String leaseNamespace,
+    int httpPort,
+    ProvisionSettings provision) {
+  public static final String LEASE_NAME = "gantry-operator-leader";
+
+  public static OperatorOptions defaults() {
+    return new OperatorOptions(Set.of(), false, null, 8080, ProvisionSettings.defaults());
+  }
+
+  public OperatorOptions withHttpPort(int port) {
+    return new OperatorOptions(namespaces, leaderElection, leaseNamespace, port, provision);
+  }
+
+  public OperatorOptions withNamespaces(Set<String> watched) {
+    return new OperatorOptions(watched, leaderElection, leaseNamespace, httpPort, provision);
+  }
+}

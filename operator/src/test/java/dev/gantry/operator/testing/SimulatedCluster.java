@@ -1,0 +1,198 @@
+package dev.gantry.operator.testing;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Plays the parts of the cluster the mock API server lacks: the Job controller (starting a pod,
+ * marking the Job complete or failed) and the kubelet (container states). Tests say what happens;
+ * the operator's reaction is what they assert.
+ */
+public final class SimulatedCluster {
+  private final KubernetesClient client;
+  private final AtomicInteger podCounter = new AtomicInteger();
+  private Instant clock = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+  public SimulatedCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public Job job(String namespace, String name) {
+    return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+  }
+
+  /** The Job controller starts a pod from the Job's template, all its containers running. */
+  public Pod startPod(Job job) {
+    var template = job.getSpec().getTemplate();
+    Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
+    labels.put("job-name", job.getMetadata().getName());
+    labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (var container : template.getSpec().getContainers()) {
+      statuses.add(
+          new ContainerStatusBuilder()
+              .withName(container.getName())
+              .withImage(container.getImage())
+              .withReady(true)
+              .withNewState()
+              .withNewRunning()
+              .withStartedAt(tick())
+              .endRunning()
+              .endState()
+              .build());
+    }
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(job.getMetadata().getName() + "-" + podCounter.incrementAndGet())
+            .withNamespace(job.getMetadata().getNamespace())
+            .withLabels(labels)
+            .addNewOwnerReference()
+            .withApiVersion("batch/v1")
+            .withKind("Job")
+            .withName(job.getMetadata().getName())
+            .withUid(job.getMetadata().getUid())
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withSpec(template.getSpec())
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("10.0.0." + podCounter.get())
+            .withContainerStatuses(statuses)
+            .endStatus()
+            .build();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j -> {
+              statusOf(j).setStartTime(clock.toString());
+              j.getStatus().setActive(1);
+              return j;
+            });
+    return client.pods().resource(pod).create();
+  }
+
+  /** The kubelet reports a container that cannot start yet (ImagePullBackOff, ...). */
+  public void containerWaiting(Pod pod, String container, String reason, String message) {
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              for (var s : p.getStatus().getContainerStatuses()) {
+                if (s.getName().equals(container)) {
+                  s.setReady(false);
+                  s.setState(
+                      new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                          .withNewWaiting()
+                          .withReason(reason)
+                          .withMessage(message)
+                          .endWaiting()
+                          .build());
+                }
+              }
+              return p;
+            });
+  }
+
+  /** The kubelet reports a container ended with an exit code and a termination message. */
+  public void containerExited(Pod pod, String container, int exitCode, String message) {
+    String finished = tick();
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              for (var s : p.getStatus().getContainerStatuses()) {
+                if (s.getName().equals(container)) {
+                  s.setReady(false);
+                  s.setState(
+                      new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                          .withNewTerminated()
+                          .withExitCode(exitCode)
+                          .withReason(exitCode == 0 ? "Completed" : "Error")
+                          .withMessage(message)
+                          .withFinishedAt(finished)
+                          .endTerminated()
+                          .build());
+                }
+              }
+              return p;
+            });
+  }
+
+  /** The Job controller marks the Job complete (all its pods' containers ended). */
+  public void jobSucceeded(Job job) {
+    jobCondition(job, "Complete", "Completed", null);
+  }
+
+  public void jobFailed(Job job, String reason, String message) {
+    jobCondition(job, "Failed", reason, message);
+  }
+
+  private void jobCondition(Job job, String type, String reason, String message) {
+    String now = tick();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j -> {
+              statusOf(j).setActive(0);
+              if ("Complete".equals(type)) {
+                j.getStatus().setSucceeded(1);
+                j.getStatus().setCompletionTime(now);
+              } else {
+                j.getStatus().setFailed(1);
+              }
+              j.getStatus()
+                  .getConditions()
+                  .add(
+                      new JobConditionBuilder()
+                          .withType(type)
+                          .withStatus("True")
+                          .withReason(reason)
+                          .withMessage(message)
+                          .withLastTransitionTime(now)
+                          .build());
+              return j;
+            });
+  }
+
+  /** Garbage collection the mock server lacks: the pods of a deleted Job go too. */
+  public void collectPodsOf(String namespace, String jobName) {
+    client.pods().inNamespace(namespace).withLabel("job-name", jobName).delete();
+  }
+
+  private static io.fabric8.kubernetes.api.model.batch.v1.JobStatus statusOf(Job job) {
+    if (job.getStatus() == null) {
+      job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
+    }
+    return job.getStatus();
+  }
+
+  private String tick() {
+    clock = clock.plusSeconds(1);
+    return clock.toString();
+  }
+}
