@@ -1,0 +1,213 @@
+package dev.gantry.operator.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.provision.DeliverablesSpec;
+import dev.gantry.api.provision.KeyReference;
+import dev.gantry.api.provision.Provision;
+import dev.gantry.api.provision.ProvisionSpec;
+import dev.gantry.api.provision.RunSpec;
+import dev.gantry.api.provision.VariablesSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunJobTest {
+  static Provision provision(VariablesSpec variables) {
+    Provision p = new Provision();
+    p.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("rancher")
+            .withNamespace("infra")
+            .withUid("uid-1")
+            .withGeneration(3L)
+            .build());
+    p.setSpec(new ProvisionSpec());
+    p.getSpec().image = "ez-rancher:latest";
+    p.getSpec().variables = variables;
+    return p;
+  }
+
+  static VariablesSpec secretRef(String name, String key) {
+    VariablesSpec v = new VariablesSpec();
+    v.secretRef = new KeyReference(name, key);
+    return v;
+  }
+
+  @Test
+  void applyJobKeepsTheSeedShape() {
+    Job job =
+        RunJob.apply(provision(secretRef("rancher-vars", null)), ProvisionSettings.defaults());
+
+    assertThat(job.getMetadata().getName()).isEqualTo("apply-rancher");
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("infra");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getContainers())
+        .extracting(Container::getName)
+        .containsExactly("apply-rancher", "deliverables");
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("gantry-tools");
+    Container tool = pod.getContainers().get(0);
+    assertThat(tool.getImage()).isEqualTo("ez-rancher:latest");
+    assertThat(tool.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .contains("/deliverables", "/tfvars");
+    assertThat(tool.getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().equals("/tfvars"))
+        .allMatch(m -> m.getReadOnly());
+  }
+
+  @Test
+  void applyCommandRunsTerraformUnderTheWrapperWithVariablesAndStateOnTheVolume() {
+    Job job =
+        RunJob.apply(provision(secretRef("rancher-vars", null)), ProvisionSettings.defaults());
+    List<String> command =
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+
+    assertThat(command.subList(0, 3)).containsExactly("/gantry/busybox", "sh", "-c");
+    assertThat(command.subList(5, command.size()))
+        .containsExactly(
+            "terraform",
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var-file=/tfvars/terraform.tfvars",
+            "-state=/deliverables/terraform.tfstate");
+  }
+
+  @Test
+  void userCommandAndArgsReplaceTheTerraformDefaults() {
+    Provision p = provision(null);
+    p.getSpec().apply = new RunSpec();
+    p.getSpec().apply.command = List.of("/bin/provision.sh");
+    p.getSpec().apply.args = List.of("up");
+    Job job = RunJob.apply(p, ProvisionSettings.defaults());
+    List<String> command =
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    assertThat(command.subList(5, command.size())).containsExactly("/bin/provision.sh", "up");
+  }
+
+  @Test
+  void destroyUsesTheSameVariablesAndVolumeAndNoSidecar() {
+    Provision p = provision(secretRef("rancher-vars", "vars.tfvars"));
+    Job apply = RunJob.apply(p, ProvisionSettings.defaults());
+    Job destroy = RunJob.destroy(p, 2);
+
+    assertThat(destroy.getMetadata().getName()).isEqualTo("destroy-rancher");
+    assertThat(destroy.getMetadata().getAnnotations()).containsEntry("gantry.dev/attempt", "2");
+    var pod = destroy.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers())
+        .extracting(Container::getName)
+        .containsExactly("destroy-rancher");
+    assertThat(pod.getContainers().get(0).getCommand())
+        .containsExactly(
+            "terraform",
+            "destroy",
+            "-input=false",
+            "-auto-approve",
+            "-var-file=/tfvars/terraform.tfvars",
+            "-state=/deliverables/terraform.tfstate");
+    List<Volume> applyVolumes =
+        apply.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> !v.getName().equals("gantry-tools"))
+            .toList();
+    assertThat(pod.getVolumes()).isEqualTo(applyVolumes);
+    assertThat(
+            pod.getVolumes().stream()
+                .filter(v -> v.getSecret() != null)
+                .findFirst()
+                .orElseThrow()
+                .getSecret()
+                .getItems()
+                .get(0)
+                .getKey())
+        .isEqualTo("vars.tfvars");
+  }
+
+  @Test
+  void inlineVariablesMountGantrysSecretAtTheConfiguredPath() {
+    VariablesSpec v = new VariablesSpec();
+    v.inline = "a = 1";
+    v.path = "/config/vars/main.tfvars";
+    Job job = RunJob.apply(provision(v), ProvisionSettings.defaults());
+    var pod = job.getSpec().getTemplate().getSpec();
+    Volume variables =
+        pod.getVolumes().stream()
+            .filter(x -> x.getName().equals("variables"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(variables.getSecret().getSecretName()).isEqualTo("rancher-variables");
+    assertThat(variables.getSecret().getItems().get(0).getPath()).isEqualTo("main.tfvars");
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals("/config/vars"));
+  }
+
+  @Test
+  void configMapVariablesAreMountedFromTheConfigMap() {
+    VariablesSpec v = new VariablesSpec();
+    v.configMapRef = new KeyReference("ez-rancher", null);
+    Job job = RunJob.apply(provision(v), ProvisionSettings.defaults());
+    Volume variables =
+        job.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(x -> x.getName().equals("variables"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(variables.getConfigMap().getName()).isEqualTo("ez-rancher");
+    assertThat(variables.getConfigMap().getItems().get(0).getKey()).isEqualTo("terraform.tfvars");
+  }
+
+  @Test
+  void noVariablesMeansNoVariablesVolumeAndNoVarFileFlag() {
+    Job job = RunJob.apply(provision(null), ProvisionSettings.defaults());
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).noneMatch(x -> x.getName().equals("variables"));
+    assertThat(pod.getContainers().get(0).getCommand()).noneMatch(a -> a.startsWith("-var-file"));
+  }
+
+  @Test
+  void jobCarriesOwnerLabelsGenerationAndRunSettings() {
+    Provision p = provision(null);
+    p.getSpec().backoffLimit = 2;
+    p.getSpec().activeDeadlineSeconds = 3600L;
+    p.getSpec().serviceAccountName = "terraform";
+    p.getSpec().imagePullSecrets = List.of("regcred");
+    p.getSpec().deliverables = new DeliverablesSpec();
+    p.getSpec().deliverables.holdSeconds = 5;
+    Job job = RunJob.apply(p, ProvisionSettings.defaults());
+
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getUid()).isEqualTo("uid-1");
+              assertThat(o.getController()).isTrue();
+            });
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "gantry")
+        .containsEntry("app.kubernetes.io/instance", "rancher")
+        .containsEntry("app.kubernetes.io/component", "apply")
+        .containsEntry("gantry.dev/provision", "rancher");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .isEqualTo(job.getMetadata().getLabels());
+    assertThat(job.getMetadata().getAnnotations()).containsEntry("gantry.dev/generation", "3");
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("terraform");
+    assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
+    assertThat(pod.getContainers().get(1).getEnv())
+        .anyMatch(e -> e.getName().equals("GANTRY_HOLD_SECONDS") && e.getValue().equals("5"));
+  }
+
+  @Test
+  void sameProvisionGivesTheSameJob() {
+    Provision p = provision(secretRef("v", null));
+    assertThat(RunJob.apply(p, ProvisionSettings.defaults()))
+        .isEqualTo(RunJob.apply(p, ProvisionSettings.defaults()));
+  }
+}
