@@ -1,0 +1,83 @@
+package dev.gantry.cli;
+
+import dev.gantry.api.provision.Provision;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "delete",
+    description =
+        "Delete a resource. A Provision runs its destroy Job first; --wait follows it to the end.",
+    footer = {
+      "",
+      "Examples:",
+      "  gantry delete provision/rancher --wait",
+      "  gantry delete provision/rancher --skip-destroy   # remove without running destroy"
+    })
+final class DeleteCommand implements Callable<Integer> {
+  private final KubeClients clients;
+
+  @Spec CommandSpec spec;
+  @Mixin KubeOptions kube;
+
+  @Parameters(arity = "1..2", paramLabel = "TYPE/NAME", description = "What to delete.")
+  List<String> what;
+
+  @Option(names = "--wait", description = "Wait until the resource is gone (its destroy has run).")
+  boolean await;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "30m",
+      description = "With --wait: give up after this long. Default: ${DEFAULT-VALUE}.")
+  String timeout;
+
+  @Option(
+      names = "--skip-destroy",
+      description = "Annotate gantry.dev/skip-destroy=true first, so no destroy Job runs.")
+  boolean skipDestroy;
+
+  DeleteCommand(KubeClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ResourceRef ref = ResourceRef.parse(what);
+    try (KubernetesClient client = clients.forContext(kube.context)) {
+      String namespace = kube.namespace(client);
+      var resource = client.resources(Provision.class).inNamespace(namespace).withName(ref.name());
+      if (resource.get() == null) {
+        throw new UserError(ref + " not found in namespace " + namespace);
+      }
+      if (skipDestroy) {
+        resource.edit(
+            p -> {
+              var annotations = new java.util.HashMap<String, String>();
+              if (p.getMetadata().getAnnotations() != null) {
+                annotations.putAll(p.getMetadata().getAnnotations());
+              }
+              annotations.put(Provision.SKIP_DESTROY_ANNOTATION, "true");
+              p.getMetadata().setAnnotations(annotations);
+              return p;
+            });
+      }
+      resource.delete();
+      spec.commandLine()
+          .getOut()
+          .println(ref + " deleted" + (await ? ", waiting for its destroy" : ""));
+      spec.commandLine().getOut().flush();
+      if (await) {
+        return WaitCommand.waitFor(client, namespace, ref, true, Durations.parse(timeout), spec);
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package dev.gantry.cli;
+
+import dev.gantry.api.provision.DeliverableFile;
+import dev.gantry.api.provision.Provision;
+import dev.gantry.operator.provision.DeliverablesFetchPod;
+import dev.gantry.operator.provision.ProvisionNames;
+import dev.gantry.operator.provision.ProvisionSettings;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "deliverables",
+    description = "Work with a Provision's deliverables (kubeconfig, keys, state).",
+    subcommands = DeliverablesCommand.Get.class)
+final class DeliverablesCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "get",
+      description = {
+        "Download the deliverables into a directory and check them against the list in status.",
+        "Copies from the apply pod's deliverables sidecar while it runs; otherwise starts a short-lived"
+            + " pod that mounts the volume read-only, copies, and removes it."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  gantry deliverables get provision/rancher -o ./rancher",
+        "  KUBECONFIG=./rancher/kubeconfig kubectl get nodes"
+      })
+  static final class Get implements Callable<Integer> {
+    private final KubeClients clients;
+
+    @Spec CommandSpec spec;
+    @Mixin KubeOptions kube;
+
+    @Parameters(arity = "1..2", paramLabel = "TYPE/NAME", description = "Whose deliverables.")
+    List<String> what;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        description = "Directory to write the files into (created if missing).")
+    Path output;
+
+    @Option(
+        names = "--tools-image",
+        defaultValue = "${env:GANTRY_TOOLS_IMAGE:-" + ProvisionSettings.DEFAULT_TOOLS_IMAGE + "}",
+        description = "Image of the fetch pod (needs tar). Default: ${DEFAULT-VALUE}.")
+    String toolsImage;
+
+    @Option(
+        names = "--timeout",
+        defaultValue = "3m",
+        description = "How long the fetch pod may take to start. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    Get(KubeClients clients) {
+      this.clients = clients;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      ResourceRef ref = ResourceRef.parse(what);
+      try (KubernetesClient client = clients.forContext(kube.context)) {
+        String namespace = kube.namespace(client);
+        Provision p =
+            client.resources(Provision.class).inNamespace(namespace).withName(ref.name()).get();
+        if (p == null) {
+          throw new UserError(ref + " not found in namespace " + namespace);
+        }
+        String mountPath = p.getSpec().deliverablesOrDefault().mountPathOrDefault();
+        Files.createDirectories(output);
+        Optional<Pod> applyPod =
+            RunPods.newest(client, namespace, ProvisionNames.applyJob(ref.name()))
+                .filter(
+                    pod -> RunPods.containerRunning(pod, ProvisionNames.DELIVERABLES_CONTAINER));
+        if (applyPod.isPresent()) {
+          copy(
+              client,
+              namespace,
+              applyPod.get().getMetadata().getName(),
+              ProvisionNames.DELIVERABLES_CONTAINER,
+              mountPath);
+        } else {
+          fetchThroughTemporaryPod(client, namespace, p, mountPath);
+        }
+        report(p);
+        return 0;
+      }
+    }
+
+    private void fetchThroughTemporaryPod(
+        KubernetesClient client, String namespace, Provision p, String mountPath)
+        throws InterruptedException {
+      Pod desired = DeliverablesFetchPod.desired(p, toolsImage);
+      String name = desired.getMetadata().getName();
+      client.pods().inNamespace(namespace).withName(name).delete();
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(name)
+          .waitUntilCondition(pod -> pod == null, 1, java.util.concurrent.TimeUnit.MINUTES);
+      client.pods().inNamespace(namespace).resource(desired).create();
+      try {
+        Progress progress = new Progress(spec.commandLine().getErr(), System.console() != null);
+        Instant deadline = Instant.now().plus(Durations.parse(timeout));
+        while (true) {
+          Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+          if (pod != null && RunPods.containerRunning(pod, DeliverablesFetchPod.CONTAINER)) {
+            break;
+          }
+          if (Instant.now().isAfter(deadline)) {
+            progress.done();
+            throw new UserError(
+                "pod "
+                    + name
+                    + " did not start within "
+                    + timeout
+                    + ": "
+                    + whyPending(pod)
+                    + " (a ReadWriteOnce volume can only be mounted on the node that holds it)");
+          }
+          progress.show(
+              "starting pod "
+                  + name
+                  + " to read claim "
+                  + ProvisionNames.deliverablesClaim(p.getMetadata().getName()));
+          Thread.sleep(Duration.ofSeconds(1).toMillis());
+        }
+        progress.done();
+        copy(client, namespace, name, DeliverablesFetchPod.CONTAINER, mountPath);
+      } finally {
+        client.pods().inNamespace(namespace).withName(name).delete();
+      }
+    }
+
+    private void copy(
+        KubernetesClient client, String namespace, String pod, String container, String mountPath) {
+      boolean ok =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withName(pod)
+              .inContainer(container)
+              .dir(mountPath)
+              .copy(output);
+      if (!ok) {
+        throw new UserError("copying " + mountPath + " from pod " + pod + " failed");
+      }
+      // fabric8 copies the directory itself into the target; flatten it so -o holds the files.
+      Path nested = output.resolve(mountPath.replaceFirst("^/", ""));
+      if (Files.isDirectory(nested)) {
+        try (var files = Files.list(nested)) {
+          for (Path f : files.toList()) {
+            Files.move(
+                f,
+                output.resolve(f.getFileName()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+          Path top = output.resolve(Path.of(mountPath.replaceFirst("^/", "")).getName(0));
+          deleteTree(top);
+        } catch (IOException e) {
+          throw new UserError(
+              "could not arrange the copied files in " + output + ": " + e.getMessage());
+        }
+      }
+    }
+
+    private void report(Provision p) throws IOException, NoSuchAlgorithmException {
+      var out = spec.commandLine().getOut();
+      List<String> problems = new ArrayList<>();
+      List<DeliverableFile> listed =
+          p.getStatus() == null || p.getStatus().deliverables == null
+              ? List.of()
+              : p.getStatus().deliverables.files;
+      for (DeliverableFile f : listed) {
+        Path file = output.resolve(f.name);
+        if (!Files.exists(file)) {
+          problems.add(f.name + " is listed in status but was not on the volume");
+        } else if (!sha256(file).equals(f.sha256)) {
+          problems.add(f.name + " differs from the apply's (changed since the apply ended?)");
+        }
+      }
+      try (var files = Files.walk(output)) {
+        long count = files.filter(Files::isRegularFile).count();
+        out.printf(
+            "%d file(s) written to %s%s%n",
+            count,
+            output,
+            listed.isEmpty()
+                ? ""
+                : ", "
+                    + (listed.size() - problems.size())
+                    + " of "
+                    + listed.size()
+                    + " checked against status");
+      }
+      problems.forEach(problem -> spec.commandLine().getErr().println("warning: " + problem));
+      out.flush();
+    }
+
+    private static String whyPending(Pod pod) {
+      if (pod == null || pod.getStatus() == null) {
+        return "not created";
+      }
+      if (pod.getStatus().getConditions() != null) {
+        for (var c : pod.getStatus().getConditions()) {
+          if ("False".equals(c.getStatus()) && c.getMessage() != null) {
+            return c.getReason() + ": " + c.getMessage();
+          }
+        }
+      }
+      return "phase " + pod.getStatus().getPhase();
+    }
+
+    static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = Files.newInputStream(file)) {
+        byte[] buffer = new byte[65536];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          digest.update(buffer, 0, n);
+        }
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+      if (!Files.exists(root)) {
+        return;
+      }
+      try (var walk = Files.walk(root)) {
+        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+}

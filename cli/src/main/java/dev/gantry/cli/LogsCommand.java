@@ -1,0 +1,149 @@
+package dev.gantry.cli;
+
+import dev.gantry.operator.provision.ProvisionNames;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "logs",
+    description = "Print the output of a Provision's apply (or destroy) container.",
+    footer = {
+      "",
+      "Examples:",
+      "  gantry logs provision/rancher -f",
+      "  gantry logs provision/rancher --destroy --tail 50"
+    })
+final class LogsCommand implements Callable<Integer> {
+  private final KubeClients clients;
+
+  @Spec CommandSpec spec;
+  @Mixin KubeOptions kube;
+
+  @Parameters(arity = "1..2", paramLabel = "TYPE/NAME", description = "Whose logs.")
+  List<String> what;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Stream the output until the container ends; waits for it to start.")
+  boolean follow;
+
+  @Option(names = "--destroy", description = "The destroy run's output instead of the apply's.")
+  boolean destroy;
+
+  @Option(names = "--tail", description = "Only the last N lines.")
+  Integer tail;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "5m",
+      description =
+          "With -f: how long to wait for the container to start. Default: ${DEFAULT-VALUE}.")
+  String timeout;
+
+  LogsCommand(KubeClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ResourceRef ref = ResourceRef.parse(what);
+    String job =
+        destroy ? ProvisionNames.destroyJob(ref.name()) : ProvisionNames.applyJob(ref.name());
+    String container =
+        destroy
+            ? ProvisionNames.destroyContainer(ref.name())
+            : ProvisionNames.applyContainer(ref.name());
+    try (KubernetesClient client = clients.forContext(kube.context)) {
+      String namespace = kube.namespace(client);
+      Optional<Pod> pod = RunPods.newest(client, namespace, job);
+      if (follow) {
+        Progress progress = new Progress(spec.commandLine().getErr(), System.console() != null);
+        Instant deadline = Instant.now().plus(Durations.parse(timeout));
+        while (pod.isEmpty() || !RunPods.containerStarted(pod.get(), container)) {
+          if (Instant.now().isAfter(deadline)) {
+            progress.done();
+            throw new UserError(
+                "container "
+                    + container
+                    + " of Job "
+                    + job
+                    + " did not start within "
+                    + timeout
+                    + "; see gantry describe "
+                    + ref);
+          }
+          progress.show(
+              "waiting for "
+                  + (pod.isEmpty()
+                      ? "a pod of Job " + job
+                      : "container " + container + " to start"));
+          Thread.sleep(Duration.ofSeconds(1).toMillis());
+          pod = RunPods.newest(client, namespace, job);
+        }
+        progress.done();
+      }
+      if (pod.isEmpty()) {
+        throw new UserError(
+            "no pod of Job "
+                + job
+                + " in namespace "
+                + namespace
+                + " (the run has not started, or its pod was removed); see gantry describe "
+                + ref);
+      }
+      var logs =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withName(pod.get().getMetadata().getName())
+              .inContainer(container);
+      PrintWriter out = spec.commandLine().getOut();
+      if (follow) {
+        OutputStream sink = new WriterStream(out);
+        try (LogWatch watch =
+            tail == null ? logs.watchLog(sink) : logs.tailingLines(tail).watchLog(sink)) {
+          watch.onClose().toCompletableFuture().join();
+        }
+      } else {
+        out.print(tail == null ? logs.getLog() : logs.tailingLines(tail).getLog());
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** Copies raw log bytes to the command's writer as UTF-8 text. */
+  private static final class WriterStream extends OutputStream {
+    private final PrintWriter out;
+
+    WriterStream(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) {
+      out.write(new String(bytes, off, len, StandardCharsets.UTF_8));
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.gantry.cli;
+
+import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.runtime.GantryOperator;
+import dev.gantry.operator.runtime.OperatorOptions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "operator",
+    description = {
+      "Run every Gantry controller until stopped.",
+      "This is what the in-cluster Deployment runs. Each option can also be set with the",
+      "environment variable in brackets."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  gantry operator",
+      "  gantry operator --namespace infra --namespace team-a --http-port 9090",
+      "  GANTRY_LEADER_ELECTION=true gantry operator"
+    })
+final class OperatorCommand implements Callable<Integer> {
+  private final KubeClients clients;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--namespace",
+      split = ",",
+      defaultValue = "${env:GANTRY_NAMESPACES}",
+      description =
+          "Namespace to watch; repeat or comma-separate for several [GANTRY_NAMESPACES]. Default: all.")
+  List<String> namespaces;
+
+  @Option(
+      names = "--leader-election",
+      defaultValue = "${env:GANTRY_LEADER_ELECTION:-false}",
+      fallbackValue = "true",
+      arity = "0..1",
+      description =
+          "Reconcile only while holding the Lease "
+              + OperatorOptions.LEASE_NAME
+              + ", for several replicas [GANTRY_LEADER_ELECTION].")
+  boolean leaderElection;
+
+  @Option(
+      names = "--lease-namespace",
+      defaultValue = "${env:GANTRY_LEASE_NAMESPACE}",
+      description =
+          "Namespace of the Lease [GANTRY_LEASE_NAMESPACE]. Default: the client's namespace.")
+  String leaseNamespace;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:GANTRY_HTTP_PORT:-8080}",
+      description =
+          "Port of /healthz, /readyz and /metrics; -1 turns them off [GANTRY_HTTP_PORT]. Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(
+      names = "--tools-image",
+      defaultValue = "${env:GANTRY_TOOLS_IMAGE:-" + ProvisionSettings.DEFAULT_TOOLS_IMAGE + "}",
+      description =
+          "Image with a static busybox for the Provision init container and sidecar [GANTRY_TOOLS_IMAGE]. Default: ${DEFAULT-VALUE}.")
+  String toolsImage;
+
+  @Option(names = "--context", description = "Kube context to use (default: the current one).")
+  String context;
+
+  OperatorCommand(KubeClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    KubernetesClient client = clients.forContext(context);
+    ClusterCheck.requireReachable(client);
+    OperatorOptions options = options();
+    run(client, options, spec.commandLine().getOut());
+    return 0;
+  }
+
+  OperatorOptions options() {
+    Set<String> watched = new LinkedHashSet<>();
+    if (namespaces != null) {
+      namespaces.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(watched::add);
+    }
+    return new OperatorOptions(
+        watched,
+        leaderElection,
+        leaseNamespace,
+        httpPort,
+        new ProvisionSettings(toolsImage, ProvisionSettings.DEFAULT_DESTROY_RETRY_BASE));
+  }
+
+  /** Starts the operator, prints its configuration once, and blocks until the JVM is stopped. */
+  static void run(KubernetesClient client, OperatorOptions options, PrintWriter out)
+      throws InterruptedException {
+    out.println("gantry operator " + GantryCli.version());
+    out.println("  cluster:         " + client.getMasterUrl());
+    out.println(
+        "  namespaces:      "
+            + (options.namespaces().isEmpty() ? "all" : String.join(",", options.namespaces())));
+    out.println(
+        "  leader election: "
+            + (options.leaderElection() ? "on (Lease " + OperatorOptions.LEASE_NAME + ")" : "off"));
+    out.println("  http port:       " + (options.httpPort() < 0 ? "off" : options.httpPort()));
+    out.println("  tools image:     " + options.provision().toolsImage());
+    out.println("  controllers:     provision");
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    GantryOperator operator = new GantryOperator(client, options, Clock.systemUTC());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "gantry-shutdown"));
+    operator.start();
+    out.println("operator started; press Ctrl-C to stop");
+    out.flush();
+    stopped.await();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.gantry.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the gantry command line against a given client and captures what it prints. */
+final class CliHarness {
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+  int exitCode;
+
+  static CliHarness run(KubernetesClient client, String... args) {
+    CliHarness h = new CliHarness();
+    KubeClients clients =
+        new KubeClients() {
+          @Override
+          public KubernetesClient forContext(String context) {
+            // Commands close their client, so each gets its own, pointed at the test's server.
+            return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(client.getConfiguration())
+                .build();
+          }
+        };
+    CommandLine cli = GantryCli.commandLine(clients);
+    cli.setOut(new PrintWriter(h.out, true));
+    cli.setErr(new PrintWriter(h.err, true));
+    h.exitCode = cli.execute(args);
+    return h;
+  }
+
+  String out() {
+    return out.toString();
+  }
+
+  String err() {
+    return err.toString();
+  }
+}

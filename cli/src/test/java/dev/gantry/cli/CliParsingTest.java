@@ -1,0 +1,131 @@
+package dev.gantry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliParsingTest {
+  @Test
+  void resourceRefsTakeKubectlForms() {
+    assertThat(ResourceRef.parse(List.of("provision/rancher")).name()).isEqualTo("rancher");
+    assertThat(ResourceRef.parse(List.of("prov", "rancher")).kind())
+        .isEqualTo(ResourceKind.PROVISION);
+    assertThat(ResourceRef.parse(List.of("provisions.gantry.dev/x")).name()).isEqualTo("x");
+    assertThatThrownBy(() -> ResourceRef.parse(List.of("provision/")))
+        .hasMessageContaining("missing name");
+    assertThatThrownBy(() -> ResourceRef.parse(List.of("pods/x")))
+        .hasMessageContaining("unknown resource type \"pods\"");
+  }
+
+  @Test
+  void durationsTakeKubectlForms() {
+    assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Durations.parse("45")).isEqualTo(Duration.ofSeconds(45));
+    assertThatThrownBy(() -> Durations.parse("5 minutes")).hasMessageContaining("invalid duration");
+  }
+
+  @Test
+  void operatorOptionsParseNamespacesAndLeaderElection() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    var parsed =
+        cli.parseArgs(
+            "operator",
+            "--namespace",
+            "a,b",
+            "--namespace",
+            "c",
+            "--leader-election",
+            "--http-port",
+            "9090");
+    OperatorCommand command = (OperatorCommand) parsed.subcommand().commandSpec().userObject();
+    var options = command.options();
+    assertThat(options.namespaces()).containsExactly("a", "b", "c");
+    assertThat(options.leaderElection()).isTrue();
+    assertThat(options.httpPort()).isEqualTo(9090);
+    assertThat(options.provision().toolsImage()).isEqualTo("busybox:1.36");
+  }
+
+  @Test
+  void operatorDefaultsWatchAllNamespacesWithoutLeaderElection() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    var parsed = cli.parseArgs("operator");
+    var options = ((OperatorCommand) parsed.subcommand().commandSpec().userObject()).options();
+    assertThat(options.namespaces()).isEmpty();
+    assertThat(options.leaderElection()).isFalse();
+    assertThat(options.httpPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void versionAndHelpPrintAndExitZero() {
+    StringWriter out = new StringWriter();
+    var cli = GantryCli.commandLine(new KubeClients());
+    cli.setOut(new PrintWriter(out, true));
+    assertThat(cli.execute("version")).isZero();
+    assertThat(out.toString()).startsWith("gantry ").doesNotContain("${");
+    assertThat(cli.execute("--help")).isZero();
+    assertThat(out.toString()).contains("deliverables").contains("Examples:");
+  }
+
+  @Test
+  void unknownCommandExitsNonZero() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(cli.execute("frobnicate")).isNotZero();
+  }
+
+  @Test
+  void packagedCrdListMatchesDeployCrds() throws Exception {
+    try (var files = Files.list(Path.of("..", "deploy", "crds"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+          .containsExactlyElementsOf(Manifests.CRDS.stream().sorted().toList());
+    }
+  }
+
+  @Test
+  void installWithImageAddsRbacAndTheDeploymentWithThatImage() {
+    var items = InstallCommand.manifests("registry.example/gantry:1.2");
+    assertThat(items)
+        .extracting(i -> i.getKind())
+        .containsSubsequence(
+            "CustomResourceDefinition",
+            "Namespace",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Deployment");
+    var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) items.get(items.size() - 1);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/gantry:1.2");
+    assertThat(InstallCommand.manifests(null))
+        .extracting(i -> i.getKind())
+        .containsOnly("CustomResourceDefinition");
+  }
+
+  @Test
+  void everyCommandHasExamples() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    for (var sub : cli.getSubcommands().entrySet()) {
+      if (List.of("help", "version", "deliverables").contains(sub.getKey())) {
+        continue;
+      }
+      assertThat(String.join("\n", sub.getValue().getCommandSpec().usageMessage().footer()))
+          .as(sub.getKey())
+          .contains("Examples:");
+    }
+  }
+
+  static CommandLine.ParseResult parse(String... args) {
+    return GantryCli.commandLine(new KubeClients()).parseArgs(args);
+  }
+}

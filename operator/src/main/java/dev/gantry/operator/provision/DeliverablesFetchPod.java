@@ -1,0 +1,50 @@
+package dev.gantry.operator.provision;
+
+import dev.gantry.api.provision.Provision;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
+/**
+ * A short-lived pod that mounts the deliverables volume read-only so the CLI can copy the files
+ * after the apply pod is gone. It is not a run: it only reads, and it deletes itself after ten
+ * minutes if the CLI that started it goes away.
+ */
+public final class DeliverablesFetchPod {
+  public static final String CONTAINER = "fetch";
+  static final int LIFETIME_SECONDS = 600;
+
+  private DeliverablesFetchPod() {}
+
+  public static Pod desired(Provision provision, String toolsImage) {
+    String name = provision.getMetadata().getName();
+    String mountPath = provision.getSpec().deliverablesOrDefault().mountPathOrDefault();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(ProvisionNames.fetchPod(name))
+        .withNamespace(provision.getMetadata().getNamespace())
+        .withLabels(ProvisionLabels.of(name, ProvisionLabels.FETCH))
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withActiveDeadlineSeconds((long) LIFETIME_SECONDS)
+        .addNewContainer()
+        .withName(CONTAINER)
+        .withImage(toolsImage)
+        .withCommand("sleep", String.valueOf(LIFETIME_SECONDS))
+        .addNewVolumeMount()
+        .withName("deliverables")
+        .withMountPath(mountPath)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("deliverables")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(ProvisionNames.deliverablesClaim(name))
+        .withReadOnly(true)
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+}
