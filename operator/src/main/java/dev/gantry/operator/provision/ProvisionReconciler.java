@@ -124,12 +124,13 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         // Cannot happen while the Provision lives, but never run two Jobs on one volume.
         return new ApplyState.VariablesMissing();
       }
-      create(context, RunJob.apply(provision, settings));
-      new EventRecorder(context.getClient(), clock)
-          .normal(
-              provision,
-              "Applying",
-              "created Job " + jobName + " for generation " + generation(provision));
+      if (create(context, RunJob.apply(provision, settings))) {
+        new EventRecorder(context.getClient(), clock)
+            .normal(
+                provision,
+                "Applying",
+                "created Job " + jobName + " for generation " + generation(provision));
+      }
       return new ApplyState.Started(jobName);
     }
     RunOutcome outcome =
@@ -196,9 +197,10 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
             .rescheduleAfter(Duration.between(clock.instant(), retryAt.get()).toMillis() + 1);
       }
       int attempt = attempts + 1;
-      create(context, RunJob.destroy(provision, attempt));
-      events.normal(
-          provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
+      if (create(context, RunJob.destroy(provision, attempt))) {
+        events.normal(
+            provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
+      }
       writeStatus(provision, variables, new DestroyState.Started(destroyName, attempt), context);
       return DeleteControl.noFinalizerRemoval();
     }
@@ -391,15 +393,19 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
 
   /**
    * Creates a child; one that already exists (a cache not yet caught up) is left for the next pass.
+   *
+   * @return whether this call created it
    */
-  private static <R extends HasMetadata> void create(Context<Provision> context, R child) {
+  private static <R extends HasMetadata> boolean create(Context<Provision> context, R child) {
     try {
       context.getClient().resource(child).create();
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
       LOG.debug("{} {} exists already", child.getKind(), child.getMetadata().getName());
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.gantry.operator.runtime;
 
 import dev.gantry.operator.provision.ProvisionReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -23,6 +24,7 @@ public class GantryOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final HealthServer http;
   private final OperatorOptions options;
+  private volatile boolean closing;
 
   public GantryOperator(KubernetesClient client, OperatorOptions options, Clock clock) {
     this.options = options;
@@ -36,11 +38,20 @@ public class GantryOperator implements AutoCloseable {
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                   .withStopOnInformerErrorDuringStartup(true)
+                  // An informer that stops for good never recovers: exit so Kubernetes restarts
+                  // the pod, unless the operator is being stopped on purpose.
+                  .withInformerStoppedHandler(
+                      (informer, error) -> {
+                        if (!closing && error != null) {
+                          LOG.error(
+                              "an informer stopped: {}; exiting so the operator restarts",
+                              error.toString());
+                          System.exit(1);
+                        }
+                      })
                   .withCacheSyncTimeout(Duration.ofMinutes(2));
               if (options.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        OperatorOptions.LEASE_NAME, options.leaseNamespace()));
+                o.withLeaderElectionConfiguration(leaderElection(options));
               }
             });
     operator.register(
@@ -51,6 +62,46 @@ public class GantryOperator implements AutoCloseable {
           }
         });
     this.http = options.httpPort() < 0 ? null : new HealthServer(operator, registry);
+  }
+
+  /**
+   * A replica that loses the Lease while running exits, so its Deployment restarts it as a
+   * follower; a replica being stopped on purpose just releases it.
+   */
+  private LeaderElectionConfiguration leaderElection(OperatorOptions options) {
+    String identity = identity();
+    var callbacks =
+        new LeaderCallbacks(
+            () ->
+                LOG.info(
+                    "{} holds the lease {}: reconciling", identity, OperatorOptions.LEASE_NAME),
+            () -> {
+              if (!closing) {
+                LOG.error(
+                    "{} lost the lease {}; exiting so this replica restarts as a follower",
+                    identity,
+                    OperatorOptions.LEASE_NAME);
+                System.exit(1);
+              }
+            },
+            leader -> LOG.info("leader is {}", leader));
+    return new LeaderElectionConfiguration(
+        OperatorOptions.LEASE_NAME,
+        options.leaseNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        identity,
+        callbacks,
+        false);
+  }
+
+  /**
+   * Unique per process: the pod name where there is one, plus a suffix for replicas on one host.
+   */
+  static String identity() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "gantry");
+    return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Starts the HTTP endpoints, then the controllers (waiting for their caches to fill). */
@@ -78,6 +129,7 @@ public class GantryOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     operator.stop();
     if (http != null) {
       http.stop();
