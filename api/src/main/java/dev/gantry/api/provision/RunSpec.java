@@ -10,6 +10,8 @@ public class RunSpec {
           + " entrypoint); default: terraform.")
   public List<String> command;
 
-  @JsonPropertyDescription("Arguments after the command; see apply and destroy for the defaults.")
+  @JsonPropertyDescription(
+      "Arguments after the command. When neither command nor args is set, Terraform's apply or"
+          + " destroy arguments are used; a command given without args runs without arguments.")
   public List<String> args;
 }

@@ -108,16 +108,18 @@ public final class RunJob {
         new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
   }
 
-  /** The tool's command line: the user's, or Terraform's with the mounted variables and state. */
+  /**
+   * The tool's command line. With neither command nor args it is Terraform's, with the mounted
+   * variables and the state on the volume; a command without args runs as given.
+   */
   static List<String> commandLine(RunSpec run, String verb, ProvisionSpec spec) {
-    List<String> line = new ArrayList<>();
-    if (run != null && run.command != null && !run.command.isEmpty()) {
-      line.addAll(run.command);
-    } else {
-      line.add("terraform");
-    }
+    boolean hasCommand = run != null && run.command != null && !run.command.isEmpty();
+    List<String> line = new ArrayList<>(hasCommand ? run.command : List.of("terraform"));
     if (run != null && run.args != null) {
       line.addAll(run.args);
+      return line;
+    }
+    if (hasCommand) {
       return line;
     }
     line.addAll(List.of(verb, "-input=false", "-auto-approve"));

@@ -93,6 +93,39 @@ class RunJobTest {
   }
 
   @Test
+  void aCommandWithoutArgsRunsAsGiven() {
+    Provision p = provision(secretRef("v", null));
+    p.getSpec().apply = new RunSpec();
+    p.getSpec().apply.command = List.of("sh", "-c", "echo hi");
+    List<String> command =
+        RunJob.apply(p, ProvisionSettings.defaults())
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getCommand();
+    assertThat(command.subList(5, command.size())).containsExactly("sh", "-c", "echo hi");
+  }
+
+  @Test
+  void argsWithoutACommandGoToTerraform() {
+    Provision p = provision(null);
+    p.getSpec().apply = new RunSpec();
+    p.getSpec().apply.args = List.of("apply", "-auto-approve");
+    List<String> command =
+        RunJob.apply(p, ProvisionSettings.defaults())
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getCommand();
+    assertThat(command.subList(5, command.size()))
+        .containsExactly("terraform", "apply", "-auto-approve");
+  }
+
+  @Test
   void destroyUsesTheSameVariablesAndVolumeAndNoSidecar() {
     Provision p = provision(secretRef("rancher-vars", "vars.tfvars"));
     Job apply = RunJob.apply(p, ProvisionSettings.defaults());
