@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(value = "has(self.spec)", message = "spec is required: set at least spec.image")
 @ValidationRule(
     value = "self.metadata.name.size() <= " + Provision.MAX_NAME_LENGTH,
     message =

@@ -310,9 +310,13 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       return;
     }
     try {
+      // By name, not from the cached object: the edit reads the latest version, so a stale cache
+      // does not make the patch conflict. The status is computed whole, so nothing is lost.
       context
           .getClient()
-          .resource(provision)
+          .resources(Provision.class)
+          .inNamespace(provision.getMetadata().getNamespace())
+          .withName(provision.getMetadata().getName())
           .editStatus(
               p -> {
                 p.setStatus(status);

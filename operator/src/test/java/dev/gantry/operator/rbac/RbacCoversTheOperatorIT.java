@@ -1,0 +1,332 @@
+package dev.gantry.operator.rbac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.provision.DeliverablesSpec;
+import dev.gantry.api.provision.KeyReference;
+import dev.gantry.api.provision.Provision;
+import dev.gantry.api.provision.ProvisionSpec;
+import dev.gantry.api.provision.ProvisionStatus.Phase;
+import dev.gantry.api.provision.VariablesSpec;
+import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.runtime.GantryOperator;
+import dev.gantry.operator.runtime.OperatorOptions;
+import dev.gantry.operator.testing.OperatorHarness;
+import dev.gantry.operator.testing.SimulatedCluster;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.FileInputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/rbac.yaml grants exactly what the operator uses: every request the operator makes in a
+ * full set of scenarios is allowed by it, and every verb it grants is used.
+ */
+class RbacCoversTheOperatorIT {
+  static final String AGENT = "gantry-operator-under-rbac-test";
+  static final String NS = "default";
+
+  final Set<String> used = ConcurrentHashMap.newKeySet();
+  KubernetesMockServer server;
+  KubernetesClient cluster;
+  KubernetesClient operatorClient;
+
+  @BeforeEach
+  void start() throws Exception {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses) {
+              @Override
+              public MockResponse dispatch(RecordedRequest request) {
+                if (AGENT.equals(request.getHeader("User-Agent"))) {
+                  permission(request).ifPresent(used::add);
+                }
+                return super.dispatch(request);
+              }
+            },
+            false);
+    server.init();
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
+    cluster = server.createClient();
+    OperatorHarness.installCrds(cluster);
+    operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(cluster.getConfiguration()).withUserAgent(AGENT).build())
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    operatorClient.close();
+    cluster.close();
+    server.destroy();
+  }
+
+  @Test
+  void everyRequestOfTheOperatorIsGrantedAndEveryGrantIsUsed() throws Exception {
+    OperatorOptions options =
+        new OperatorOptions(
+            Set.of(),
+            true,
+            NS,
+            -1,
+            new ProvisionSettings(ProvisionSettings.DEFAULT_TOOLS_IMAGE, Duration.ofSeconds(1)));
+    SimulatedCluster sim = new SimulatedCluster(cluster);
+    try (GantryOperator operator =
+        new GantryOperator(operatorClient, options, Clock.systemUTC()).start()) {
+      // Inline variables, changed once, volume retained on delete.
+      Provision kept = provision("kept");
+      kept.getSpec().variables = new VariablesSpec();
+      kept.getSpec().variables.inline = "a = 1\n";
+      kept.getSpec().deliverables = new DeliverablesSpec();
+      kept.getSpec().deliverables.retainOnDelete = true;
+      cluster.resource(kept).create();
+      succeed(sim, awaitJob("apply-kept"), "apply-kept");
+      awaitPhase("kept", Phase.Ready);
+      cluster
+          .resources(Provision.class)
+          .inNamespace(NS)
+          .withName("kept")
+          .edit(
+              p -> {
+                p.getSpec().variables.inline = "a = 2\n";
+                return p;
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                Job j = sim.job(NS, "apply-kept");
+                return j != null
+                    && "2".equals(j.getMetadata().getAnnotations().get("gantry.dev/generation"));
+              });
+      succeed(sim, sim.job(NS, "apply-kept"), "apply-kept");
+      awaitPhase("kept", Phase.Ready);
+      cluster.resources(Provision.class).inNamespace(NS).withName("kept").delete();
+      succeed(sim, awaitJob("destroy-kept"), "destroy-kept");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  cluster.resources(Provision.class).inNamespace(NS).withName("kept").get()
+                      == null);
+      assertThat(
+              cluster
+                  .persistentVolumeClaims()
+                  .inNamespace(NS)
+                  .withName("kept-deliverables")
+                  .get()
+                  .getMetadata()
+                  .getOwnerReferences())
+          .isNullOrEmpty();
+
+      // Variables from a ConfigMap; then the inline-variables Secret of a Provision switched away.
+      cluster
+          .resource(
+              new ConfigMapBuilder()
+                  .withMetadata(new ObjectMetaBuilder().withName("vars").withNamespace(NS).build())
+                  .withData(Map.of("terraform.tfvars", "b = 1\n"))
+                  .build())
+          .create();
+      Provision mapped = provision("mapped");
+      mapped.getSpec().variables = new VariablesSpec();
+      mapped.getSpec().variables.inline = "b = 0\n";
+      cluster.resource(mapped).create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> cluster.secrets().inNamespace(NS).withName("mapped-variables").get() != null);
+      cluster
+          .resources(Provision.class)
+          .inNamespace(NS)
+          .withName("mapped")
+          .edit(
+              p -> {
+                p.getSpec().variables.inline = null;
+                p.getSpec().variables.configMapRef = new KeyReference("vars", null);
+                return p;
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> cluster.secrets().inNamespace(NS).withName("mapped-variables").get() == null);
+      // Deleted without a destroy: the claim is not retained, so it is deleted.
+      cluster
+          .resources(Provision.class)
+          .inNamespace(NS)
+          .withName("mapped")
+          .edit(
+              p -> {
+                p.getMetadata().setAnnotations(Map.of(Provision.SKIP_DESTROY_ANNOTATION, "true"));
+                return p;
+              });
+      cluster.resources(Provision.class).inNamespace(NS).withName("mapped").delete();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  cluster
+                          .persistentVolumeClaims()
+                          .inNamespace(NS)
+                          .withName("mapped-deliverables")
+                          .get()
+                      == null);
+      Thread.sleep(3000); // lease renewals
+    }
+
+    Set<String> granted = granted();
+    assertThat(new TreeSet<>(used)).as("requests the operator made").isSubsetOf(granted);
+    Set<String> unused = new TreeSet<>(granted);
+    unused.removeAll(used);
+    // Checked by the real API server's OwnerReferencesPermissionEnforcement, which the mock lacks.
+    unused.remove("gantry.dev/provisions/finalizers:update");
+    assertThat(unused).as("grants in deploy/rbac.yaml that the operator never used").isEmpty();
+  }
+
+  void succeed(SimulatedCluster sim, Job job, String container) {
+    var pod = sim.startPod(job);
+    sim.containerExited(pod, container, 0, "gantry-deliverables/v1 0\n");
+    sim.jobSucceeded(job);
+  }
+
+  Job awaitJob(String name) {
+    SimulatedCluster sim = new SimulatedCluster(cluster);
+    await().atMost(Duration.ofSeconds(20)).until(() -> sim.job(NS, name) != null);
+    return sim.job(NS, name);
+  }
+
+  void awaitPhase(String name, Phase phase) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              Provision p = cluster.resources(Provision.class).inNamespace(NS).withName(name).get();
+              return p != null
+                  && p.getStatus() != null
+                  && p.getStatus().phase == phase
+                  && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
+            });
+  }
+
+  static Provision provision(String name) {
+    Provision p = new Provision();
+    p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    p.setSpec(new ProvisionSpec());
+    p.getSpec().image = "busybox:1.36";
+    return p;
+  }
+
+  /** "group/resource[/subresource]:verb" for a request, as the API server's authorizer sees it. */
+  static java.util.Optional<String> permission(RecordedRequest request) {
+    String full = request.getPath();
+    String path = full.contains("?") ? full.substring(0, full.indexOf('?')) : full;
+    String query = full.contains("?") ? full.substring(full.indexOf('?') + 1) : "";
+    List<String> parts = new ArrayList<>(List.of(path.replaceFirst("^/", "").split("/")));
+    String group;
+    if (parts.get(0).equals("api")) {
+      group = "";
+      parts = parts.subList(2, parts.size());
+    } else {
+      group = parts.get(1);
+      parts = parts.subList(3, parts.size());
+    }
+    if (group.equals("authorization.k8s.io")) {
+      return java.util.Optional.empty(); // self reviews are allowed to every user
+    }
+    if (!parts.isEmpty() && parts.get(0).equals("namespaces") && parts.size() >= 3) {
+      parts = parts.subList(2, parts.size());
+    }
+    String resource = parts.get(0);
+    boolean named = parts.size() >= 2;
+    if (parts.size() >= 3) {
+      resource = resource + "/" + parts.get(2);
+    }
+    String verb =
+        switch (request.getMethod()) {
+          case "GET" -> named ? "get" : query.contains("watch=true") ? "watch" : "list";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> named ? "delete" : "deletecollection";
+          default -> request.getMethod();
+        };
+    return java.util.Optional.of(group + "/" + resource + ":" + verb);
+  }
+
+  static Set<String> granted() throws Exception {
+    Set<String> granted = new TreeSet<>();
+    try (var in = new FileInputStream(Path.of("..", "deploy", "rbac.yaml").toFile());
+        var client = new KubernetesClientBuilder().build()) {
+      for (HasMetadata item : client.load(in).items()) {
+        List<PolicyRule> rules =
+            item instanceof ClusterRole c
+                ? c.getRules()
+                : item instanceof Role r ? r.getRules() : List.of();
+        for (PolicyRule rule : rules) {
+          for (String group : rule.getApiGroups()) {
+            for (String resource : rule.getResources()) {
+              for (String verb : rule.getVerbs()) {
+                granted.add(group + "/" + resource + ":" + verb);
+              }
+            }
+          }
+        }
+      }
+    }
+    return granted;
+  }
+}
