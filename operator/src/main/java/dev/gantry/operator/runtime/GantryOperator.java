@@ -1,15 +1,18 @@
 package dev.gantry.operator.runtime;
 
+import dev.gantry.operator.minicluster.MiniClusterReconciler;
 import dev.gantry.operator.provision.ProvisionReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +57,12 @@ public class GantryOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection(options));
               }
             });
-    operator.register(
-        new ProvisionReconciler(options.provision(), clock),
-        c -> {
-          if (!options.namespaces().isEmpty()) {
-            c.settingNamespaces(options.namespaces());
-          }
-        });
+    for (Reconciler<?> reconciler :
+        List.<Reconciler<?>>of(
+            new ProvisionReconciler(options.provision(), clock),
+            new MiniClusterReconciler(clock))) {
+      register(reconciler, options);
+    }
     this.http = options.httpPort() < 0 ? null : new HealthServer(operator, registry);
   }
 
@@ -94,6 +96,18 @@ public class GantryOperator implements AutoCloseable {
         identity,
         callbacks,
         false);
+  }
+
+  /** Registers one controller, watching the configured namespaces (all when none). */
+  private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
+      Reconciler<P> reconciler, OperatorOptions options) {
+    operator.register(
+        reconciler,
+        c -> {
+          if (!options.namespaces().isEmpty()) {
+            c.settingNamespaces(options.namespaces());
+          }
+        });
   }
 
   /**

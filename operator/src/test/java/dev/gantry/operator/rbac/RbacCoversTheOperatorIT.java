@@ -225,6 +225,92 @@ class RbacCoversTheOperatorIT {
                           .withName("mapped-deliverables")
                           .get()
                       == null);
+      // A MiniCluster: objects made, a child restored, resized, finished with cleanup.
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: flux-framework.org/v1alpha2
+          kind: MiniCluster
+          metadata: {name: ranks, namespace: default}
+          spec:
+            size: 2
+            maxSize: 4
+            cleanup: true
+            containers:
+              - image: ubuntu:noble
+                command: hostname
+                runFlux: true
+              - image: nginx
+                name: web
+                ports: [80]
+          """,
+                  dev.gantry.api.minicluster.MiniCluster.class))
+          .create();
+      Job ranks = awaitJob("ranks");
+      cluster
+          .services()
+          .inNamespace(NS)
+          .withName("ranks")
+          .edit(
+              s -> {
+                s.getSpec().setSelector(Map.of("app", "other"));
+                return s;
+              });
+      cluster
+          .configMaps()
+          .inNamespace(NS)
+          .withName("ranks-entrypoint")
+          .edit(
+              c -> {
+                c.getData().put("wait-0", "tampered");
+                return c;
+              });
+      cluster.services().inNamespace(NS).withName("web").delete();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> cluster.services().inNamespace(NS).withName("web").get() != null);
+      cluster
+          .resources(dev.gantry.api.minicluster.MiniCluster.class)
+          .inNamespace(NS)
+          .withName("ranks")
+          .edit(
+              m -> {
+                m.getSpec().flux = new dev.gantry.api.minicluster.FluxSpec();
+                m.getSpec().flux.minimalService = true;
+                return m;
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                var svc = cluster.services().inNamespace(NS).withName("ranks").get();
+                return svc != null && !"None".equals(svc.getSpec().getClusterIP());
+              });
+      cluster
+          .resources(dev.gantry.api.minicluster.MiniCluster.class)
+          .inNamespace(NS)
+          .withName("ranks")
+          .edit(
+              m -> {
+                m.getSpec().size = 3;
+                return m;
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> sim.job(NS, "ranks").getSpec().getParallelism() == 3);
+      var leader = sim.startRank(ranks, 0);
+      sim.podFinished(leader, 0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  cluster
+                          .resources(dev.gantry.api.minicluster.MiniCluster.class)
+                          .inNamespace(NS)
+                          .withName("ranks")
+                          .get()
+                      == null);
       Thread.sleep(3000); // lease renewals
     }
 
@@ -234,6 +320,7 @@ class RbacCoversTheOperatorIT {
     unused.removeAll(used);
     // Checked by the real API server's OwnerReferencesPermissionEnforcement, which the mock lacks.
     unused.remove("gantry.dev/provisions/finalizers:update");
+    unused.remove("flux-framework.org/miniclusters/finalizers:update");
     assertThat(unused).as("grants in deploy/rbac.yaml that the operator never used").isEmpty();
   }
 

@@ -88,6 +88,70 @@ public final class SimulatedCluster {
     return client.pods().resource(pod).create();
   }
 
+  /** The indexed-Job controller starts the pod of one completion index, scheduled and running. */
+  public Pod startRank(Job job, int index) {
+    Pod pod = startPod(job);
+    return client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .edit(
+            p -> {
+              p.getMetadata()
+                  .getLabels()
+                  .put("batch.kubernetes.io/job-completion-index", String.valueOf(index));
+              return p;
+            });
+  }
+
+  /** The scheduler cannot place a pod: it stays Pending, unscheduled, with no IP. */
+  public void unschedulable(Pod pod, String message) {
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase("Pending");
+              p.getStatus().setPodIP(null);
+              p.getStatus()
+                  .setConditions(
+                      java.util.List.of(
+                          new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                              .withType("PodScheduled")
+                              .withStatus("False")
+                              .withReason("Unschedulable")
+                              .withMessage(message)
+                              .build()));
+              return p;
+            });
+  }
+
+  /** A pod ends: its containers terminated with the exit code, its phase Succeeded or Failed. */
+  public void podFinished(Pod pod, int exitCode) {
+    String finished = tick();
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+              for (var s : p.getStatus().getContainerStatuses()) {
+                s.setReady(false);
+                s.setState(
+                    new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withReason(exitCode == 0 ? "Completed" : "Error")
+                        .withFinishedAt(finished)
+                        .endTerminated()
+                        .build());
+              }
+              return p;
+            });
+  }
+
   /** The kubelet reports a container that cannot start yet (ImagePullBackOff, ...). */
   public void containerWaiting(Pod pod, String container, String reason, String message) {
     client
