@@ -16,6 +16,14 @@ class LayeringTest {
     "dev.gantry.operator.provision.ProvisionStatusFactory",
     "dev.gantry.operator.provision.DeliverablesManifest",
     "dev.gantry.operator.kube.Conditions",
+    "dev.gantry.operator.minicluster.MiniClusterObjects",
+    "dev.gantry.operator.minicluster.RankJob",
+    "dev.gantry.operator.minicluster.EntrypointScripts",
+    "dev.gantry.operator.minicluster.BrokerConfig",
+    "dev.gantry.operator.minicluster.RankObserver",
+    "dev.gantry.operator.minicluster.MiniClusterStatusFactory",
+    "dev.gantry.operator.minicluster.SpecCheck",
+    "dev.gantry.operator.minicluster.CurveCertificate",
   };
 
   @Test

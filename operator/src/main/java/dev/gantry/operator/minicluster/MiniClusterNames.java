@@ -73,7 +73,10 @@ public final class MiniClusterNames {
 
   /** Selects exactly this MiniCluster's rank pods. */
   public static Map<String, String> rankSelector(String name) {
-    return Map.of(OWNER_LABEL, name, HPA_SELECTOR, name);
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(OWNER_LABEL, name);
+    selector.put(HPA_SELECTOR, name);
+    return selector;
   }
 
   public static String informerSelector() {
