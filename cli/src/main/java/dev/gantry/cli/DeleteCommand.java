@@ -1,7 +1,9 @@
 package dev.gantry.cli;
 
 import dev.gantry.api.provision.Provision;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  gantry delete provision/rancher --wait",
-      "  gantry delete provision/rancher --skip-destroy   # remove without running destroy"
+      "  gantry delete provision/rancher --skip-destroy   # remove without running destroy",
+      "  gantry delete minicluster/flux-sample"
     })
 final class DeleteCommand implements Callable<Integer> {
   private final KubeClients clients;
@@ -30,7 +33,9 @@ final class DeleteCommand implements Callable<Integer> {
   @Parameters(arity = "1..2", paramLabel = "TYPE/NAME", description = "What to delete.")
   List<String> what;
 
-  @Option(names = "--wait", description = "Wait until the resource is gone (its destroy has run).")
+  @Option(
+      names = "--wait",
+      description = "Wait until the resource is gone (for a Provision: its destroy has run).")
   boolean await;
 
   @Option(
@@ -41,7 +46,8 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Option(
       names = "--skip-destroy",
-      description = "Annotate gantry.dev/skip-destroy=true first, so no destroy Job runs.")
+      description =
+          "Provisions: annotate gantry.dev/skip-destroy=true first, so no destroy Job runs.")
   boolean skipDestroy;
 
   DeleteCommand(KubeClients clients) {
@@ -51,33 +57,42 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ResourceRef ref = ResourceRef.parse(what);
+    if (skipDestroy && ref.kind() != ResourceKind.PROVISION) {
+      throw new UserError("--skip-destroy applies to provisions only");
+    }
     try (KubernetesClient client = clients.forContext(kube.context)) {
       String namespace = kube.namespace(client);
-      var resource = client.resources(Provision.class).inNamespace(namespace).withName(ref.name());
-      if (resource.get() == null) {
-        throw new UserError(ref + " not found in namespace " + namespace);
-      }
-      if (skipDestroy) {
-        resource.edit(
-            p -> {
-              var annotations = new java.util.HashMap<String, String>();
-              if (p.getMetadata().getAnnotations() != null) {
-                annotations.putAll(p.getMetadata().getAnnotations());
-              }
-              annotations.put(Provision.SKIP_DESTROY_ANNOTATION, "true");
-              p.getMetadata().setAnnotations(annotations);
-              return p;
-            });
-      }
-      resource.delete();
+      delete(client, ref.kind().view.type(), namespace, ref);
       spec.commandLine()
           .getOut()
-          .println(ref + " deleted" + (await ? ", waiting for its destroy" : ""));
+          .println(ref + " deleted" + (await ? ", waiting for it to go" : ""));
       spec.commandLine().getOut().flush();
       if (await) {
-        return WaitCommand.waitFor(client, namespace, ref, true, Durations.parse(timeout), spec);
+        return WaitCommand.waitFor(
+            client, namespace, ref, "delete", Durations.parse(timeout), spec);
       }
       return 0;
     }
+  }
+
+  private <T extends HasMetadata> void delete(
+      KubernetesClient client, Class<T> type, String namespace, ResourceRef ref) {
+    var resource = client.resources(type).inNamespace(namespace).withName(ref.name());
+    if (resource.get() == null) {
+      throw new UserError(ref + " not found in namespace " + namespace);
+    }
+    if (skipDestroy) {
+      resource.edit(
+          item -> {
+            var annotations = new HashMap<String, String>();
+            if (item.getMetadata().getAnnotations() != null) {
+              annotations.putAll(item.getMetadata().getAnnotations());
+            }
+            annotations.put(Provision.SKIP_DESTROY_ANNOTATION, "true");
+            item.getMetadata().setAnnotations(annotations);
+            return item;
+          });
+    }
+    resource.delete();
   }
 }

@@ -1,7 +1,7 @@
 package dev.gantry.cli;
 
-import dev.gantry.api.provision.Provision;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.Comparator;
@@ -15,12 +15,12 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "describe",
-    description = "Show a resource in detail: conditions, runs, deliverables and events.",
+    description = "Show a resource in detail: conditions, runs or ranks, and events.",
     footer = {
       "",
       "Examples:",
       "  gantry describe provision/rancher",
-      "  gantry describe prov rancher -n infra"
+      "  gantry describe minicluster/flux-sample -n hpc"
     })
 final class DescribeCommand implements Callable<Integer> {
   private final KubeClients clients;
@@ -39,25 +39,28 @@ final class DescribeCommand implements Callable<Integer> {
   public Integer call() {
     ResourceRef ref = ResourceRef.parse(what);
     try (KubernetesClient client = clients.forContext(kube.context)) {
-      String namespace = kube.namespace(client);
-      Provision p =
-          client.resources(Provision.class).inNamespace(namespace).withName(ref.name()).get();
-      if (p == null) {
-        throw new UserError(ref + " not found in namespace " + namespace);
-      }
-      List<Event> events =
-          client.v1().events().inNamespace(namespace).list().getItems().stream()
-              .filter(
-                  e ->
-                      e.getInvolvedObject() != null
-                          && p.getMetadata().getUid() != null
-                          && p.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-              .sorted(
-                  Comparator.comparing(
-                      e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()))
-              .toList();
-      ProvisionView.describe(p, events, spec.commandLine().getOut(), Instant.now());
+      describe(client, ref.kind().view, ref);
       return 0;
     }
+  }
+
+  private <T extends HasMetadata> void describe(
+      KubernetesClient client, KindView<T> view, ResourceRef ref) {
+    String namespace = kube.namespace(client);
+    T item = client.resources(view.type()).inNamespace(namespace).withName(ref.name()).get();
+    if (item == null) {
+      throw new UserError(ref + " not found in namespace " + namespace);
+    }
+    List<Event> events =
+        client.v1().events().inNamespace(namespace).list().getItems().stream()
+            .filter(
+                e ->
+                    e.getInvolvedObject() != null
+                        && item.getMetadata().getUid() != null
+                        && item.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+            .sorted(
+                Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()))
+            .toList();
+    view.describe(item, events, spec.commandLine().getOut(), Instant.now());
   }
 }

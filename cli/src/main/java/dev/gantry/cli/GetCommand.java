@@ -1,6 +1,6 @@
 package dev.gantry.cli;
 
-import dev.gantry.api.provision.Provision;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  gantry get provisions",
+      "  gantry get miniclusters -o wide",
       "  gantry get provision/rancher -o yaml",
-      "  gantry get prov -A -o wide"
+      "  gantry get prov -A"
     })
 final class GetCommand implements Callable<Integer> {
   private final KubeClients clients;
@@ -54,56 +55,54 @@ final class GetCommand implements Callable<Integer> {
     if (output != null && !List.of("wide", "yaml", "json").contains(output)) {
       throw new UserError("unknown output format \"" + output + "\": use wide, yaml or json");
     }
+    boolean single = what.size() == 2 || what.get(0).contains("/");
+    ResourceKind kind = single ? ResourceRef.parse(what).kind() : ResourceKind.require(what.get(0));
     try (KubernetesClient client = clients.forContext(kube.context)) {
-      String namespace = kube.namespace(client);
-      List<Provision> items;
-      String first = what.get(0);
-      boolean single = what.size() == 2 || first.contains("/");
-      if (single) {
-        ResourceRef ref = ResourceRef.parse(what);
-        Provision p =
-            client.resources(Provision.class).inNamespace(namespace).withName(ref.name()).get();
-        if (p == null) {
-          throw new UserError(ref + " not found in namespace " + namespace);
-        }
-        items = List.of(p);
-      } else {
-        ResourceKind.require(first);
-        var op = client.resources(Provision.class);
-        items =
-            new ArrayList<>(
-                allNamespaces
-                    ? op.inAnyNamespace().list().getItems()
-                    : op.inNamespace(namespace).list().getItems());
-        items.sort(
-            Comparator.comparing((Provision p) -> p.getMetadata().getNamespace())
-                .thenComparing(p -> p.getMetadata().getName()));
-      }
-      var out = spec.commandLine().getOut();
-      if ("yaml".equals(output)) {
-        out.print(
-            Serialization.asYaml(
-                single
-                    ? items.get(0)
-                    : Map.of("apiVersion", "v1", "kind", "List", "items", items)));
-      } else if ("json".equals(output)) {
-        out.println(
-            Serialization.asJson(
-                single
-                    ? items.get(0)
-                    : Map.of("apiVersion", "v1", "kind", "List", "items", items)));
-      } else if (items.isEmpty()) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "No provisions found in "
-                    + (allNamespaces ? "any namespace" : "namespace " + namespace)
-                    + ".");
-      } else {
-        ProvisionView.table(items, "wide".equals(output), Instant.now()).print(out);
-      }
-      out.flush();
-      return 0;
+      return print(client, kind.view, single ? ResourceRef.parse(what) : null, kind);
     }
+  }
+
+  private <T extends HasMetadata> int print(
+      KubernetesClient client, KindView<T> view, ResourceRef ref, ResourceKind kind) {
+    String namespace = kube.namespace(client);
+    var op = client.resources(view.type());
+    List<T> items;
+    if (ref != null) {
+      T item = op.inNamespace(namespace).withName(ref.name()).get();
+      if (item == null) {
+        throw new UserError(ref + " not found in namespace " + namespace);
+      }
+      items = List.of(item);
+    } else {
+      items =
+          new ArrayList<>(
+              allNamespaces
+                  ? op.inAnyNamespace().list().getItems()
+                  : op.inNamespace(namespace).list().getItems());
+      items.sort(
+          Comparator.comparing((T i) -> i.getMetadata().getNamespace())
+              .thenComparing(i -> i.getMetadata().getName()));
+    }
+    var out = spec.commandLine().getOut();
+    Object document =
+        ref != null ? items.get(0) : Map.of("apiVersion", "v1", "kind", "List", "items", items);
+    if ("yaml".equals(output)) {
+      out.print(Serialization.asYaml(document));
+    } else if ("json".equals(output)) {
+      out.println(Serialization.asJson(document));
+    } else if (items.isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "No "
+                  + kind.plural()
+                  + " found in "
+                  + (allNamespaces ? "any namespace" : "namespace " + namespace)
+                  + ".");
+    } else {
+      view.table(items, "wide".equals(output), Instant.now()).print(out);
+    }
+    out.flush();
+    return 0;
   }
 }

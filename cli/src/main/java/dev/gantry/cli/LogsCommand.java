@@ -1,6 +1,5 @@
 package dev.gantry.cli;
 
-import dev.gantry.operator.provision.ProvisionNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
@@ -21,12 +20,13 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "logs",
-    description = "Print the output of a Provision's apply (or destroy) container.",
+    description = "Print a Provision's apply (or destroy) output, or a MiniCluster leader's.",
     footer = {
       "",
       "Examples:",
       "  gantry logs provision/rancher -f",
-      "  gantry logs provision/rancher --destroy --tail 50"
+      "  gantry logs provision/rancher --destroy --tail 50",
+      "  gantry logs minicluster/flux-sample -f"
     })
 final class LogsCommand implements Callable<Integer> {
   private final KubeClients clients;
@@ -42,7 +42,9 @@ final class LogsCommand implements Callable<Integer> {
       description = "Stream the output until the container ends; waits for it to start.")
   boolean follow;
 
-  @Option(names = "--destroy", description = "The destroy run's output instead of the apply's.")
+  @Option(
+      names = "--destroy",
+      description = "Provisions: the destroy run's output instead of the apply's.")
   boolean destroy;
 
   @Option(names = "--tail", description = "Only the last N lines.")
@@ -62,15 +64,14 @@ final class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ResourceRef ref = ResourceRef.parse(what);
-    String job =
-        destroy ? ProvisionNames.destroyJob(ref.name()) : ProvisionNames.applyJob(ref.name());
-    String container =
-        destroy
-            ? ProvisionNames.destroyContainer(ref.name())
-            : ProvisionNames.applyContainer(ref.name());
+    if (destroy && ref.kind() != ResourceKind.PROVISION) {
+      throw new UserError("--destroy applies to provisions only");
+    }
+    KindView.LogSource source = ref.kind().view.logSource(ref.name(), destroy);
+    String container = source.container();
     try (KubernetesClient client = clients.forContext(kube.context)) {
       String namespace = kube.namespace(client);
-      Optional<Pod> pod = RunPods.newest(client, namespace, job);
+      Optional<Pod> pod = RunPods.newest(client, namespace, source.selector());
       if (follow) {
         Progress progress = new Progress(spec.commandLine().getErr(), System.console() != null);
         Instant deadline = Instant.now().plus(Durations.parse(timeout));
@@ -80,8 +81,8 @@ final class LogsCommand implements Callable<Integer> {
             throw new UserError(
                 "container "
                     + container
-                    + " of Job "
-                    + job
+                    + " of "
+                    + source.what()
                     + " did not start within "
                     + timeout
                     + "; see gantry describe "
@@ -90,20 +91,20 @@ final class LogsCommand implements Callable<Integer> {
           progress.show(
               "waiting for "
                   + (pod.isEmpty()
-                      ? "a pod of Job " + job
+                      ? "a pod of " + source.what()
                       : "container " + container + " to start"));
           Thread.sleep(Duration.ofSeconds(1).toMillis());
-          pod = RunPods.newest(client, namespace, job);
+          pod = RunPods.newest(client, namespace, source.selector());
         }
         progress.done();
       }
       if (pod.isEmpty()) {
         throw new UserError(
-            "no pod of Job "
-                + job
+            "no pod of "
+                + source.what()
                 + " in namespace "
                 + namespace
-                + " (the run has not started, or its pod was removed); see gantry describe "
+                + " (it has not started, or its pod was removed); see gantry describe "
                 + ref);
       }
       var logs =

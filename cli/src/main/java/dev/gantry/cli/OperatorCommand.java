@@ -117,7 +117,7 @@ final class OperatorCommand implements Callable<Integer> {
             + (options.leaderElection() ? "on (Lease " + OperatorOptions.LEASE_NAME + ")" : "off"));
     out.println("  http port:       " + (options.httpPort() < 0 ? "off" : options.httpPort()));
     out.println("  tools image:     " + options.provision().toolsImage());
-    out.println("  controllers:     provision");
+    out.println("  controllers:     provision, minicluster");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     GantryOperator operator = new GantryOperator(client, options, Clock.systemUTC());

@@ -1,20 +1,21 @@
 package dev.gantry.cli;
 
-import dev.gantry.api.provision.Provision;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The kinds the CLI knows, with the names kubectl would accept for them. */
 enum ResourceKind {
-  PROVISION(Provision.class, "provision", "provisions", "prov");
+  PROVISION(new ProvisionKind(), "provision", "provisions", "prov"),
+  MINICLUSTER(new MiniClusterKind(), "minicluster", "miniclusters");
 
-  final Class<? extends HasMetadata> type;
+  final KindView<? extends HasMetadata> view;
   final List<String> names;
 
-  ResourceKind(Class<? extends HasMetadata> type, String... names) {
-    this.type = type;
+  ResourceKind(KindView<? extends HasMetadata> view, String... names) {
+    this.view = view;
     this.names = List.of(names);
   }
 
@@ -22,10 +23,14 @@ enum ResourceKind {
     return names.get(0);
   }
 
+  String plural() {
+    return names.get(1);
+  }
+
   static Optional<ResourceKind> named(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     for (ResourceKind kind : values()) {
-      String group = "." + groupOf(kind);
+      String group = "." + HasMetadata.getGroup(kind.view.type());
       String bare =
           lower.endsWith(group) ? lower.substring(0, lower.length() - group.length()) : lower;
       if (kind.names.contains(bare)) {
@@ -44,11 +49,6 @@ enum ResourceKind {
                         + name
                         + "\": Gantry knows "
                         + String.join(
-                            ", ",
-                            java.util.Arrays.stream(values()).map(k -> k.names.get(1)).toList())));
-  }
-
-  private static String groupOf(ResourceKind kind) {
-    return HasMetadata.getGroup(kind.type);
+                            ", ", Arrays.stream(values()).map(ResourceKind::plural).toList())));
   }
 }

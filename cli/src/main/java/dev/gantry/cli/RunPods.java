@@ -3,27 +3,27 @@ package dev.gantry.cli;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 
-/** Finds the pods of a Provision's run Job. */
+/** Finds the pod whose logs or files a command wants. */
 final class RunPods {
   private RunPods() {}
 
-  /** The newest pod of Job {@code jobName}. */
-  static Optional<Pod> newest(KubernetesClient client, String namespace, String jobName) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel("job-name", jobName)
-        .list()
-        .getItems()
-        .stream()
+  /** The newest pod with all of {@code labels}. */
+  static Optional<Pod> newest(
+      KubernetesClient client, String namespace, Map<String, String> labels) {
+    return client.pods().inNamespace(namespace).withLabels(labels).list().getItems().stream()
         .max(
             Comparator.comparing(
                 p ->
                     p.getMetadata().getCreationTimestamp() == null
                         ? ""
                         : p.getMetadata().getCreationTimestamp()));
+  }
+
+  static Optional<Pod> newest(KubernetesClient client, String namespace, String jobName) {
+    return newest(client, namespace, Map.of("job-name", jobName));
   }
 
   static boolean containerRunning(Pod pod, String container) {

@@ -1,7 +1,6 @@
 package dev.gantry.cli;
 
-import dev.gantry.api.provision.Provision;
-import dev.gantry.api.provision.ProvisionStatus.Phase;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +16,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "wait",
     description =
-        "Wait until a resource is ready (or deleted), showing progress; exits 1 on failure or timeout.",
+        "Wait for a resource to be ready, complete or deleted, with progress; exits 1 on failure or timeout.",
     footer = {
       "",
       "Examples:",
       "  gantry wait provision/rancher --for=ready --timeout=30m",
+      "  gantry wait minicluster/flux-sample --for=complete",
       "  gantry wait provision/rancher --for=delete"
     })
 final class WaitCommand implements Callable<Integer> {
@@ -37,7 +37,7 @@ final class WaitCommand implements Callable<Integer> {
   @Option(
       names = "--for",
       defaultValue = "ready",
-      description = "ready, or delete. Default: ${DEFAULT-VALUE}.")
+      description = "ready, complete (MiniCluster) or delete. Default: ${DEFAULT-VALUE}.")
   String condition;
 
   @Option(
@@ -53,16 +53,24 @@ final class WaitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ResourceRef ref = ResourceRef.parse(what);
-    String target = condition.toLowerCase();
-    if (!List.of("ready", "delete", "deleted").contains(target)) {
+    String target = condition.toLowerCase().replaceFirst("^condition=", "");
+    if (target.equals("deleted")) {
+      target = "delete";
+    }
+    if (!target.equals("delete") && !ref.kind().view.waitConditions().contains(target)) {
       throw new UserError(
-          "--for=" + condition + " is not supported: use --for=ready or --for=delete");
+          "--for="
+              + condition
+              + " is not supported for "
+              + ref.kind().plural()
+              + ": use "
+              + String.join(
+                  ", ", ref.kind().view.waitConditions().stream().map(c -> "--for=" + c).toList())
+              + " or --for=delete");
     }
     Duration limit = Durations.parse(timeout);
     try (KubernetesClient client = clients.forContext(kube.context)) {
-      String namespace = kube.namespace(client);
-      boolean forDelete = target.startsWith("delete");
-      return waitFor(client, namespace, ref, forDelete, limit, spec);
+      return waitFor(client, kube.namespace(client), ref, target, limit, spec);
     }
   }
 
@@ -71,18 +79,30 @@ final class WaitCommand implements Callable<Integer> {
       KubernetesClient client,
       String namespace,
       ResourceRef ref,
-      boolean forDelete,
+      String condition,
       Duration limit,
       CommandSpec spec)
       throws InterruptedException {
+    return waitFor(client, ref.kind().view, namespace, ref, condition, limit, spec);
+  }
+
+  private static <T extends HasMetadata> int waitFor(
+      KubernetesClient client,
+      KindView<T> view,
+      String namespace,
+      ResourceRef ref,
+      String condition,
+      Duration limit,
+      CommandSpec spec)
+      throws InterruptedException {
+    boolean forDelete = condition.equals("delete");
     Progress progress = new Progress(spec.commandLine().getErr(), System.console() != null);
     Instant deadline = Instant.now().plus(limit);
     String last = "";
     boolean seen = false;
     while (Instant.now().isBefore(deadline)) {
-      Provision p =
-          client.resources(Provision.class).inNamespace(namespace).withName(ref.name()).get();
-      if (p == null) {
+      T item = client.resources(view.type()).inNamespace(namespace).withName(ref.name()).get();
+      if (item == null) {
         if (forDelete) {
           progress.done();
           spec.commandLine().getOut().println(ref + " deleted");
@@ -92,28 +112,24 @@ final class WaitCommand implements Callable<Integer> {
         last = "not found yet";
       } else {
         seen = true;
-        Phase phase =
-            p.getStatus() == null || p.getStatus().phase == null
-                ? Phase.Pending
-                : p.getStatus().phase;
-        String message = forDelete ? destroyMessage(p) : ProvisionView.readyMessage(p);
-        last = phase + (message.isEmpty() ? "" : ": " + message.lines().findFirst().orElse(""));
-        boolean current =
-            p.getStatus() != null
-                && p.getMetadata().getGeneration() != null
-                && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
-        if (!forDelete && current && phase == Phase.Ready) {
+        KindView.WaitState state = view.waitState(item, forDelete ? "ready" : condition);
+        last = forDelete ? "deleting; " + state.progress() : state.progress();
+        if (!forDelete && state.done()) {
           progress.done();
-          spec.commandLine().getOut().println(ref + " is ready");
+          spec.commandLine()
+              .getOut()
+              .println(ref + " is " + (condition.equals("ready") ? "ready" : condition));
           spec.commandLine().getOut().flush();
           return 0;
         }
-        if (!forDelete && current && phase == Phase.Failed) {
+        if (!forDelete && state.failed()) {
           progress.done();
           throw new UserError(
               ref
-                  + " failed: "
-                  + ProvisionView.readyMessage(p)
+                  + " will not be "
+                  + condition
+                  + ": "
+                  + state.progress()
                   + "\nsee: gantry logs "
                   + ref
                   + "   and   gantry describe "
@@ -133,19 +149,8 @@ final class WaitCommand implements Callable<Integer> {
             + limit.toSeconds()
             + "s waiting for "
             + ref
-            + (forDelete ? " to be deleted" : " to be ready")
+            + (forDelete ? " to be deleted" : " to be " + condition)
             + "; last state: "
             + last);
-  }
-
-  private static String destroyMessage(Provision p) {
-    if (p.getStatus() == null || p.getStatus().conditions == null) {
-      return "";
-    }
-    return p.getStatus().conditions.stream()
-        .filter(c -> "Destroyed".equals(c.getType()))
-        .map(c -> c.getMessage())
-        .findFirst()
-        .orElse("deleting");
   }
 }

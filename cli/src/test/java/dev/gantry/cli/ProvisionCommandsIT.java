@@ -212,7 +212,8 @@ class ProvisionCommandsIT {
     CliHarness result = CliHarness.run(client, "wait", "provision/doomed", "--timeout=20s");
     assertThat(result.exitCode).isEqualTo(1);
     assertThat(result.err())
-        .contains("provision/doomed failed: Job apply-doomed failed: exit code 1")
+        .contains(
+            "provision/doomed will not be ready: Failed: Job apply-doomed failed: exit code 1")
         .contains("gantry logs provision/doomed");
   }
 
