@@ -107,10 +107,16 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
       int size = mc.getSpec().sizeOrDefault();
       if (job.isEmpty()) {
         if (size >= 1) {
-          if (create(context, RankJob.desired(mc, maximumSize))) {
+          Job desired = RankJob.desired(mc, maximumSize);
+          if (create(context, desired)) {
             new EventRecorder(context.getClient(), clock)
                 .normal(
                     mc, "JobCreated", "created indexed Job " + name + " with " + size + " ranks");
+            // Report the Job now rather than on the next pass: one status write instead of two.
+            jobSize = desired.getSpec().getParallelism();
+            ranks =
+                new RankObserver.Ranks(
+                    new java.util.TreeSet<>(), List.of(), null, false, false, Optional.empty());
           }
         }
       } else {
