@@ -102,21 +102,7 @@ final class MiniClusterKind implements KindView<MiniCluster> {
       }
       conditions.print(out);
     }
-    out.println("Events:");
-    if (events.isEmpty()) {
-      out.println("  <none>");
-    } else {
-      Table table = new Table(List.of("  TYPE", "REASON", "AGE", "MESSAGE"));
-      for (Event e : events) {
-        table.row(
-            List.of(
-                "  " + e.getType(),
-                e.getReason(),
-                Ages.since(e.getLastTimestamp(), now),
-                e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")));
-      }
-      table.print(out);
-    }
+    EventsTable.print(events, out, now);
     out.flush();
   }
 

@@ -145,25 +145,7 @@ final class ProvisionView {
                 c.getMessage().lines().forEach(l -> out.println("  " + l));
               });
     }
-    out.println("Events:");
-    if (events.isEmpty()) {
-      out.println("  <none>");
-    } else {
-      Table table = new Table(List.of("  TYPE", "REASON", "AGE", "MESSAGE"));
-      for (Event e : events) {
-        String when =
-            e.getLastTimestamp() != null
-                ? e.getLastTimestamp()
-                : e.getMetadata().getCreationTimestamp();
-        table.row(
-            List.of(
-                "  " + e.getType(),
-                e.getReason(),
-                Ages.since(when, now),
-                firstLine(e.getMessage())));
-      }
-      table.print(out);
-    }
+    EventsTable.print(events, out, now);
     out.flush();
   }
 

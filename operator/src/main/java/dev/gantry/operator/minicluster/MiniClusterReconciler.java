@@ -2,25 +2,23 @@ package dev.gantry.operator.minicluster;
 
 import dev.gantry.api.minicluster.MiniCluster;
 import dev.gantry.api.minicluster.MiniClusterStatus;
+import dev.gantry.operator.kube.ChildInformers;
+import dev.gantry.operator.kube.ChildWriter;
 import dev.gantry.operator.kube.EventRecorder;
 import dev.gantry.operator.kube.OwnerReferences;
+import dev.gantry.operator.kube.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,7 +26,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +58,7 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
 
   private static <R extends HasMetadata> EventSource<R, MiniCluster> informer(
       EventSourceContext<MiniCluster> context, Class<R> type) {
-    var config =
-        InformerEventSourceConfiguration.from(type, MiniCluster.class)
-            .withLabelSelector(MiniClusterNames.informerSelector())
-            .withSecondaryToPrimaryMapper(
-                child -> {
-                  var labels = child.getMetadata().getLabels();
-                  String owner = labels == null ? null : labels.get(MiniClusterNames.OWNER_LABEL);
-                  return owner == null
-                      ? Set.of()
-                      : Set.of(new ResourceID(owner, child.getMetadata().getNamespace()));
-                })
-            .build();
-    return new InformerEventSource<>(config, context);
+    return ChildInformers.of(context, type, MiniCluster.class, MiniClusterNames.OWNER_LABEL);
   }
 
   @Override
@@ -169,7 +154,7 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
             ranks,
             clock.instant());
     announce(mc, status, context);
-    if (same(mc.getStatus(), status)) {
+    if (StatusComparison.same(mc.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
     mc.setStatus(status);
@@ -294,15 +279,7 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
   }
 
   private static <R extends HasMetadata> boolean create(Context<MiniCluster> context, R child) {
-    try {
-      context.getClient().resource(child).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      return false;
-    }
+    return ChildWriter.create(context.getClient(), child);
   }
 
   private void announce(MiniCluster mc, MiniClusterStatus status, Context<MiniCluster> context) {
@@ -328,13 +305,5 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
       }
       default -> {}
     }
-  }
-
-  private static boolean same(MiniClusterStatus a, MiniClusterStatus b) {
-    if (a == null || b == null) {
-      return a == b;
-    }
-    return Objects.equals(
-        Serialization.jsonMapper().valueToTree(a), Serialization.jsonMapper().valueToTree(b));
   }
 }

@@ -3,8 +3,11 @@ package dev.gantry.operator.provision;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus;
 import dev.gantry.api.provision.ProvisionStatus.Phase;
+import dev.gantry.operator.kube.ChildInformers;
+import dev.gantry.operator.kube.ChildWriter;
 import dev.gantry.operator.kube.EventRecorder;
 import dev.gantry.operator.kube.OwnerReferences;
+import dev.gantry.operator.kube.StatusComparison;
 import dev.gantry.operator.provision.ProvisionStatusFactory.ApplyState;
 import dev.gantry.operator.provision.ProvisionStatusFactory.DestroyState;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -14,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -23,16 +25,13 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,19 +66,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
 
   private static <R extends HasMetadata> EventSource<R, Provision> informer(
       EventSourceContext<Provision> context, Class<R> type) {
-    var config =
-        InformerEventSourceConfiguration.from(type, Provision.class)
-            .withLabelSelector(ProvisionLabels.selector())
-            .withSecondaryToPrimaryMapper(
-                child -> {
-                  var labels = child.getMetadata().getLabels();
-                  String owner = labels == null ? null : labels.get(ProvisionNames.OWNER_LABEL);
-                  return owner == null
-                      ? Set.of()
-                      : Set.of(new ResourceID(owner, child.getMetadata().getNamespace()));
-                })
-            .build();
-    return new InformerEventSource<>(config, context);
+    return ChildInformers.of(context, type, Provision.class, ProvisionNames.OWNER_LABEL);
   }
 
   @Override
@@ -95,7 +82,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     announce(provision, status, context);
 
     UpdateControl<Provision> control;
-    if (ProvisionStatusComparison.same(provision.getStatus(), status)) {
+    if (StatusComparison.same(provision.getStatus(), status)) {
       control = UpdateControl.noUpdate();
     } else {
       provision.setStatus(status);
@@ -306,7 +293,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       Context<Provision> context) {
     ProvisionStatus status =
         ProvisionStatusFactory.forDestroy(provision, variables, state, clock.instant());
-    if (ProvisionStatusComparison.same(provision.getStatus(), status)) {
+    if (StatusComparison.same(provision.getStatus(), status)) {
       return;
     }
     try {
@@ -395,22 +382,8 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     return annotated || !provision.getSpec().destroysOnDelete();
   }
 
-  /**
-   * Creates a child; one that already exists (a cache not yet caught up) is left for the next pass.
-   *
-   * @return whether this call created it
-   */
   private static <R extends HasMetadata> boolean create(Context<Provision> context, R child) {
-    try {
-      context.getClient().resource(child).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      LOG.debug("{} {} exists already", child.getKind(), child.getMetadata().getName());
-      return false;
-    }
+    return ChildWriter.create(context.getClient(), child);
   }
 
   /** Deletes a finished Job and waits for its pods to go first, so runs never overlap. */

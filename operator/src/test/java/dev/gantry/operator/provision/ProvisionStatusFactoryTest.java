@@ -113,7 +113,7 @@ class ProvisionStatusFactoryTest {
             OK,
             new ApplyState.Run("apply-rancher", outcome(RunOutcome.State.RUNNING, null, "")),
             T1);
-    assertThat(ProvisionStatusComparison.same(first, second)).isTrue();
+    assertThat(dev.gantry.operator.kube.StatusComparison.same(first, second)).isTrue();
   }
 
   @Test

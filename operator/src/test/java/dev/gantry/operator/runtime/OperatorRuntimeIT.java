@@ -8,7 +8,6 @@ import dev.gantry.api.provision.ProvisionSpec;
 import dev.gantry.operator.provision.ProvisionSettings;
 import dev.gantry.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -77,27 +76,7 @@ class OperatorRuntimeIT {
 
   @Test
   void withTwoReplicasOnlyTheLeaseHolderReconciles() throws Exception {
-    // The operator checks it may use Leases before electing; the mock server cannot answer that
-    // review itself, so it answers as an API server would for deploy/rbac.yaml's Role.
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewMetadata()
-                .endMetadata()
-                .withNewStatus()
-                .withIncomplete(false)
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update")
-                .endResourceRule()
-                .endStatus()
-                .build())
-        .always();
+    OperatorHarness.answerLeaseReview(server);
     OperatorOptions options =
         new OperatorOptions(
             Set.of(),

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /** Starts the real operator against a (mock) API server with the generated CRDs installed. */
@@ -31,6 +32,49 @@ public final class OperatorHarness {
               .createOr(c -> c.update());
         }
       }
+    }
+  }
+
+  /**
+   * Before electing a leader the operator asks whether it may use Leases; the mock server cannot
+   * answer that review itself, so it answers as an API server would: with the verbs
+   * deploy/rbac.yaml's Role grants on Leases (so a Role that lacks one the operator checks for
+   * fails the tests).
+   */
+  public static void answerLeaseReview(
+      io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs(leaseVerbs())
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  private static List<String> leaseVerbs() {
+    try (InputStream in = new FileInputStream(Path.of("..", "deploy", "rbac.yaml").toFile());
+        var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()) {
+      return client.load(in).items().stream()
+          .filter(i -> i instanceof io.fabric8.kubernetes.api.model.rbac.Role)
+          .flatMap(i -> ((io.fabric8.kubernetes.api.model.rbac.Role) i).getRules().stream())
+          .filter(r -> r.getResources().contains("leases"))
+          .flatMap(r -> r.getVerbs().stream())
+          .toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -1,14 +1,13 @@
-package dev.gantry.operator.provision;
+package dev.gantry.operator.kube;
 
-import dev.gantry.api.provision.ProvisionStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Objects;
 
 /** Compares statuses by their JSON, so a pass that changes nothing writes nothing. */
-final class ProvisionStatusComparison {
-  private ProvisionStatusComparison() {}
+public final class StatusComparison {
+  private StatusComparison() {}
 
-  static boolean same(ProvisionStatus a, ProvisionStatus b) {
+  public static boolean same(Object a, Object b) {
     if (a == null || b == null) {
       return a == b;
     }
