@@ -12,7 +12,10 @@ import java.util.List;
 final class Manifests {
   /** Every CRD under deploy/crds; a test keeps this list equal to the directory. */
   static final List<String> CRDS =
-      List.of("miniclusters.flux-framework.org-v1.yml", "provisions.gantry.dev-v1.yml");
+      List.of(
+          "miniclusters.flux-framework.org-v1.yml",
+          "provisions.gantry.dev-v1.yml",
+          "relations.gantry.dev-v1.yml");
 
   /** The operator's own objects, in the order they must be applied. */
   static final List<String> OPERATOR = List.of("namespace.yaml", "rbac.yaml", "operator.yaml");

@@ -1,0 +1,105 @@
+package dev.gantry.operator.relations;
+
+import io.javalin.Javalin;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The admission webhook over HTTPS, with the certificate Gantry made. {@link #useCertificate} swaps
+ * the serving certificate without a restart, so rotation never drops a request.
+ */
+public final class AdmissionServer implements AutoCloseable {
+  public static final String PATH = "/mutate";
+  private static final char[] PASSWORD = "gantry-webhook".toCharArray();
+
+  private final SslContextFactory.Server tls = new SslContextFactory.Server();
+  private final Javalin app;
+  private ServerConnector connector;
+
+  public AdmissionServer(
+      AdmissionHandler handler, WebhookCertificates.Issued serving, String host, int port) {
+    tls.setKeyStore(keyStore(serving));
+    tls.setKeyStorePassword(new String(PASSWORD));
+    // Kubernetes' API server has no SNI name for a bare IP in dev mode; do not insist on one.
+    tls.setSniRequired(false);
+    this.app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.jetty.addConnector(
+                  (server, http) -> {
+                    HttpConfiguration https = new HttpConfiguration(http);
+                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                    secure.setSniHostCheck(false);
+                    https.addCustomizer(secure);
+                    connector =
+                        new ServerConnector(
+                            server,
+                            new SslConnectionFactory(tls, "http/1.1"),
+                            new HttpConnectionFactory(https));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                  });
+              config.jetty.modifyServer(
+                  server -> {
+                    // Only the TLS connector: drop Javalin's plain HTTP one.
+                    for (var c : server.getConnectors()) {
+                      if (c != connector) {
+                        server.removeConnector(c);
+                      }
+                    }
+                  });
+              config.routes.post(
+                  PATH,
+                  ctx -> {
+                    AdmissionHandler.Answer answer = handler.handle(ctx.bodyAsBytes());
+                    ctx.status(answer.status())
+                        .contentType("application/json")
+                        .result(answer.body());
+                  });
+              config.routes.get("/healthz", ctx -> ctx.result("ok"));
+            });
+  }
+
+  public AdmissionServer start() {
+    app.start();
+    return this;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Serves {@code serving} from the next TLS handshake on. */
+  public void useCertificate(WebhookCertificates.Issued serving) {
+    try {
+      tls.reload(f -> f.setKeyStore(keyStore(serving)));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not load the renewed webhook certificate", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static KeyStore keyStore(WebhookCertificates.Issued serving) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry(
+          "webhook", serving.key(), PASSWORD, new Certificate[] {serving.certificate()});
+      return store;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not build the webhook key store", e);
+    }
+  }
+}

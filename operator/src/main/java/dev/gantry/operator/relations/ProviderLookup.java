@@ -1,0 +1,18 @@
+package dev.gantry.operator.relations;
+
+import io.fabric8.kubernetes.api.model.Service;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What resolution needs to know about the cluster; the operator answers from informer caches. */
+public interface ProviderLookup {
+  Optional<Service> service(String namespace, String name);
+
+  /** Keys of a Secret, empty when it does not exist. */
+  List<String> secretKeys(String namespace, String name);
+
+  /** Bindings from Relation resources that select a workload of {@code kind} with these labels. */
+  List<Resolution.Binding> explicitBindings(
+      String namespace, String kind, String name, Map<String, String> labels);
+}
