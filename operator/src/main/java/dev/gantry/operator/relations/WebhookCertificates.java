@@ -28,9 +28,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -140,20 +138,28 @@ public final class WebhookCertificates {
     }
   }
 
+  /** Reads a PKCS#8 ("PRIVATE KEY") EC key. */
   public static PrivateKey parseKey(String pem) {
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      Object o = parser.readObject();
-      var converter = new JcaPEMKeyConverter();
-      if (o instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
-      }
-      if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      throw new IllegalArgumentException("not a PEM private key");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);
+    String body =
+        pem.replace("-----BEGIN PRIVATE KEY-----", "")
+            .replace("-----END PRIVATE KEY-----", "")
+            .replaceAll("\\s", "");
+    try {
+      byte[] der = java.util.Base64.getDecoder().decode(body);
+      return java.security.KeyFactory.getInstance("EC")
+          .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a PEM PKCS#8 private key: " + e.getMessage(), e);
     }
+  }
+
+  /** PKCS#8 carries the curve, so the key reads back with the JDK alone. */
+  static String pkcs8(PrivateKey key) {
+    String base64 =
+        java.util.Base64.getMimeEncoder(
+                64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded());
+    return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
   }
 
   public static String pem(Object object) {
@@ -169,7 +175,7 @@ public final class WebhookCertificates {
   private static Issued issued(X509CertificateHolder holder, PrivateKey key)
       throws GeneralSecurityException {
     X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
-    return new Issued(pem(cert), pem(key));
+    return new Issued(pem(cert), pkcs8(key));
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {
