@@ -2,6 +2,10 @@ package dev.gantry.operator.runtime;
 
 import dev.gantry.operator.minicluster.MiniClusterReconciler;
 import dev.gantry.operator.provision.ProvisionReconciler;
+import dev.gantry.operator.relations.ConsumerReconciler;
+import dev.gantry.operator.relations.InjectionSettings;
+import dev.gantry.operator.relations.RelationReconciler;
+import dev.gantry.operator.relations.RelationsWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -28,6 +32,7 @@ public class GantryOperator implements AutoCloseable {
   private final HealthServer http;
   private final OperatorOptions options;
   private volatile boolean closing;
+  private final RelationsWebhook webhook;
 
   public GantryOperator(KubernetesClient client, OperatorOptions options, Clock clock) {
     this.options = options;
@@ -60,10 +65,14 @@ public class GantryOperator implements AutoCloseable {
     for (Reconciler<?> reconciler :
         List.<Reconciler<?>>of(
             new ProvisionReconciler(options.provision(), clock),
-            new MiniClusterReconciler(clock))) {
+            new MiniClusterReconciler(clock),
+            new ConsumerReconciler(injection(options), clock),
+            new RelationReconciler(clock))) {
       register(reconciler, options);
     }
     this.http = options.httpPort() < 0 ? null : new HealthServer(operator, registry);
+    this.webhook =
+        options.webhook() == null ? null : new RelationsWebhook(client, options.webhook(), clock);
   }
 
   /**
@@ -98,6 +107,14 @@ public class GantryOperator implements AutoCloseable {
         false);
   }
 
+  private static InjectionSettings injection(OperatorOptions options) {
+    return options.webhook() == null ? InjectionSettings.defaults() : options.webhook().injection();
+  }
+
+  public RelationsWebhook webhook() {
+    return webhook;
+  }
+
   /** Registers one controller, watching the configured namespaces (all when none). */
   private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
       Reconciler<P> reconciler, OperatorOptions options) {
@@ -124,6 +141,10 @@ public class GantryOperator implements AutoCloseable {
       http.start(options.httpPort());
       LOG.info("health and metrics on port {}: /healthz /readyz /metrics", http.port());
     }
+    if (webhook != null) {
+      // Every replica serves admissions (the API server may call any); only the leader reconciles.
+      webhook.start();
+    }
     operator.start();
     return this;
   }
@@ -145,6 +166,9 @@ public class GantryOperator implements AutoCloseable {
   public void close() {
     closing = true;
     operator.stop();
+    if (webhook != null) {
+      webhook.close();
+    }
     if (http != null) {
       http.stop();
     }

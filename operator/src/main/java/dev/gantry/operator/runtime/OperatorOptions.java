@@ -1,6 +1,7 @@
 package dev.gantry.operator.runtime;
 
 import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.relations.RelationsWebhook;
 import java.util.Set;
 
 /**
@@ -11,24 +12,43 @@ import java.util.Set;
  * @param leaseNamespace namespace of the Lease; the client's namespace when null
  * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one, negative disables
  * @param provision settings of the Provision controller
+ * @param webhook the relations admission webhook, or null to run without it (the relations
+ *     controller still injects existing workloads)
  */
 public record OperatorOptions(
     Set<String> namespaces,
     boolean leaderElection,
     String leaseNamespace,
     int httpPort,
-    ProvisionSettings provision) {
+    ProvisionSettings provision,
+    RelationsWebhook.Settings webhook) {
   public static final String LEASE_NAME = "gantry-operator-leader";
+
+  public OperatorOptions(
+      Set<String> namespaces,
+      boolean leaderElection,
+      String leaseNamespace,
+      int httpPort,
+      ProvisionSettings provision) {
+    this(namespaces, leaderElection, leaseNamespace, httpPort, provision, null);
+  }
+
+  public OperatorOptions withWebhook(RelationsWebhook.Settings settings) {
+    return new OperatorOptions(
+        namespaces, leaderElection, leaseNamespace, httpPort, provision, settings);
+  }
 
   public static OperatorOptions defaults() {
     return new OperatorOptions(Set.of(), false, null, 8080, ProvisionSettings.defaults());
   }
 
   public OperatorOptions withHttpPort(int port) {
-    return new OperatorOptions(namespaces, leaderElection, leaseNamespace, port, provision);
+    return new OperatorOptions(
+        namespaces, leaderElection, leaseNamespace, port, provision, webhook);
   }
 
   public OperatorOptions withNamespaces(Set<String> watched) {
-    return new OperatorOptions(watched, leaderElection, leaseNamespace, httpPort, provision);
+    return new OperatorOptions(
+        watched, leaderElection, leaseNamespace, httpPort, provision, webhook);
   }
 }

@@ -99,13 +99,26 @@ class RbacCoversTheOperatorIT {
 
   @Test
   void everyRequestOfTheOperatorIsGrantedAndEveryGrantIsUsed() throws Exception {
+    int webhookPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      webhookPort = socket.getLocalPort();
+    }
     OperatorOptions options =
         new OperatorOptions(
-            Set.of(),
-            true,
-            NS,
-            -1,
-            new ProvisionSettings(ProvisionSettings.DEFAULT_TOOLS_IMAGE, Duration.ofSeconds(1)));
+                Set.of(),
+                true,
+                NS,
+                -1,
+                new ProvisionSettings(ProvisionSettings.DEFAULT_TOOLS_IMAGE, Duration.ofSeconds(1)))
+            .withWebhook(
+                new dev.gantry.operator.relations.RelationsWebhook.Settings(
+                    NS,
+                    List.of("127.0.0.1"),
+                    "127.0.0.1",
+                    webhookPort,
+                    dev.gantry.operator.relations.WebhookRegistration.Target.url(
+                        "https://127.0.0.1:" + webhookPort),
+                    dev.gantry.operator.relations.InjectionSettings.defaults()));
     SimulatedCluster sim = new SimulatedCluster(cluster);
     try (GantryOperator operator =
         new GantryOperator(operatorClient, options, Clock.systemUTC()).start()) {
@@ -292,9 +305,119 @@ class RbacCoversTheOperatorIT {
                           .withName("ranks")
                           .get()
                       == null);
+      // Relations: a gated consumer, providers appearing and going, a Relation with credentials and
+      // Service Binding files for a workload it labels.
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata:
+            name: sleep
+            namespace: default
+            labels: {app: sleep, tengu.io/relationships: "true"}
+            annotations: {tengu.io/consumes: "sse", tengu.io/relations: "sse-endpoint"}
+          spec:
+            selector: {matchLabels: {app: sleep}}
+            template:
+              metadata: {labels: {app: sleep}}
+              spec:
+                containers: [{name: sleep, image: tutum/curl}]
+          """,
+                  io.fabric8.kubernetes.api.model.apps.Deployment.class))
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> annotation("sleep") != null && annotation("sleep").startsWith("waiting"));
+      cluster
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                  .withNewMetadata()
+                  .withName("sse-endpoint")
+                  .withNamespace(NS)
+                  .addToLabels("tengu.io/provides", "sse")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withType("ExternalName")
+                  .withExternalName("idlab-iot.tengu.io")
+                  .endSpec()
+                  .build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> annotation("sleep").startsWith("resolved"));
+      cluster
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName("db-credentials")
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .addToData("password", "c2VjcmV0")
+                  .build())
+          .create();
+      cluster
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                  .withNewMetadata()
+                  .withName("db")
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewPort()
+                  .withPort(5432)
+                  .endPort()
+                  .endSpec()
+                  .build())
+          .create();
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata:
+            name: web
+            namespace: default
+            labels: {app: web}
+            annotations: {gantry.dev/service-binding: "true"}
+          spec:
+            selector: {matchLabels: {app: web}}
+            template:
+              metadata: {labels: {app: web}}
+              spec:
+                containers: [{name: web, image: nginx}]
+          """,
+                  io.fabric8.kubernetes.api.model.apps.Deployment.class))
+          .create();
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: gantry.dev/v1alpha1
+          kind: Relation
+          metadata: {name: web-db, namespace: default}
+          spec:
+            interface: db
+            consumer: {name: web}
+            provider: {service: db, credentialsSecret: db-credentials}
+          """,
+                  dev.gantry.api.relations.Relation.class))
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> cluster.secrets().inNamespace(NS).withName("web-bindings").get() != null);
+      cluster.services().inNamespace(NS).withName("sse-endpoint").delete();
+      await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
       Thread.sleep(3000); // lease renewals
     }
 
+    // A restarted replica finds its Secret and configuration and updates the registration.
+    try (GantryOperator restarted =
+        new GantryOperator(operatorClient, options, Clock.systemUTC()).start()) {
+      assertThat(restarted.webhook().caBundle()).isNotBlank();
+    }
     Set<String> granted = granted();
     assertThat(new TreeSet<>(used)).as("requests the operator made").isSubsetOf(granted);
     Set<String> unused = new TreeSet<>(granted);
@@ -304,7 +427,15 @@ class RbacCoversTheOperatorIT {
     unused.remove("flux-framework.org/miniclusters/finalizers:update");
     // Checked (not used) by the operator SDK before it takes part in leader election.
     unused.remove("coordination.k8s.io/leases:update");
+    unused.remove("apps/deployments/finalizers:update");
     assertThat(unused).as("grants in deploy/rbac.yaml that the operator never used").isEmpty();
+  }
+
+  String annotation(String deployment) {
+    var d = cluster.apps().deployments().inNamespace(NS).withName(deployment).get();
+    return d == null || d.getMetadata().getAnnotations() == null
+        ? null
+        : d.getMetadata().getAnnotations().get("gantry.dev/relations-status");
   }
 
   void succeed(SimulatedCluster sim, Job job, String container) {

@@ -1,0 +1,83 @@
+package dev.gantry.operator.relations;
+
+import dev.gantry.api.relations.Relation;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers the webhook from informer caches of provider Services (label tengu.io/provides) and
+ * Relations, so an admission never waits on the API server. Credentials Secrets are read by name
+ * (only their keys are used), not cached cluster-wide.
+ */
+public final class CachedProviderLookup implements ProviderLookup, AutoCloseable {
+  private final KubernetesClient client;
+  private final SharedIndexInformer<Service> services;
+  private final SharedIndexInformer<Relation> relations;
+
+  public CachedProviderLookup(KubernetesClient client) {
+    this.client = client;
+    this.services = client.services().inAnyNamespace().withLabel(Relation.PROVIDES_LABEL).inform();
+    this.relations = client.resources(Relation.class).inAnyNamespace().inform();
+  }
+
+  @Override
+  public Optional<Service> service(String namespace, String name) {
+    Service cached = services.getStore().getByKey(namespace + "/" + name);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    // A Service without the provides label is not cached; read it so the resolver can say why.
+    return Optional.ofNullable(client.services().inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public List<String> secretKeys(String namespace, String name) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    if (secret.getData() != null) {
+      keys.addAll(secret.getData().keySet());
+    }
+    if (secret.getStringData() != null) {
+      secret.getStringData().keySet().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+    }
+    return keys.stream().sorted().toList();
+  }
+
+  @Override
+  public List<Resolution.Binding> explicitBindings(
+      String namespace, String kind, String name, Map<String, String> labels) {
+    List<Resolution.Binding> bindings = new ArrayList<>();
+    for (Relation relation : relations.getStore().list()) {
+      if (!namespace.equals(relation.getMetadata().getNamespace())
+          || !ExplicitRelations.selects(relation, kind, name, labels)) {
+        continue;
+      }
+      ExplicitRelations.endpoint(relation, (ns, svc) -> service(ns, svc))
+          .map(
+              e ->
+                  new Resolution.Binding(
+                      relation.getMetadata().getName(),
+                      e,
+                      e.credentialsSecret() == null
+                          ? List.of()
+                          : secretKeys(namespace, e.credentialsSecret())))
+          .ifPresent(bindings::add);
+    }
+    return bindings;
+  }
+
+  @Override
+  public void close() {
+    services.close();
+    relations.close();
+  }
+}

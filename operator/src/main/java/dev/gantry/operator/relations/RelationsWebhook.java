@@ -1,0 +1,129 @@
+package dev.gantry.operator.relations;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the admission webhook: certificates from (or into) their Secret, the HTTPS server, and the
+ * MutatingWebhookConfiguration with the current caBundle; checks hourly whether a rotation is due.
+ */
+public final class RelationsWebhook implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RelationsWebhook.class);
+  static final Duration CHECK_EVERY = Duration.ofHours(1);
+
+  /**
+   * @param namespace where the certificate Secret lives (the operator's namespace)
+   * @param dnsNames names the serving certificate must carry (the Service's DNS names, or the host)
+   * @param target where the API server reaches the webhook
+   */
+  public record Settings(
+      String namespace,
+      List<String> dnsNames,
+      String bindHost,
+      int port,
+      WebhookRegistration.Target target,
+      InjectionSettings injection) {}
+
+  private final KubernetesClient client;
+  private final Settings settings;
+  private final Clock clock;
+  private final CertificateStore store;
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "gantry-webhook-certificates");
+            t.setDaemon(true);
+            return t;
+          });
+  private CachedProviderLookup lookup;
+  private AdmissionServer server;
+  private CertificateRotation.State state;
+
+  public RelationsWebhook(KubernetesClient client, Settings settings, Clock clock) {
+    this.client = client;
+    this.settings = settings;
+    this.clock = clock;
+    this.store = new CertificateStore(client, settings.namespace());
+  }
+
+  public synchronized RelationsWebhook start() {
+    state = advance(store.load());
+    lookup = new CachedProviderLookup(client);
+    server =
+        new AdmissionServer(
+                new AdmissionHandler(lookup, settings.injection()),
+                state.serving(),
+                settings.bindHost(),
+                settings.port())
+            .start();
+    register();
+    scheduler.scheduleAtFixedRate(
+        this::rotate, CHECK_EVERY.toMinutes(), CHECK_EVERY.toMinutes(), TimeUnit.MINUTES);
+    LOG.info("relations webhook serving https on port {}", server.port());
+    return this;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String caBundle() {
+    return state.caBundle();
+  }
+
+  /** One rotation step if one is due: store, publish, then serve. */
+  synchronized void rotate() {
+    try {
+      CertificateRotation.State next = advance(state);
+      if (!next.equals(state)) {
+        boolean newServing = !next.serving().equals(state.serving());
+        state = next;
+        register();
+        if (newServing) {
+          server.useCertificate(state.serving());
+        }
+        LOG.info(
+            "webhook certificates rotated (CAs published: {})", state.publishedCaPems().size());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("webhook certificate rotation failed, will retry: {}", e.toString());
+    }
+  }
+
+  private CertificateRotation.State advance(CertificateRotation.State current) {
+    CertificateRotation.State next =
+        CertificateRotation.next(
+            current,
+            settings.dnsNames(),
+            clock.instant(),
+            CertificateRotation.CA_VALIDITY,
+            CertificateRotation.SERVING_VALIDITY);
+    if (!next.equals(current)) {
+      store.save(next);
+    }
+    return next;
+  }
+
+  private void register() {
+    var desired = WebhookRegistration.desired(state.caBundle(), settings.target());
+    client.resource(desired).createOr(r -> r.update());
+  }
+
+  @Override
+  public synchronized void close() {
+    scheduler.shutdownNow();
+    if (server != null) {
+      server.close();
+    }
+    if (lookup != null) {
+      lookup.close();
+    }
+  }
+}
