@@ -39,17 +39,7 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
   @Override
   public List<String> secretKeys(String namespace, String name) {
     Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-    if (secret == null) {
-      return List.of();
-    }
-    List<String> keys = new ArrayList<>();
-    if (secret.getData() != null) {
-      keys.addAll(secret.getData().keySet());
-    }
-    if (secret.getStringData() != null) {
-      secret.getStringData().keySet().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
-    }
-    return keys.stream().sorted().toList();
+    return secret == null ? List.of() : SecretValues.keys(secret);
   }
 
   @Override

@@ -103,7 +103,7 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
         .forEach(s -> services.put(s.getMetadata().getName(), s));
     var client = context.getClient();
     List<Resolution.Binding> explicit =
-        context.getSecondaryResources(Relation.class).stream()
+        relations(context, namespace)
             .filter(
                 r ->
                     ExplicitRelations.selects(
@@ -205,12 +205,24 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
     return resolution.missing().isEmpty() ? control : control.rescheduleAfter(RECHECK_MISSING);
   }
 
+  /**
+   * Relations of the namespace, from their informer. Not through the secondary index: a workload a
+   * Relation selects gets its label (and so enters this controller's cache) after the Relation's
+   * own event, so the index built at that event would miss it.
+   */
+  @SuppressWarnings("unchecked")
+  private static java.util.stream.Stream<Relation> relations(
+      Context<Deployment> context, String namespace) {
+    var source =
+        (InformerEventSource<Relation, Deployment>)
+            context.eventSourceRetriever().getEventSourceFor(Relation.class);
+    return source.list(namespace);
+  }
+
   private static List<String> secretKeys(
       Context<Deployment> context, String namespace, String name) {
     Secret secret = context.getClient().secrets().inNamespace(namespace).withName(name).get();
-    return secret == null || secret.getData() == null
-        ? List.of()
-        : secret.getData().keySet().stream().sorted().toList();
+    return secret == null ? List.of() : SecretValues.keys(secret);
   }
 
   private void ensureBindingSecret(
@@ -222,12 +234,7 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
             resolution.bindings(),
             (secret, key) -> {
               Secret s = client.secrets().inNamespace(namespace).withName(secret).get();
-              String value = s == null || s.getData() == null ? null : s.getData().get(key);
-              return value == null
-                  ? null
-                  : new String(
-                      java.util.Base64.getDecoder().decode(value),
-                      java.nio.charset.StandardCharsets.UTF_8);
+              return s == null ? null : SecretValues.value(s, key);
             });
     Secret desired =
         new SecretBuilder()

@@ -53,7 +53,7 @@ class AdmissionHandlerTest {
     request.put("uid", "705ab4f5-6393-11e8-b7cc-42010a800002");
     request.putObject("kind").put("group", group).put("version", "v1").put("kind", kind);
     request.put("operation", operation);
-    request.put("namespace", "demo");
+    request.put("namespace", object.path("metadata").path("namespace").asText("demo"));
     request.set("object", object);
     return review.toString().getBytes(StandardCharsets.UTF_8);
   }
