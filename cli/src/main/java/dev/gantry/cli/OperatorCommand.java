@@ -1,6 +1,9 @@
 package dev.gantry.cli;
 
 import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.relations.InjectionSettings;
+import dev.gantry.operator.relations.RelationsWebhook;
+import dev.gantry.operator.relations.WebhookRegistration;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.runtime.OperatorOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -78,6 +81,41 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--context", description = "Kube context to use (default: the current one).")
   String context;
 
+  @Option(
+      names = "--webhook-port",
+      defaultValue = "${env:GANTRY_WEBHOOK_PORT:--1}",
+      description =
+          "Serve the relations admission webhook over HTTPS on this port; -1 (default) runs without it [GANTRY_WEBHOOK_PORT].")
+  int webhookPort;
+
+  @Option(
+      names = "--webhook-service",
+      defaultValue = "${env:GANTRY_WEBHOOK_SERVICE}",
+      description =
+          "Service in --webhook-namespace through which the API server reaches the webhook (port 443) [GANTRY_WEBHOOK_SERVICE].")
+  String webhookService;
+
+  @Option(
+      names = "--webhook-url",
+      defaultValue = "${env:GANTRY_WEBHOOK_URL}",
+      description =
+          "Or a URL the API server reaches the webhook at, for an operator outside the cluster [GANTRY_WEBHOOK_URL].")
+  String webhookUrl;
+
+  @Option(
+      names = "--webhook-namespace",
+      defaultValue = "${env:GANTRY_WEBHOOK_NAMESPACE}",
+      description =
+          "Namespace of the webhook Service and its certificate Secret [GANTRY_WEBHOOK_NAMESPACE]. Default: the client's namespace.")
+  String webhookNamespace;
+
+  @Option(
+      names = "--gate-image",
+      defaultValue = "${env:GANTRY_GATE_IMAGE:-busybox:1.36}",
+      description =
+          "Image of the init container that holds back consumers whose relations are missing [GANTRY_GATE_IMAGE]. Default: ${DEFAULT-VALUE}.")
+  String gateImage;
+
   OperatorCommand(KubeClients clients) {
     this.clients = clients;
   }
@@ -86,7 +124,7 @@ final class OperatorCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     KubernetesClient client = clients.forContext(context);
     ClusterCheck.requireReachable(client);
-    OperatorOptions options = options();
+    OperatorOptions options = options().withWebhook(webhook(client.getNamespace()));
     run(client, options, spec.commandLine().getOut());
     return 0;
   }
@@ -104,6 +142,47 @@ final class OperatorCommand implements Callable<Integer> {
         new ProvisionSettings(toolsImage, ProvisionSettings.DEFAULT_DESTROY_RETRY_BASE));
   }
 
+  /** The webhook settings, or null when it is off. */
+  RelationsWebhook.Settings webhook(String clientNamespace) {
+    if (webhookPort < 0) {
+      if (webhookService != null || webhookUrl != null) {
+        throw new UserError(
+            "--webhook-service and --webhook-url need --webhook-port (for example 9443)");
+      }
+      return null;
+    }
+    if ((webhookService == null) == (webhookUrl == null)) {
+      throw new UserError(
+          "the webhook needs exactly one of --webhook-service (in a cluster) or --webhook-url"
+              + " (an address the API server can reach)");
+    }
+    String namespace =
+        webhookNamespace != null
+            ? webhookNamespace
+            : clientNamespace == null ? "default" : clientNamespace;
+    List<String> names;
+    WebhookRegistration.Target target;
+    if (webhookService != null) {
+      names =
+          List.of(
+              webhookService,
+              webhookService + "." + namespace,
+              webhookService + "." + namespace + ".svc",
+              webhookService + "." + namespace + ".svc.cluster.local");
+      target = WebhookRegistration.Target.service(namespace, webhookService, 443);
+    } else {
+      String host = java.net.URI.create(webhookUrl).getHost();
+      if (host == null) {
+        throw new UserError(
+            "--webhook-url " + webhookUrl + " has no host: write it as https://HOST:PORT");
+      }
+      names = List.of(host);
+      target = WebhookRegistration.Target.url(webhookUrl);
+    }
+    return new RelationsWebhook.Settings(
+        namespace, names, "0.0.0.0", webhookPort, target, new InjectionSettings(gateImage));
+  }
+
   /** Starts the operator, prints its configuration once, and blocks until the JVM is stopped. */
   static void run(KubernetesClient client, OperatorOptions options, PrintWriter out)
       throws InterruptedException {
@@ -117,7 +196,20 @@ final class OperatorCommand implements Callable<Integer> {
             + (options.leaderElection() ? "on (Lease " + OperatorOptions.LEASE_NAME + ")" : "off"));
     out.println("  http port:       " + (options.httpPort() < 0 ? "off" : options.httpPort()));
     out.println("  tools image:     " + options.provision().toolsImage());
-    out.println("  controllers:     provision, minicluster");
+    out.println(
+        "  relations hook:  "
+            + (options.webhook() == null
+                ? "off (the relations controller still injects workloads)"
+                : "https on port "
+                    + options.webhook().port()
+                    + " for "
+                    + (options.webhook().target().url() != null
+                        ? options.webhook().target().url()
+                        : "Service "
+                            + options.webhook().target().serviceNamespace()
+                            + "/"
+                            + options.webhook().target().serviceName())));
+    out.println("  controllers:     provision, minicluster, relations, relation");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     GantryOperator operator = new GantryOperator(client, options, Clock.systemUTC());

@@ -65,6 +65,44 @@ class CliParsingTest {
   }
 
   @Test
+  void webhookNeedsExactlyOneWayForTheApiServerToReachIt() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    OperatorCommand off =
+        (OperatorCommand) cli.parseArgs("operator").subcommand().commandSpec().userObject();
+    assertThat(off.webhook("ns")).isNull();
+
+    OperatorCommand inCluster =
+        (OperatorCommand)
+            GantryCli.commandLine(new KubeClients())
+                .parseArgs(
+                    "operator",
+                    "--webhook-port",
+                    "9443",
+                    "--webhook-service",
+                    "gantry-operator-webhook",
+                    "--webhook-namespace",
+                    "gantry-system")
+                .subcommand()
+                .commandSpec()
+                .userObject();
+    var settings = inCluster.webhook("ignored");
+    assertThat(settings.port()).isEqualTo(9443);
+    assertThat(settings.namespace()).isEqualTo("gantry-system");
+    assertThat(settings.dnsNames()).contains("gantry-operator-webhook.gantry-system.svc");
+    assertThat(settings.target().serviceName()).isEqualTo("gantry-operator-webhook");
+
+    OperatorCommand both =
+        (OperatorCommand)
+            GantryCli.commandLine(new KubeClients())
+                .parseArgs("operator", "--webhook-port", "9443")
+                .subcommand()
+                .commandSpec()
+                .userObject();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> both.webhook("ns"))
+        .hasMessageContaining("exactly one of --webhook-service");
+  }
+
+  @Test
   void versionAndHelpPrintAndExitZero() {
     StringWriter out = new StringWriter();
     var cli = GantryCli.commandLine(new KubeClients());
@@ -103,8 +141,11 @@ class CliParsingTest {
             "ClusterRoleBinding",
             "Role",
             "RoleBinding",
-            "Deployment");
-    var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) items.get(items.size() - 1);
+            "Deployment",
+            "Service");
+    var deployment =
+        (io.fabric8.kubernetes.api.model.apps.Deployment)
+            items.stream().filter(i -> i.getKind().equals("Deployment")).findFirst().orElseThrow();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("registry.example/gantry:1.2");
     assertThat(InstallCommand.manifests(null))

@@ -12,11 +12,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the admission webhook: certificates from (or into) their Secret, the HTTPS server, and the
- * MutatingWebhookConfiguration with the current caBundle; checks hourly whether a rotation is due.
+ * MutatingWebhookConfiguration with the current caBundle; checks every minute whether a rotation is
+ * due or another replica changed the certificates.
  */
 public final class RelationsWebhook implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelationsWebhook.class);
-  static final Duration CHECK_EVERY = Duration.ofHours(1);
+
+  /** Also how fast replicas converge on the certificates in the Secret (one GET a minute). */
+  static final Duration CHECK_EVERY = Duration.ofMinutes(1);
 
   /**
    * @param namespace where the certificate Secret lives (the operator's namespace)
@@ -81,7 +84,9 @@ public final class RelationsWebhook implements AutoCloseable {
   /** One rotation step if one is due: store, publish, then serve. */
   synchronized void rotate() {
     try {
-      CertificateRotation.State next = advance(state);
+      // From the Secret, not memory: another replica may have rotated, or won the first write.
+      CertificateRotation.State stored = store.load();
+      CertificateRotation.State next = advance(stored == null ? state : stored);
       if (!next.equals(state)) {
         boolean newServing = !next.serving().equals(state.serving());
         state = next;
