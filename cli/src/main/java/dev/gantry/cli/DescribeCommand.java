@@ -44,23 +44,41 @@ final class DescribeCommand implements Callable<Integer> {
     }
   }
 
+  private static List<Event> events(KubernetesClient client, String namespace, HasMetadata item) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(
+            e ->
+                e.getInvolvedObject() != null
+                    && item.getMetadata().getUid() != null
+                    && item.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .sorted(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()))
+        .toList();
+  }
+
   private <T extends HasMetadata> void describe(
       KubernetesClient client, KindView<T> view, ResourceRef ref) {
     String namespace = kube.namespace(client);
     T item = client.resources(view.type()).inNamespace(namespace).withName(ref.name()).get();
+    if (item == null && ref.kind() == ResourceKind.RELATION) {
+      var declared = client.apps().deployments().inNamespace(namespace).withName(ref.name()).get();
+      if (declared != null
+          && declared.getMetadata().getAnnotations() != null
+          && declared
+              .getMetadata()
+              .getAnnotations()
+              .containsKey(dev.gantry.api.relations.Relation.CONSUMES)) {
+        RelationKind.describeDeclared(
+            declared,
+            events(client, namespace, declared),
+            spec.commandLine().getOut(),
+            Instant.now());
+        return;
+      }
+    }
     if (item == null) {
       throw new UserError(ref + " not found in namespace " + namespace);
     }
-    List<Event> events =
-        client.v1().events().inNamespace(namespace).list().getItems().stream()
-            .filter(
-                e ->
-                    e.getInvolvedObject() != null
-                        && item.getMetadata().getUid() != null
-                        && item.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-            .sorted(
-                Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()))
-            .toList();
+    List<Event> events = events(client, namespace, item);
     view.describe(item, events, spec.commandLine().getOut(), Instant.now());
   }
 }

@@ -90,6 +90,22 @@ final class GetCommand implements Callable<Integer> {
       out.print(Serialization.asYaml(document));
     } else if ("json".equals(output)) {
       out.println(Serialization.asJson(document));
+    } else if (kind == ResourceKind.RELATION && ref == null) {
+      List<io.fabric8.kubernetes.api.model.apps.Deployment> declared =
+          RelationKind.declared(client, namespace, allNamespaces);
+      if (items.isEmpty() && declared.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "No relations found in "
+                    + (allNamespaces ? "any namespace" : "namespace " + namespace)
+                    + ".");
+      } else {
+        @SuppressWarnings("unchecked")
+        List<dev.gantry.api.relations.Relation> relations =
+            (List<dev.gantry.api.relations.Relation>) items;
+        RelationKind.table(relations, declared, "wide".equals(output), Instant.now()).print(out);
+      }
     } else if (items.isEmpty()) {
       spec.commandLine()
           .getErr()

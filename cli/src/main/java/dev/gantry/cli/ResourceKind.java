@@ -9,7 +9,8 @@ import java.util.Optional;
 /** The kinds the CLI knows, with the names kubectl would accept for them. */
 enum ResourceKind {
   PROVISION(new ProvisionKind(), "provision", "provisions", "prov"),
-  MINICLUSTER(new MiniClusterKind(), "minicluster", "miniclusters");
+  MINICLUSTER(new MiniClusterKind(), "minicluster", "miniclusters"),
+  RELATION(new RelationKind(), "relation", "relations", "rel");
 
   final KindView<? extends HasMetadata> view;
   final List<String> names;
