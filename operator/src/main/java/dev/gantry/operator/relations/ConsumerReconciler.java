@@ -168,7 +168,17 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
         resolution,
         serviceBinding,
         settings);
-    String summary = resolution.summary();
+    Optional<String> cycle =
+        RelationCycles.through(
+            deployment,
+            context.getPrimaryCache().list(namespace).toList(),
+            name ->
+                Optional.ofNullable(services.get(name))
+                    .or(
+                        () ->
+                            Optional.ofNullable(
+                                client.services().inNamespace(namespace).withName(name).get())));
+    String summary = resolution.summary() + cycle.map(c -> "; relation cycle: " + c).orElse("");
     boolean templateChanged =
         !Objects.equals(
             Serialization.jsonMapper().valueToTree(template),
@@ -192,6 +202,14 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
                 return d;
               });
       EventRecorder events = new EventRecorder(client, clock);
+      if (cycle.isPresent()) {
+        events.warning(
+            deployment,
+            "RelationCycle",
+            "relation cycle: "
+                + cycle.get()
+                + "; workloads that wait for each other to start would never start");
+      }
       if (!resolution.problems().isEmpty()) {
         events.warning(deployment, "RelationsInvalid", summary);
       } else if (!resolution.missing().isEmpty()) {
