@@ -1,0 +1,231 @@
+package dev.gantry.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.operator.relations.AdmissionHandler;
+import dev.gantry.operator.relations.AdmissionServer;
+import dev.gantry.operator.relations.CertificateRotation;
+import dev.gantry.operator.relations.InjectionSettings;
+import dev.gantry.operator.relations.ProviderLookup;
+import dev.gantry.operator.relations.Resolution;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Webhook latency over TLS at a fixed 200 requests/s (bench/README.md): the injection handler
+ * against a no-op handler on the same server code, for 1 KB and 16 KB pods. Latency is measured
+ * from each request's scheduled send time, so a slow answer delays no later measurement.
+ */
+public final class WebhookBench {
+  static final int RATE = 200;
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    var state =
+        CertificateRotation.next(
+            null,
+            List.of("localhost"),
+            Instant.now(),
+            CertificateRotation.CA_VALIDITY,
+            CertificateRotation.SERVING_VALIDITY);
+    AdmissionHandler inject = new AdmissionHandler(new Providers(), InjectionSettings.defaults());
+    AdmissionHandler noop =
+        new AdmissionHandler(new Providers(), InjectionSettings.defaults()) {
+          @Override
+          public Answer handle(byte[] body) {
+            return new Answer(
+                200,
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+                    + "\"response\":{\"uid\":\"x\",\"allowed\":true}}");
+          }
+        };
+    System.out.printf(
+        "Webhook benchmark: %d requests/s for %d s per case over TLS (ECDSA P-256); %d cores%n",
+        RATE, seconds, Runtime.getRuntime().availableProcessors());
+    try (AdmissionServer injecting =
+            new AdmissionServer(inject, state.serving(), "127.0.0.1", 0).start();
+        AdmissionServer idle = new AdmissionServer(noop, state.serving(), "127.0.0.1", 0).start()) {
+      HttpClient client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .sslContext(trusting(state.caBundle()))
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
+      for (int kib : new int[] {1, 16}) {
+        byte[] body = review(kib * 1024);
+        run(client, injecting.port(), body, 2); // warm-up
+        run(client, idle.port(), body, 2);
+        List<Double> a = run(client, injecting.port(), body, seconds);
+        List<Double> b = run(client, idle.port(), body, seconds);
+        System.out.printf(
+            "%2d KiB pod (%d-byte review): inject p50 %.2f ms p99 %.2f ms max %.2f ms | no-op p50 %.2f ms"
+                + " p99 %.2f ms | ratio p50 %.2f p99 %.2f (target: p99 <= 5 ms)%n",
+            kib,
+            body.length,
+            pct(a, 50),
+            pct(a, 99),
+            pct(a, 100),
+            pct(b, 50),
+            pct(b, 99),
+            pct(a, 50) / pct(b, 50),
+            pct(a, 99) / pct(b, 99));
+      }
+    }
+  }
+
+  static List<Double> run(HttpClient client, int port, byte[] body, int seconds) throws Exception {
+    URI uri = URI.create("https://localhost:" + port + AdmissionServer.PATH);
+    int total = RATE * seconds;
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> pending = Collections.synchronizedList(new ArrayList<>());
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    long periodNanos = 1_000_000_000L / RATE;
+    for (int i = 0; i < total; i++) {
+      long due = start + i * periodNanos;
+      ticker.schedule(
+          () -> {
+            HttpRequest request =
+                HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            pending.add(
+                client
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .thenAccept(
+                        r -> {
+                          if (r.statusCode() != 200) {
+                            throw new IllegalStateException(
+                                "HTTP " + r.statusCode() + ": " + r.body());
+                          }
+                          latencies.add((System.nanoTime() - due) / 1e6);
+                        }));
+          },
+          due - System.nanoTime(),
+          TimeUnit.NANOSECONDS);
+    }
+    ticker.shutdown();
+    ticker.awaitTermination(seconds + 30L, TimeUnit.SECONDS);
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    return new ArrayList<>(latencies);
+  }
+
+  static double pct(List<Double> values, int p) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int index = Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1);
+    return sorted.get(Math.max(index, 0));
+  }
+
+  /** An AdmissionReview for a pod of about {@code size} bytes that consumes sse and db. */
+  static byte[] review(int size) {
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("consumer")
+            .withNamespace("bench")
+            .addToAnnotations("tengu.io/consumes", "sse,db")
+            .addToAnnotations("tengu.io/relations", "sse-endpoint,db-endpoint")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage("tutum/curl")
+            .endContainer()
+            .endSpec()
+            .build();
+    int i = 0;
+    while (Serialization.asJson(pod).length() < size - 200) {
+      pod.getSpec()
+          .getContainers()
+          .get(0)
+          .getEnv()
+          .add(new io.fabric8.kubernetes.api.model.EnvVar("PAD_" + i++, "x".repeat(40), null));
+    }
+    ObjectNode review = Serialization.jsonMapper().createObjectNode();
+    review.put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+    ObjectNode request = review.putObject("request");
+    request.put("uid", "bench").put("operation", "CREATE").put("namespace", "bench");
+    request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
+    request.set("object", Serialization.jsonMapper().valueToTree(pod));
+    return review.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static SSLContext trusting(String bundle) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    int i = 0;
+    for (var cert :
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(
+                new ByteArrayInputStream(bundle.getBytes(StandardCharsets.UTF_8)))) {
+      trust.setCertificateEntry("ca" + i++, cert);
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /** The demo's two ExternalName providers, in memory. */
+  static final class Providers implements ProviderLookup {
+    final Map<String, Service> services =
+        Map.of(
+            "sse-endpoint", provider("sse-endpoint", "sse", "idlab-iot.tengu.io"),
+            "db-endpoint", provider("db-endpoint", "db", "db.tengu.io"));
+
+    static Service provider(String name, String iface, String host) {
+      return new ServiceBuilder()
+          .withNewMetadata()
+          .withName(name)
+          .withNamespace("bench")
+          .addToLabels("tengu.io/provides", iface)
+          .endMetadata()
+          .withNewSpec()
+          .withType("ExternalName")
+          .withExternalName(host)
+          .endSpec()
+          .build();
+    }
+
+    @Override
+    public Optional<Service> service(String namespace, String name) {
+      return Optional.ofNullable(services.get(name));
+    }
+
+    @Override
+    public List<String> secretKeys(String namespace, String name) {
+      return List.of();
+    }
+
+    @Override
+    public List<Resolution.Binding> explicitBindings(
+        String namespace, String kind, String name, Map<String, String> labels) {
+      return List.of();
+    }
+  }
+}
