@@ -42,6 +42,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class WebhookBench {
   static final int RATE = 200;
+  static final int WARM_UP_SECONDS = Integer.getInteger("bench.warmup", 2);
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("serve")) {
@@ -89,8 +90,8 @@ public final class WebhookBench {
               .build();
       for (int kib : new int[] {1, 16}) {
         byte[] body = review(kib * 1024);
-        run(client, injecting.port(), body, 2); // warm-up
-        run(client, idle.port(), body, 2);
+        run(client, injecting.port(), body, WARM_UP_SECONDS); // warm-up
+        run(client, idle.port(), body, WARM_UP_SECONDS);
         List<Double> a = run(client, injecting.port(), body, seconds);
         List<Double> b = run(client, idle.port(), body, seconds);
         System.out.printf(
@@ -155,8 +156,8 @@ public final class WebhookBench {
         RATE, seconds);
     for (int kib : new int[] {1, 16}) {
       byte[] body = review(kib * 1024);
-      run(client, injectPort, body, 2);
-      run(client, noopPort, body, 2);
+      run(client, injectPort, body, WARM_UP_SECONDS);
+      run(client, noopPort, body, WARM_UP_SECONDS);
       List<Double> a = run(client, injectPort, body, seconds);
       List<Double> b = run(client, noopPort, body, seconds);
       System.out.printf(

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.zjsonpatch.JsonDiff;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -174,15 +173,7 @@ public class AdmissionHandler {
 
   /** A JSONPatch from {@code before} to {@code after}, its paths placed under {@code prefix}. */
   private ArrayNode diff(String prefix, JsonNode before, JsonNode after) {
-    ArrayNode ops = (ArrayNode) JsonDiff.asJson(before, after);
-    for (JsonNode op : ops) {
-      ObjectNode o = (ObjectNode) op;
-      o.put("path", prefix + o.get("path").asText());
-      if (o.has("from")) {
-        o.put("from", prefix + o.get("from").asText());
-      }
-    }
-    return ops;
+    return TemplatePatch.of(prefix, before, after);
   }
 
   private Resolution resolve(
