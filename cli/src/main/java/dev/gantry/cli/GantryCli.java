@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "gantry",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand, as kubectl has.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = GantryCli.Version.class,
     description = "Gantry: declarative infrastructure resources with operators behind them.",
     subcommands = {

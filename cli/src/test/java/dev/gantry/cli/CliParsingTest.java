@@ -114,6 +114,22 @@ class CliParsingTest {
   }
 
   @Test
+  void everySubcommandAnswersHelpWithItsExamples() {
+    for (String command :
+        List.of(
+            "get", "describe", "apply", "logs", "wait", "delete", "operator", "dev", "install")) {
+      StringWriter out = new StringWriter();
+      var cli = GantryCli.commandLine(new KubeClients());
+      cli.setOut(new PrintWriter(out, true));
+      assertThat(cli.execute(command, "--help")).as(command).isZero();
+      assertThat(out.toString())
+          .as(command)
+          .contains("Usage: gantry " + command)
+          .contains("Examples:");
+    }
+  }
+
+  @Test
   void unknownCommandExitsNonZero() {
     var cli = GantryCli.commandLine(new KubeClients());
     cli.setErr(new PrintWriter(new StringWriter(), true));
