@@ -18,6 +18,15 @@ final class Errors {
       while (cause != null && cause.getCause() != null) {
         cause = cause.getCause();
       }
+      if (cause instanceof java.nio.channels.UnresolvedAddressException
+          || cause instanceof java.net.ConnectException
+          || cause instanceof java.net.UnknownHostException
+          || cause instanceof java.net.http.HttpConnectTimeoutException) {
+        return "cannot reach the Kubernetes API server ("
+            + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+            + "): check the current context (kubectl config current-context) or set KUBECONFIG";
+      }
       return k.getMessage() + (cause == null ? "" : " (" + cause + ")");
     }
     return e.toString();

@@ -130,6 +130,17 @@ class CliParsingTest {
   }
 
   @Test
+  void anUnreachableClusterIsSaidPlainly() {
+    var e =
+        new io.fabric8.kubernetes.client.KubernetesClientException(
+            "Operation: [list] for kind: [Provision] failed",
+            new java.nio.channels.UnresolvedAddressException());
+    assertThat(Errors.describe(e))
+        .startsWith("cannot reach the Kubernetes API server")
+        .contains("KUBECONFIG");
+  }
+
+  @Test
   void unknownCommandExitsNonZero() {
     var cli = GantryCli.commandLine(new KubeClients());
     cli.setErr(new PrintWriter(new StringWriter(), true));
