@@ -48,63 +48,20 @@ public final class WebhookBench {
       return;
     }
     if (args.length > 0 && args[0].equals("load")) {
-      load(
+      System.out.printf("Webhook benchmark (separate client process): %d requests/s%n", RATE);
+      measure(
+          Files.readString(Path.of(args[3])),
           Integer.parseInt(args[1]),
           Integer.parseInt(args[2]),
-          Files.readString(Path.of(args[3])),
           Integer.parseInt(args[4]));
       return;
     }
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    var state =
-        CertificateRotation.next(
-            null,
-            List.of("localhost"),
-            Instant.now(),
-            CertificateRotation.CA_VALIDITY,
-            CertificateRotation.SERVING_VALIDITY);
-    AdmissionHandler inject = new AdmissionHandler(new Providers(), InjectionSettings.defaults());
-    AdmissionHandler noop =
-        new AdmissionHandler(new Providers(), InjectionSettings.defaults()) {
-          @Override
-          public Answer handle(byte[] body) {
-            return new Answer(
-                200,
-                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
-                    + "\"response\":{\"uid\":\"x\",\"allowed\":true}}");
-          }
-        };
     System.out.printf(
         "Webhook benchmark: %d requests/s for %d s per case over TLS (ECDSA P-256); %d cores%n",
         RATE, seconds, Runtime.getRuntime().availableProcessors());
-    try (AdmissionServer injecting =
-            new AdmissionServer(inject, state.serving(), "127.0.0.1", 0).start();
-        AdmissionServer idle = new AdmissionServer(noop, state.serving(), "127.0.0.1", 0).start()) {
-      HttpClient client =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .sslContext(trusting(state.caBundle()))
-              .connectTimeout(Duration.ofSeconds(5))
-              .build();
-      for (int kib : new int[] {1, 16}) {
-        byte[] body = review(kib * 1024);
-        run(client, injecting.port(), body, WARM_UP_SECONDS); // warm-up
-        run(client, idle.port(), body, WARM_UP_SECONDS);
-        List<Double> a = run(client, injecting.port(), body, seconds);
-        List<Double> b = run(client, idle.port(), body, seconds);
-        System.out.printf(
-            "%2d KiB pod (%d-byte review): inject p50 %.2f ms p99 %.2f ms max %.2f ms | no-op p50 %.2f ms"
-                + " p99 %.2f ms | ratio p50 %.2f p99 %.2f (target: p99 <= 5 ms)%n",
-            kib,
-            body.length,
-            pct(a, 50),
-            pct(a, 99),
-            pct(a, 100),
-            pct(b, 50),
-            pct(b, 99),
-            pct(a, 50) / pct(b, 50),
-            pct(a, 99) / pct(b, 99));
-      }
+    try (Servers servers = Servers.start()) {
+      measure(servers.caBundle, servers.injecting.port(), servers.idle.port(), seconds);
     }
   }
 
@@ -114,44 +71,58 @@ public final class WebhookBench {
    * the load generator's own garbage collection does not land in the servers' latency.
    */
   static void serve() throws Exception {
-    var state =
-        CertificateRotation.next(
-            null,
-            List.of("localhost"),
-            Instant.now(),
-            CertificateRotation.CA_VALIDITY,
-            CertificateRotation.SERVING_VALIDITY);
-    AdmissionHandler inject = new AdmissionHandler(new Providers(), InjectionSettings.defaults());
-    AdmissionHandler noop =
-        new AdmissionHandler(new Providers(), InjectionSettings.defaults()) {
-          @Override
-          public Answer handle(byte[] body) {
-            return new Answer(
-                200,
-                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
-                    + "\"response\":{\"uid\":\"x\",\"allowed\":true}}");
-          }
-        };
+    Servers servers = Servers.start();
     Path ca = Files.createTempFile("gantry-bench-ca", ".pem");
-    Files.writeString(ca, state.caBundle());
-    AdmissionServer injecting =
-        new AdmissionServer(inject, state.serving(), "127.0.0.1", 0).start();
-    AdmissionServer idle = new AdmissionServer(noop, state.serving(), "127.0.0.1", 0).start();
-    System.out.println("SERVING " + injecting.port() + " " + idle.port() + " " + ca);
+    Files.writeString(ca, servers.caBundle);
+    System.out.println(
+        "SERVING " + servers.injecting.port() + " " + servers.idle.port() + " " + ca);
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  static void load(int injectPort, int noopPort, String caBundle, int seconds) throws Exception {
+  /** The injecting server and the no-op one, with one Gantry-made certificate. */
+  record Servers(AdmissionServer injecting, AdmissionServer idle, String caBundle)
+      implements AutoCloseable {
+    static Servers start() {
+      var state =
+          CertificateRotation.next(
+              null,
+              List.of("localhost"),
+              Instant.now(),
+              CertificateRotation.CA_VALIDITY,
+              CertificateRotation.SERVING_VALIDITY);
+      AdmissionHandler inject = new AdmissionHandler(new Providers(), InjectionSettings.defaults());
+      AdmissionHandler noop =
+          new AdmissionHandler(new Providers(), InjectionSettings.defaults()) {
+            @Override
+            public Answer handle(byte[] body) {
+              return new Answer(
+                  200,
+                  "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+                      + "\"response\":{\"uid\":\"x\",\"allowed\":true}}");
+            }
+          };
+      return new Servers(
+          new AdmissionServer(inject, state.serving(), "127.0.0.1", 0).start(),
+          new AdmissionServer(noop, state.serving(), "127.0.0.1", 0).start(),
+          state.caBundle());
+    }
+
+    @Override
+    public void close() {
+      injecting.close();
+      idle.close();
+    }
+  }
+
+  /** Both pod sizes against both servers, each after a warm-up; one line per size. */
+  static void measure(String caBundle, int injectPort, int noopPort, int seconds) throws Exception {
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .sslContext(trusting(caBundle))
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    System.out.printf(
-        "Webhook benchmark (separate client process): %d requests/s for %d s per case%n",
-        RATE, seconds);
     for (int kib : new int[] {1, 16}) {
       byte[] body = review(kib * 1024);
       run(client, injectPort, body, WARM_UP_SECONDS);

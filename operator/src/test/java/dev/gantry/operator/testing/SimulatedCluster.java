@@ -1,5 +1,7 @@
 package dev.gantry.operator.testing;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -106,101 +108,82 @@ public final class SimulatedCluster {
 
   /** The scheduler cannot place a pod: it stays Pending, unscheduled, with no IP. */
   public void unschedulable(Pod pod, String message) {
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              p.getStatus().setPhase("Pending");
-              p.getStatus().setPodIP(null);
-              p.getStatus()
-                  .setConditions(
-                      java.util.List.of(
-                          new io.fabric8.kubernetes.api.model.PodConditionBuilder()
-                              .withType("PodScheduled")
-                              .withStatus("False")
-                              .withReason("Unschedulable")
-                              .withMessage(message)
-                              .build()));
-              return p;
-            });
+    editStatus(
+        pod,
+        p -> {
+          p.getStatus().setPhase("Pending");
+          p.getStatus().setPodIP(null);
+          p.getStatus()
+              .setConditions(
+                  java.util.List.of(
+                      new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                          .withType("PodScheduled")
+                          .withStatus("False")
+                          .withReason("Unschedulable")
+                          .withMessage(message)
+                          .build()));
+        });
   }
 
   /** A pod ends: its containers terminated with the exit code, its phase Succeeded or Failed. */
   public void podFinished(Pod pod, int exitCode) {
-    String finished = tick();
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-              for (var s : p.getStatus().getContainerStatuses()) {
-                s.setReady(false);
-                s.setState(
-                    new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
-                        .withNewTerminated()
-                        .withExitCode(exitCode)
-                        .withReason(exitCode == 0 ? "Completed" : "Error")
-                        .withFinishedAt(finished)
-                        .endTerminated()
-                        .build());
-              }
-              return p;
-            });
+    var terminated = terminated(exitCode, null, tick());
+    editStatus(
+        pod,
+        p -> {
+          p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+          p.getStatus().getContainerStatuses().forEach(s -> setState(s, terminated));
+        });
   }
 
   /** The kubelet reports a container that cannot start yet (ImagePullBackOff, ...). */
   public void containerWaiting(Pod pod, String container, String reason, String message) {
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              for (var s : p.getStatus().getContainerStatuses()) {
-                if (s.getName().equals(container)) {
-                  s.setReady(false);
-                  s.setState(
-                      new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
-                          .withNewWaiting()
-                          .withReason(reason)
-                          .withMessage(message)
-                          .endWaiting()
-                          .build());
-                }
-              }
-              return p;
-            });
+    var waiting =
+        new ContainerStateBuilder()
+            .withNewWaiting()
+            .withReason(reason)
+            .withMessage(message)
+            .endWaiting()
+            .build();
+    editStatus(pod, p -> container(p, container).forEach(s -> setState(s, waiting)));
   }
 
   /** The kubelet reports a container ended with an exit code and a termination message. */
   public void containerExited(Pod pod, String container, int exitCode, String message) {
-    String finished = tick();
+    var terminated = terminated(exitCode, message, tick());
+    editStatus(pod, p -> container(p, container).forEach(s -> setState(s, terminated)));
+  }
+
+  private void editStatus(Pod pod, java.util.function.Consumer<Pod> change) {
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
         .withName(pod.getMetadata().getName())
         .editStatus(
             p -> {
-              for (var s : p.getStatus().getContainerStatuses()) {
-                if (s.getName().equals(container)) {
-                  s.setReady(false);
-                  s.setState(
-                      new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
-                          .withNewTerminated()
-                          .withExitCode(exitCode)
-                          .withReason(exitCode == 0 ? "Completed" : "Error")
-                          .withMessage(message)
-                          .withFinishedAt(finished)
-                          .endTerminated()
-                          .build());
-                }
-              }
+              change.accept(p);
               return p;
             });
+  }
+
+  private static java.util.stream.Stream<ContainerStatus> container(Pod pod, String name) {
+    return pod.getStatus().getContainerStatuses().stream().filter(s -> s.getName().equals(name));
+  }
+
+  private static void setState(ContainerStatus status, ContainerState state) {
+    status.setReady(false);
+    status.setState(state);
+  }
+
+  private static ContainerState terminated(int exitCode, String message, String finishedAt) {
+    return new ContainerStateBuilder()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(exitCode == 0 ? "Completed" : "Error")
+        .withMessage(message)
+        .withFinishedAt(finishedAt)
+        .endTerminated()
+        .build();
   }
 
   /** The Job controller marks the Job complete (all its pods' containers ended). */
