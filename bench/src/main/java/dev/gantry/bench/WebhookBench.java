@@ -286,9 +286,9 @@ public final class WebhookBench {
     }
 
     @Override
-    public List<Resolution.Binding> explicitBindings(
+    public Resolution.Explicit explicitBindings(
         String namespace, String kind, String name, Map<String, String> labels) {
-      return List.of();
+      return Resolution.Explicit.NONE;
     }
   }
 }

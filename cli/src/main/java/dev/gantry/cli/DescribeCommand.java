@@ -60,13 +60,9 @@ final class DescribeCommand implements Callable<Integer> {
     String namespace = kube.namespace(client);
     T item = client.resources(view.type()).inNamespace(namespace).withName(ref.name()).get();
     if (item == null && ref.kind() == ResourceKind.RELATION) {
-      var declared = client.apps().deployments().inNamespace(namespace).withName(ref.name()).get();
-      if (declared != null
-          && declared.getMetadata().getAnnotations() != null
-          && declared
-              .getMetadata()
-              .getAnnotations()
-              .containsKey(dev.gantry.api.relations.Relation.CONSUMES)) {
+      var found = RelationKind.declaredNamed(client, namespace, ref.name());
+      if (found.isPresent()) {
+        HasMetadata declared = found.get();
         RelationKind.describeDeclared(
             declared,
             events(client, namespace, declared),

@@ -91,7 +91,7 @@ final class GetCommand implements Callable<Integer> {
     } else if ("json".equals(output)) {
       out.println(Serialization.asJson(document));
     } else if (kind == ResourceKind.RELATION && ref == null) {
-      List<io.fabric8.kubernetes.api.model.apps.Deployment> declared =
+      List<io.fabric8.kubernetes.api.model.HasMetadata> declared =
           RelationKind.declared(client, namespace, allNamespaces);
       if (items.isEmpty() && declared.isEmpty()) {
         spec.commandLine()

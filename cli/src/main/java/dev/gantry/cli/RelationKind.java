@@ -1,9 +1,10 @@
 package dev.gantry.cli;
 
 import dev.gantry.api.relations.Relation;
+import dev.gantry.operator.relations.WorkloadKind;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -27,7 +28,7 @@ final class RelationKind implements KindView<Relation> {
   }
 
   static Table table(
-      List<Relation> relations, List<Deployment> declared, boolean wide, Instant now) {
+      List<Relation> relations, List<HasMetadata> declared, boolean wide, Instant now) {
     List<String> headers =
         new ArrayList<>(
             List.of("NAME", "SOURCE", "CONSUMER", "INTERFACE", "PROVIDER", "READY", "AGE"));
@@ -67,7 +68,7 @@ final class RelationKind implements KindView<Relation> {
       }
       table.row(row);
     }
-    for (Deployment d : declared) {
+    for (HasMetadata d : declared) {
       Map<String, String> a = d.getMetadata().getAnnotations();
       String status =
           a.getOrDefault(Relation.STATUS_ANNOTATION, "not seen by the relations controller yet");
@@ -76,7 +77,7 @@ final class RelationKind implements KindView<Relation> {
               List.of(
                   d.getMetadata().getName(),
                   "annotations",
-                  "Deployment/" + d.getMetadata().getName(),
+                  d.getKind() + "/" + d.getMetadata().getName(),
                   a.getOrDefault(Relation.CONSUMES, ""),
                   a.getOrDefault(Relation.RELATIONS, ""),
                   status.startsWith("resolved") ? "True" : "False",
@@ -89,19 +90,33 @@ final class RelationKind implements KindView<Relation> {
     return table;
   }
 
-  /** Workloads that declare relations with the seed's annotations. */
-  static List<Deployment> declared(KubernetesClient client, String namespace, boolean all) {
-    var op = client.apps().deployments();
-    var items =
-        all
-            ? op.inAnyNamespace().withLabel(Relation.RELATIONSHIPS_LABEL).list().getItems()
-            : op.inNamespace(namespace).withLabel(Relation.RELATIONSHIPS_LABEL).list().getItems();
-    return items.stream()
-        .filter(
-            d ->
-                d.getMetadata().getAnnotations() != null
-                    && d.getMetadata().getAnnotations().containsKey(Relation.CONSUMES))
-        .toList();
+  /** Workloads (of every kind that can consume) that declare relations with the annotations. */
+  static List<HasMetadata> declared(KubernetesClient client, String namespace, boolean all) {
+    List<HasMetadata> declared = new ArrayList<>();
+    for (WorkloadKind<?> kind : WorkloadKind.ALL) {
+      var op = client.resources(kind.type());
+      var items =
+          all
+              ? op.inAnyNamespace().withLabel(Relation.RELATIONSHIPS_LABEL).list().getItems()
+              : op.inNamespace(namespace).withLabel(Relation.RELATIONSHIPS_LABEL).list().getItems();
+      items.stream().filter(RelationKind::declaresRelations).forEach(declared::add);
+    }
+    return declared;
+  }
+
+  /** The workload named {@code name} that declares relations with annotations, if any. */
+  static java.util.Optional<HasMetadata> declaredNamed(
+      KubernetesClient client, String namespace, String name) {
+    return WorkloadKind.ALL.stream()
+        .<HasMetadata>map(
+            kind -> client.resources(kind.type()).inNamespace(namespace).withName(name).get())
+        .filter(w -> w != null && declaresRelations(w))
+        .findFirst();
+  }
+
+  private static boolean declaresRelations(HasMetadata w) {
+    return w.getMetadata().getAnnotations() != null
+        && w.getMetadata().getAnnotations().containsKey(Relation.CONSUMES);
   }
 
   @Override
@@ -152,17 +167,18 @@ final class RelationKind implements KindView<Relation> {
   }
 
   /** `describe relation/<name>` for a workload that declares relations with annotations. */
-  static void describeDeclared(Deployment d, List<Event> events, PrintWriter out, Instant now) {
+  static void describeDeclared(HasMetadata d, List<Event> events, PrintWriter out, Instant now) {
     Map<String, String> a = d.getMetadata().getAnnotations();
     out.printf("Name:         %s (declared with annotations)%n", d.getMetadata().getName());
     out.printf("Namespace:    %s%n", d.getMetadata().getNamespace());
-    out.printf("Consumer:     Deployment %s%n", d.getMetadata().getName());
+    out.printf("Consumer:     %s %s%n", d.getKind(), d.getMetadata().getName());
     out.printf("Consumes:     %s%n", a.getOrDefault(Relation.CONSUMES, ""));
     out.printf("Relations:    %s%n", a.getOrDefault(Relation.RELATIONS, ""));
     out.printf(
         "Status:       %s%n",
         a.getOrDefault(Relation.STATUS_ANNOTATION, "not seen by the relations controller yet"));
-    var template = d.getSpec().getTemplate().getMetadata();
+    var podTemplate = WorkloadKind.templateOf(d);
+    var template = podTemplate == null ? null : podTemplate.getMetadata();
     if (template != null
         && template.getAnnotations() != null
         && template.getAnnotations().get("gantry.dev/injected-env") != null) {

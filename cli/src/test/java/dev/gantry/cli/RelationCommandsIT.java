@@ -93,4 +93,45 @@ class RelationCommandsIT {
         .contains("Endpoint:     tcp://postgres.k8s-tengu-test.svc.cluster.local:5432")
         .contains("Bound to:     Deployment/web");
   }
+
+  @Test
+  void statefulSetsAndDaemonSetsThatDeclareRelationsAreListedAndDescribed() {
+    client
+        .resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: queue
+          namespace: k8s-tengu-test
+          labels: {app: queue, tengu.io/relationships: "true"}
+          annotations:
+            tengu.io/consumes: sse
+            tengu.io/relations: sse-endpoint
+            gantry.dev/relations-status: "resolved: sse=sse-endpoint"
+        spec:
+          serviceName: queue
+          selector: {matchLabels: {app: queue}}
+          template:
+            metadata: {labels: {app: queue}}
+            spec:
+              containers: [{name: queue, image: redis}]
+        """,
+                io.fabric8.kubernetes.api.model.apps.StatefulSet.class))
+        .createOr(r -> r.update());
+
+    CliHarness get = CliHarness.run(client, "get", "relations", "-n", "k8s-tengu-test");
+    assertThat(get.exitCode).as(get.err()).isZero();
+    assertThat(get.out())
+        .containsPattern(
+            "queue\\s+annotations\\s+StatefulSet/queue\\s+sse\\s+sse-endpoint\\s+True");
+
+    CliHarness describe =
+        CliHarness.run(client, "describe", "relation/queue", "-n", "k8s-tengu-test");
+    assertThat(describe.exitCode).as(describe.err()).isZero();
+    assertThat(describe.out())
+        .contains("Consumer:     StatefulSet queue")
+        .contains("Status:       resolved: sse=sse-endpoint");
+  }
 }

@@ -131,7 +131,7 @@ public class AdmissionHandler {
       String kind) {
     RelationDeclaration declaration = RelationDeclaration.fromAnnotations(meta.getAnnotations());
     Map<String, String> podLabels = podMeta.getLabels();
-    List<Resolution.Binding> explicit =
+    Resolution.Explicit explicit =
         lookup.explicitBindings(namespace, kind, meta.getName(), meta.getLabels());
     if (!declaration.declaresAny() && explicit.isEmpty() && !injectedBefore(podMeta)) {
       return new Mutation(null, List.of());
@@ -153,7 +153,7 @@ public class AdmissionHandler {
       String name,
       Map<String, String> labels) {
     RelationDeclaration declaration = RelationDeclaration.fromAnnotations(meta.getAnnotations());
-    List<Resolution.Binding> explicit = lookup.explicitBindings(namespace, kind, name, labels);
+    Resolution.Explicit explicit = lookup.explicitBindings(namespace, kind, name, labels);
     if (!declaration.declaresAny() && explicit.isEmpty()) {
       return new Mutation(null, List.of());
     }
@@ -180,7 +180,7 @@ public class AdmissionHandler {
       RelationDeclaration declaration,
       String namespace,
       Map<String, String> podLabels,
-      List<Resolution.Binding> explicit) {
+      Resolution.Explicit explicit) {
     return RelationResolver.resolve(
         declaration,
         name -> lookup.service(namespace, name),

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,26 +42,15 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
   }
 
   @Override
-  public List<Resolution.Binding> explicitBindings(
+  public Resolution.Explicit explicitBindings(
       String namespace, String kind, String name, Map<String, String> labels) {
-    List<Resolution.Binding> bindings = new ArrayList<>();
-    for (Relation relation : relations.getStore().list()) {
-      if (!namespace.equals(relation.getMetadata().getNamespace())
-          || !ExplicitRelations.selects(relation, kind, name, labels)) {
-        continue;
-      }
-      ExplicitRelations.endpoint(relation, (ns, svc) -> service(ns, svc))
-          .map(
-              e ->
-                  new Resolution.Binding(
-                      relation.getMetadata().getName(),
-                      e,
-                      e.credentialsSecret() == null
-                          ? List.of()
-                          : secretKeys(namespace, e.credentialsSecret())))
-          .ifPresent(bindings::add);
-    }
-    return bindings;
+    return ExplicitRelations.resolve(
+        relations.getStore().list().stream()
+            .filter(r -> namespace.equals(r.getMetadata().getNamespace()))
+            .filter(r -> ExplicitRelations.selects(r, kind, name, labels))
+            .toList(),
+        this::service,
+        this::secretKeys);
   }
 
   @Override

@@ -2,10 +2,13 @@ package dev.gantry.operator.relations;
 
 import dev.gantry.api.relations.Relation;
 import dev.gantry.operator.kube.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -31,25 +35,61 @@ import java.util.stream.Collectors;
  * template is re-injected (a new hash annotation rolls it), the consumer says where its relations
  * stand in the annotation gantry.dev/relations-status, and an Event marks each change. It does the
  * webhook's work on existing workloads, so they converge even when an admission was missed.
+ *
+ * <p>One controller per workload kind (JOSDK takes the primary type from the class), all of them
+ * this code: see the nested classes.
  */
-@ControllerConfiguration(
-    name = "relations",
-    informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
-public class ConsumerReconciler implements Reconciler<Deployment> {
+public abstract class ConsumerReconciler<W extends HasMetadata> implements Reconciler<W> {
   static final Duration RECHECK_MISSING = Duration.ofSeconds(15);
+  private final WorkloadKind<W> kind;
   private final InjectionSettings settings;
   private final Clock clock;
 
-  public ConsumerReconciler(InjectionSettings settings, Clock clock) {
+  private ConsumerReconciler(WorkloadKind<W> kind, InjectionSettings settings, Clock clock) {
+    this.kind = kind;
     this.settings = settings;
     this.clock = clock;
   }
 
+  /** A controller for each kind that can consume relations. */
+  public static List<Reconciler<?>> all(InjectionSettings settings, Clock clock) {
+    return List.of(
+        new Deployments(settings, clock),
+        new StatefulSets(settings, clock),
+        new DaemonSets(settings, clock));
+  }
+
+  @ControllerConfiguration(
+      name = "relations",
+      informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
+  public static final class Deployments extends ConsumerReconciler<Deployment> {
+    public Deployments(InjectionSettings settings, Clock clock) {
+      super(WorkloadKind.DEPLOYMENT, settings, clock);
+    }
+  }
+
+  @ControllerConfiguration(
+      name = "relations-statefulsets",
+      informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
+  public static final class StatefulSets extends ConsumerReconciler<StatefulSet> {
+    public StatefulSets(InjectionSettings settings, Clock clock) {
+      super(WorkloadKind.STATEFUL_SET, settings, clock);
+    }
+  }
+
+  @ControllerConfiguration(
+      name = "relations-daemonsets",
+      informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
+  public static final class DaemonSets extends ConsumerReconciler<DaemonSet> {
+    public DaemonSets(InjectionSettings settings, Clock clock) {
+      super(WorkloadKind.DAEMON_SET, settings, clock);
+    }
+  }
+
   @Override
-  public List<EventSource<?, Deployment>> prepareEventSources(
-      EventSourceContext<Deployment> context) {
+  public List<EventSource<?, W>> prepareEventSources(EventSourceContext<W> context) {
     var providers =
-        InformerEventSourceConfiguration.from(Service.class, Deployment.class)
+        InformerEventSourceConfiguration.from(Service.class, kind.type())
             .withLabelSelector(Relation.PROVIDES_LABEL)
             .withSecondaryToPrimaryMapper(
                 service ->
@@ -65,7 +105,7 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .withPrimaryToSecondaryMapper(
-                (Deployment d) ->
+                (W d) ->
                     RelationDeclaration.fromAnnotations(d.getMetadata().getAnnotations())
                         .relations()
                         .stream()
@@ -73,7 +113,7 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
                         .collect(Collectors.toSet()))
             .build();
     var relations =
-        InformerEventSourceConfiguration.from(Relation.class, Deployment.class)
+        InformerEventSourceConfiguration.from(Relation.class, kind.type())
             .withSecondaryToPrimaryMapper(
                 relation ->
                     context
@@ -83,7 +123,7 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
                             d ->
                                 ExplicitRelations.selects(
                                     relation,
-                                    "Deployment",
+                                    kind.name(),
                                     d.getMetadata().getName(),
                                     d.getMetadata().getLabels()))
                         .map(ResourceID::fromResource)
@@ -95,66 +135,50 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
   }
 
   @Override
-  public UpdateControl<Deployment> reconcile(Deployment deployment, Context<Deployment> context) {
-    String namespace = deployment.getMetadata().getNamespace();
+  public UpdateControl<W> reconcile(W workload, Context<W> context) {
+    String namespace = workload.getMetadata().getNamespace();
     Map<String, Service> services = new HashMap<>();
     context
         .getSecondaryResources(Service.class)
         .forEach(s -> services.put(s.getMetadata().getName(), s));
     var client = context.getClient();
-    List<Resolution.Binding> explicit =
-        relations(context, namespace)
-            .filter(
-                r ->
-                    ExplicitRelations.selects(
-                        r,
-                        "Deployment",
-                        deployment.getMetadata().getName(),
-                        deployment.getMetadata().getLabels()))
-            .flatMap(
-                r ->
-                    ExplicitRelations.endpoint(
-                        r,
-                        (ns, name) ->
-                            Optional.ofNullable(services.get(name))
-                                .or(
-                                    () ->
-                                        Optional.ofNullable(
-                                            client
-                                                .services()
-                                                .inNamespace(ns)
-                                                .withName(name)
-                                                .get())))
-                        .map(
-                            e ->
-                                new Resolution.Binding(
-                                    r.getMetadata().getName(),
-                                    e,
-                                    e.credentialsSecret() == null
-                                        ? List.<String>of()
-                                        : secretKeys(context, namespace, e.credentialsSecret())))
-                        .stream())
-            .toList();
+    // Providers from the informer; a Service without the provides label is read so the resolver
+    // can say what is wrong with it.
+    Function<String, Optional<Service>> service =
+        name ->
+            Optional.ofNullable(services.get(name))
+                .or(
+                    () ->
+                        Optional.ofNullable(
+                            client.services().inNamespace(namespace).withName(name).get()));
+    Resolution.Explicit explicit =
+        ExplicitRelations.resolve(
+            relations(context, namespace)
+                .filter(
+                    r ->
+                        ExplicitRelations.selects(
+                            r,
+                            kind.name(),
+                            workload.getMetadata().getName(),
+                            workload.getMetadata().getLabels()))
+                .toList(),
+            (ns, name) -> service.apply(name),
+            (ns, secret) -> secretKeys(context, ns, secret));
     RelationDeclaration declaration =
-        RelationDeclaration.fromAnnotations(deployment.getMetadata().getAnnotations());
-    var template = deployment.getSpec().getTemplate();
+        RelationDeclaration.fromAnnotations(workload.getMetadata().getAnnotations());
+    var template = kind.template(workload);
     Resolution resolution =
         RelationResolver.resolve(
             declaration,
-            name ->
-                Optional.ofNullable(services.get(name))
-                    .or(
-                        () ->
-                            Optional.ofNullable(
-                                client.services().inNamespace(namespace).withName(name).get())),
+            service,
             secret -> secretKeys(context, namespace, secret),
             template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
             explicit);
 
     boolean serviceBinding =
-        "true".equalsIgnoreCase(annotation(deployment, Relation.SERVICE_BINDING_ANNOTATION));
+        "true".equalsIgnoreCase(annotation(workload, Relation.SERVICE_BINDING_ANNOTATION));
     if (serviceBinding && !resolution.bindings().isEmpty()) {
-      ensureBindingSecret(context, deployment, resolution);
+      ensureBindingSecret(context, workload, resolution);
     }
 
     var desired = Serialization.clone(template);
@@ -164,35 +188,27 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
     PodInjection.apply(
         desired.getMetadata(),
         desired.getSpec(),
-        deployment.getMetadata().getName(),
+        workload.getMetadata().getName(),
         resolution,
         serviceBinding,
         settings);
     Optional<String> cycle =
         RelationCycles.through(
-            deployment,
-            context.getPrimaryCache().list(namespace).toList(),
-            name ->
-                Optional.ofNullable(services.get(name))
-                    .or(
-                        () ->
-                            Optional.ofNullable(
-                                client.services().inNamespace(namespace).withName(name).get())));
+            kind, workload, context.getPrimaryCache().list(namespace).toList(), service);
     String summary = resolution.summary() + cycle.map(c -> "; relation cycle: " + c).orElse("");
     boolean templateChanged =
         !Objects.equals(
             Serialization.jsonMapper().valueToTree(template),
             Serialization.jsonMapper().valueToTree(desired));
-    boolean statusChanged = !summary.equals(annotation(deployment, Relation.STATUS_ANNOTATION));
+    boolean statusChanged = !summary.equals(annotation(workload, Relation.STATUS_ANNOTATION));
     if (templateChanged || statusChanged) {
       client
-          .apps()
-          .deployments()
+          .resources(kind.type())
           .inNamespace(namespace)
-          .withName(deployment.getMetadata().getName())
+          .withName(workload.getMetadata().getName())
           .edit(
               d -> {
-                d.getSpec().setTemplate(desired);
+                kind.setTemplate(d, desired);
                 Map<String, String> annotations =
                     d.getMetadata().getAnnotations() == null
                         ? new HashMap<>()
@@ -204,22 +220,22 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
       EventRecorder events = new EventRecorder(client, clock);
       if (cycle.isPresent()) {
         events.warning(
-            deployment,
+            workload,
             "RelationCycle",
             "relation cycle: "
                 + cycle.get()
                 + "; workloads that wait for each other to start would never start");
       }
       if (!resolution.problems().isEmpty()) {
-        events.warning(deployment, "RelationsInvalid", summary);
+        events.warning(workload, "RelationsInvalid", summary);
       } else if (!resolution.missing().isEmpty()) {
-        events.warning(deployment, "RelationsMissing", summary);
+        events.warning(workload, "RelationsMissing", summary);
       } else {
         events.normal(
-            deployment, templateChanged ? "RelationsUpdated" : "RelationsResolved", summary);
+            workload, templateChanged ? "RelationsUpdated" : "RelationsResolved", summary);
       }
     }
-    UpdateControl<Deployment> control = UpdateControl.noUpdate();
+    UpdateControl<W> control = UpdateControl.noUpdate();
     return resolution.missing().isEmpty() ? control : control.rescheduleAfter(RECHECK_MISSING);
   }
 
@@ -229,23 +245,21 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
    * own event, so the index built at that event would miss it.
    */
   @SuppressWarnings("unchecked")
-  private static java.util.stream.Stream<Relation> relations(
-      Context<Deployment> context, String namespace) {
+  private static <W extends HasMetadata> java.util.stream.Stream<Relation> relations(
+      Context<W> context, String namespace) {
     var source =
-        (InformerEventSource<Relation, Deployment>)
+        (InformerEventSource<Relation, W>)
             context.eventSourceRetriever().getEventSourceFor(Relation.class);
     return source.list(namespace);
   }
 
-  private static List<String> secretKeys(
-      Context<Deployment> context, String namespace, String name) {
+  private static List<String> secretKeys(Context<?> context, String namespace, String name) {
     Secret secret = context.getClient().secrets().inNamespace(namespace).withName(name).get();
     return secret == null ? List.of() : SecretValues.keys(secret);
   }
 
-  private void ensureBindingSecret(
-      Context<Deployment> context, Deployment deployment, Resolution resolution) {
-    String namespace = deployment.getMetadata().getNamespace();
+  private void ensureBindingSecret(Context<W> context, W workload, Resolution resolution) {
+    String namespace = workload.getMetadata().getNamespace();
     var client = context.getClient();
     Map<String, String> data =
         BindingFiles.data(
@@ -257,11 +271,11 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
     Secret desired =
         new SecretBuilder()
             .withNewMetadata()
-            .withName(PodInjection.bindingSecret(deployment.getMetadata().getName()))
+            .withName(PodInjection.bindingSecret(workload.getMetadata().getName()))
             .withNamespace(namespace)
             .addToLabels("app.kubernetes.io/managed-by", "gantry")
             .addToLabels("app.kubernetes.io/component", "service-binding")
-            .withOwnerReferences(dev.gantry.operator.kube.OwnerReferences.controllerOf(deployment))
+            .withOwnerReferences(dev.gantry.operator.kube.OwnerReferences.controllerOf(workload))
             .endMetadata()
             .withType("servicebinding.io/gantry")
             .withData(data)
@@ -283,7 +297,7 @@ public class ConsumerReconciler implements Reconciler<Deployment> {
     }
   }
 
-  private static String annotation(Deployment d, String key) {
+  private static String annotation(HasMetadata d, String key) {
     return d.getMetadata().getAnnotations() == null
         ? null
         : d.getMetadata().getAnnotations().get(key);

@@ -3,6 +3,8 @@ package dev.gantry.operator.relations;
 import dev.gantry.api.relations.Relation;
 import dev.gantry.api.relations.RelationSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -26,6 +28,42 @@ public final class ExplicitRelations {
         && labels != null
         && consumer.selector.entrySet().stream()
             .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
+  /**
+   * Resolves the Relations that select one workload: a binding for each whose provider Service (and
+   * credentials Secret, when it names one) exists, and for each other what it waits for.
+   */
+  public static Resolution.Explicit resolve(
+      List<Relation> selecting,
+      BiFunction<String, String, Optional<Service>> services,
+      BiFunction<String, String, List<String>> secretKeys) {
+    List<Resolution.Binding> bindings = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Relation relation : selecting) {
+      String name = relation.getMetadata().getName();
+      Optional<Endpoint> endpoint = endpoint(relation, services);
+      if (endpoint.isEmpty()) {
+        missing.add(
+            "Service "
+                + relation.getSpec().provider.service
+                + " (provider of Relation "
+                + name
+                + ", not found)");
+        continue;
+      }
+      String secret = endpoint.get().credentialsSecret();
+      List<String> keys =
+          secret == null
+              ? List.of()
+              : secretKeys.apply(relation.getMetadata().getNamespace(), secret);
+      if (secret != null && keys.isEmpty()) {
+        missing.add("Secret " + secret + " (credentials of Relation " + name + ")");
+        continue;
+      }
+      bindings.add(new Resolution.Binding(name, endpoint.get(), keys));
+    }
+    return new Resolution.Explicit(List.copyOf(bindings), List.copyOf(missing));
   }
 
   /** The provider's endpoint; empty while its Service does not exist. */

@@ -12,7 +12,7 @@ public interface ProviderLookup {
   /** Keys of a Secret, empty when it does not exist. */
   List<String> secretKeys(String namespace, String name);
 
-  /** Bindings from Relation resources that select a workload of {@code kind} with these labels. */
-  List<Resolution.Binding> explicitBindings(
+  /** What the Relation resources that select a workload of {@code kind} with these labels give. */
+  Resolution.Explicit explicitBindings(
       String namespace, String kind, String name, Map<String, String> labels);
 }

@@ -1,11 +1,10 @@
 package dev.gantry.operator.relations;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -19,22 +18,27 @@ public final class RelationCycles {
   private RelationCycles() {}
 
   /**
+   * @param kind the kind of the workloads
    * @param start the consumer being reconciled
-   * @param workloads the namespace's workloads that declare relations
+   * @param workloads the namespace's workloads of that kind that declare relations
    * @param services looks up a Service by name
    * @return the cycle as "a → b → a", if there is one through {@code start}
    */
-  public static Optional<String> through(
-      Deployment start, List<Deployment> workloads, Function<String, Optional<Service>> services) {
+  public static <W extends HasMetadata> Optional<String> through(
+      WorkloadKind<W> kind,
+      W start,
+      List<W> workloads,
+      Function<String, Optional<Service>> services) {
     List<String> path = new ArrayList<>();
     path.add(start.getMetadata().getName());
-    return walk(start, start, workloads, services, path, new HashSet<>());
+    return walk(kind, start, start, workloads, services, path, new HashSet<>());
   }
 
-  private static Optional<String> walk(
-      Deployment current,
-      Deployment start,
-      List<Deployment> workloads,
+  private static <W extends HasMetadata> Optional<String> walk(
+      WorkloadKind<W> kind,
+      W current,
+      W start,
+      List<W> workloads,
       Function<String, Optional<Service>> services,
       List<String> path,
       Set<String> seen) {
@@ -47,15 +51,15 @@ public final class RelationCycles {
       if (service.isEmpty()) {
         continue;
       }
-      for (Deployment provider : workloads) {
-        if (!RelationResolver.selectsItself(service.get(), podLabels(provider))) {
+      for (W provider : workloads) {
+        if (!RelationResolver.selectsItself(service.get(), kind.podLabels(provider))) {
           continue;
         }
         path.add(provider.getMetadata().getName());
         if (provider.getMetadata().getName().equals(start.getMetadata().getName())) {
           return Optional.of(String.join(" → ", path));
         }
-        Optional<String> found = walk(provider, start, workloads, services, path, seen);
+        Optional<String> found = walk(kind, provider, start, workloads, services, path, seen);
         if (found.isPresent()) {
           return found;
         }
@@ -63,12 +67,5 @@ public final class RelationCycles {
       }
     }
     return Optional.empty();
-  }
-
-  private static Map<String, String> podLabels(Deployment d) {
-    var template = d.getSpec() == null ? null : d.getSpec().getTemplate();
-    return template == null || template.getMetadata() == null
-        ? Map.of()
-        : template.getMetadata().getLabels();
   }
 }

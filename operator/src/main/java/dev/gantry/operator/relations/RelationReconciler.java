@@ -4,7 +4,8 @@ import dev.gantry.api.relations.Relation;
 import dev.gantry.api.relations.RelationStatus;
 import dev.gantry.operator.kube.Conditions;
 import dev.gantry.operator.kube.StatusComparison;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -38,41 +39,12 @@ public class RelationReconciler implements Reconciler<Relation> {
             relation,
             (ns, name) ->
                 Optional.ofNullable(client.services().inNamespace(ns).withName(name).get()));
-    List<Deployment> consumers =
-        client.apps().deployments().inNamespace(namespace).list().getItems().stream()
-            .filter(
-                d ->
-                    ExplicitRelations.selects(
-                        relation,
-                        "Deployment",
-                        d.getMetadata().getName(),
-                        d.getMetadata().getLabels()))
-            .toList();
-    for (Deployment d : consumers) {
-      if (d.getMetadata().getLabels() == null
-          || !d.getMetadata().getLabels().containsKey(Relation.RELATIONSHIPS_LABEL)) {
-        client
-            .apps()
-            .deployments()
-            .inNamespace(namespace)
-            .withName(d.getMetadata().getName())
-            .edit(
-                x -> {
-                  var labels =
-                      x.getMetadata().getLabels() == null
-                          ? new HashMap<String, String>()
-                          : new HashMap<>(x.getMetadata().getLabels());
-                  labels.put(Relation.RELATIONSHIPS_LABEL, "relation");
-                  x.getMetadata().setLabels(labels);
-                  return x;
-                });
-      }
-    }
+    WorkloadKind<?> kind = WorkloadKind.named(kind(relation)).orElse(WorkloadKind.DEPLOYMENT);
+    List<String> consumers = bindConsumers(client, relation, kind);
     RelationStatus status = new RelationStatus();
     Long generation = relation.getMetadata().getGeneration();
     status.observedGeneration = generation;
-    status.consumers =
-        consumers.stream().map(d -> "Deployment/" + d.getMetadata().getName()).sorted().toList();
+    status.consumers = consumers;
     endpoint.ifPresent(
         e -> {
           status.endpoint = new RelationStatus.Endpoint();
@@ -115,6 +87,48 @@ public class RelationReconciler implements Reconciler<Relation> {
     }
     // Providers and consumers are not this controller's children; look again now and then.
     return control.rescheduleAfter(RECHECK);
+  }
+
+  /**
+   * The workloads of {@code kind} the Relation selects, as "Kind/name", sorted; each gets the
+   * relationships label so its kind's consumer controller picks it up.
+   */
+  private static <W extends HasMetadata> List<String> bindConsumers(
+      KubernetesClient client, Relation relation, WorkloadKind<W> kind) {
+    String namespace = relation.getMetadata().getNamespace();
+    List<W> selected =
+        client.resources(kind.type()).inNamespace(namespace).list().getItems().stream()
+            .filter(
+                w ->
+                    ExplicitRelations.selects(
+                        relation,
+                        kind.name(),
+                        w.getMetadata().getName(),
+                        w.getMetadata().getLabels()))
+            .toList();
+    for (W w : selected) {
+      if (w.getMetadata().getLabels() == null
+          || !w.getMetadata().getLabels().containsKey(Relation.RELATIONSHIPS_LABEL)) {
+        client
+            .resources(kind.type())
+            .inNamespace(namespace)
+            .withName(w.getMetadata().getName())
+            .edit(
+                x -> {
+                  var labels =
+                      x.getMetadata().getLabels() == null
+                          ? new HashMap<String, String>()
+                          : new HashMap<>(x.getMetadata().getLabels());
+                  labels.put(Relation.RELATIONSHIPS_LABEL, "relation");
+                  x.getMetadata().setLabels(labels);
+                  return x;
+                });
+      }
+    }
+    return selected.stream()
+        .map(w -> kind.name() + "/" + w.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   private static String kind(Relation relation) {

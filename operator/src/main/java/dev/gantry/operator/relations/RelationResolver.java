@@ -17,18 +17,18 @@ public final class RelationResolver {
    * @param services looks up a Service of the workload's namespace by name
    * @param podLabels the workload's pod labels, to recognise a relation to itself
    * @param secretKeys the keys of a credentials Secret (empty when it does not exist)
-   * @param explicit bindings from Relation resources that select this workload
+   * @param explicit what the Relation resources that select this workload give it
    */
   public static Resolution resolve(
       RelationDeclaration declaration,
       Function<String, Optional<Service>> services,
       Function<String, List<String>> secretKeys,
       Map<String, String> podLabels,
-      List<Resolution.Binding> explicit) {
+      Resolution.Explicit explicit) {
     List<String> problems = new ArrayList<>(declaration.problems());
-    List<String> missing = new ArrayList<>();
+    List<String> missing = new ArrayList<>(explicit.missing());
     Map<String, Resolution.Binding> byInterface = new LinkedHashMap<>();
-    for (Resolution.Binding b : explicit) {
+    for (Resolution.Binding b : explicit.bindings()) {
       byInterface.putIfAbsent(b.endpoint().iface(), b);
     }
     for (String name : declaration.relations()) {

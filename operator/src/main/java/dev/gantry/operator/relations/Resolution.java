@@ -25,6 +25,20 @@ public record Resolution(List<Binding> bindings, List<String> missing, List<Stri
    */
   public record Binding(String relation, Endpoint endpoint, List<String> credentialKeys) {}
 
+  /**
+   * What the Relation resources selecting one workload give it.
+   *
+   * @param bindings the Relations whose provider (and credentials Secret) exist
+   * @param missing the others, each naming the Relation and what it waits for
+   */
+  public record Explicit(List<Binding> bindings, List<String> missing) {
+    public static final Explicit NONE = new Explicit(List.of(), List.of());
+
+    public boolean isEmpty() {
+      return bindings.isEmpty() && missing.isEmpty();
+    }
+  }
+
   public boolean complete() {
     return missing.isEmpty() && problems.isEmpty();
   }

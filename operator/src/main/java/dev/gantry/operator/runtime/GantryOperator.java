@@ -62,12 +62,12 @@ public class GantryOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection(options));
               }
             });
-    for (Reconciler<?> reconciler :
-        List.<Reconciler<?>>of(
-            new ProvisionReconciler(options.provision(), clock),
-            new MiniClusterReconciler(clock),
-            new ConsumerReconciler(injection(options), clock),
-            new RelationReconciler(clock))) {
+    List<Reconciler<?>> reconcilers = new java.util.ArrayList<>();
+    reconcilers.add(new ProvisionReconciler(options.provision(), clock));
+    reconcilers.add(new MiniClusterReconciler(clock));
+    reconcilers.addAll(ConsumerReconciler.all(injection(options), clock));
+    reconcilers.add(new RelationReconciler(clock));
+    for (Reconciler<?> reconciler : reconcilers) {
       register(reconciler, options);
     }
     this.http = options.httpPort() < 0 ? null : new HealthServer(operator, registry);

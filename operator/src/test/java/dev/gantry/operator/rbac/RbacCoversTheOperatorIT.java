@@ -327,9 +327,28 @@ class RbacCoversTheOperatorIT {
           """,
                   io.fabric8.kubernetes.api.model.apps.Deployment.class))
           .create();
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> annotation("sleep") != null && annotation("sleep").startsWith("waiting"));
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: apps/v1
+          kind: StatefulSet
+          metadata:
+            name: queue
+            namespace: default
+            labels: {app: queue, tengu.io/relationships: "true"}
+            annotations: {tengu.io/consumes: "sse", tengu.io/relations: "sse-endpoint"}
+          spec:
+            serviceName: queue
+            selector: {matchLabels: {app: queue}}
+            template:
+              metadata: {labels: {app: queue}}
+              spec:
+                containers: [{name: queue, image: redis}]
+          """,
+                  io.fabric8.kubernetes.api.model.apps.StatefulSet.class))
+          .create();
+      await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
       cluster
           .resource(
               new io.fabric8.kubernetes.api.model.ServiceBuilder()
@@ -405,9 +424,51 @@ class RbacCoversTheOperatorIT {
           """,
                   dev.gantry.api.relations.Relation.class))
           .create();
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: apps/v1
+          kind: DaemonSet
+          metadata:
+            name: agent
+            namespace: default
+            labels: {app: agent}
+          spec:
+            selector: {matchLabels: {app: agent}}
+            template:
+              metadata: {labels: {app: agent}}
+              spec:
+                containers: [{name: agent, image: busybox}]
+          """,
+                  io.fabric8.kubernetes.api.model.apps.DaemonSet.class))
+          .create();
+      cluster
+          .resource(
+              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  """
+          apiVersion: gantry.dev/v1alpha1
+          kind: Relation
+          metadata: {name: agent-db, namespace: default}
+          spec:
+            interface: db
+            consumer: {kind: DaemonSet, selector: {app: agent}}
+            provider: {service: db}
+          """,
+                  dev.gantry.api.relations.Relation.class))
+          .create();
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> cluster.secrets().inNamespace(NS).withName("web-bindings").get() != null);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  statusOf(cluster.apps().statefulSets().inNamespace(NS).withName("queue").get())
+                          .startsWith("resolved")
+                      && statusOf(
+                              cluster.apps().daemonSets().inNamespace(NS).withName("agent").get())
+                          .startsWith("resolved"));
       cluster.services().inNamespace(NS).withName("sse-endpoint").delete();
       await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
       Thread.sleep(3000); // lease renewals
@@ -428,14 +489,19 @@ class RbacCoversTheOperatorIT {
     // Checked (not used) by the operator SDK before it takes part in leader election.
     unused.remove("coordination.k8s.io/leases:update");
     unused.remove("apps/deployments/finalizers:update");
+    unused.remove("apps/statefulsets/finalizers:update");
+    unused.remove("apps/daemonsets/finalizers:update");
     assertThat(unused).as("grants in deploy/rbac.yaml that the operator never used").isEmpty();
   }
 
   String annotation(String deployment) {
-    var d = cluster.apps().deployments().inNamespace(NS).withName(deployment).get();
-    return d == null || d.getMetadata().getAnnotations() == null
-        ? null
-        : d.getMetadata().getAnnotations().get("gantry.dev/relations-status");
+    return statusOf(cluster.apps().deployments().inNamespace(NS).withName(deployment).get());
+  }
+
+  static String statusOf(io.fabric8.kubernetes.api.model.HasMetadata workload) {
+    return workload == null || workload.getMetadata().getAnnotations() == null
+        ? ""
+        : workload.getMetadata().getAnnotations().getOrDefault("gantry.dev/relations-status", "");
   }
 
   void succeed(SimulatedCluster sim, Job job, String container) {

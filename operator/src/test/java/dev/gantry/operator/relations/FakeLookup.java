@@ -64,8 +64,8 @@ final class FakeLookup implements ProviderLookup {
   }
 
   @Override
-  public List<Resolution.Binding> explicitBindings(
+  public Resolution.Explicit explicitBindings(
       String namespace, String kind, String name, Map<String, String> labels) {
-    return explicit;
+    return new Resolution.Explicit(explicit, List.of());
   }
 }

@@ -54,7 +54,12 @@ class RelationCyclesTest {
   void twoWorkloadsRelatingToEachOtherAreACycle() {
     Deployment a = workload("a", "b-svc");
     Deployment b = workload("b", "a-svc");
-    assertThat(RelationCycles.through(a, List.of(a, b), n -> Optional.ofNullable(services.get(n))))
+    assertThat(
+            RelationCycles.through(
+                WorkloadKind.DEPLOYMENT,
+                a,
+                List.of(a, b),
+                n -> Optional.ofNullable(services.get(n))))
         .contains("a → b → a");
   }
 
@@ -64,7 +69,11 @@ class RelationCyclesTest {
     Deployment b = workload("b", "c-svc");
     Deployment c = workload("c", "a-svc");
     assertThat(
-            RelationCycles.through(a, List.of(a, b, c), n -> Optional.ofNullable(services.get(n))))
+            RelationCycles.through(
+                WorkloadKind.DEPLOYMENT,
+                a,
+                List.of(a, b, c),
+                n -> Optional.ofNullable(services.get(n))))
         .contains("a → b → c → a");
   }
 
@@ -74,7 +83,11 @@ class RelationCyclesTest {
     Deployment b = workload("b", "c-svc");
     Deployment c = workload("c", "");
     assertThat(
-            RelationCycles.through(a, List.of(a, b, c), n -> Optional.ofNullable(services.get(n))))
+            RelationCycles.through(
+                WorkloadKind.DEPLOYMENT,
+                a,
+                List.of(a, b, c),
+                n -> Optional.ofNullable(services.get(n))))
         .isEmpty();
   }
 }

@@ -17,7 +17,7 @@ class RelationResolverTest {
         n -> lookup.service("demo", n),
         s -> lookup.secretKeys("demo", s),
         podLabels,
-        List.of());
+        Resolution.Explicit.NONE);
   }
 
   @Test
@@ -101,5 +101,61 @@ class RelationResolverTest {
         .anyMatch(p -> p.contains("listed twice"))
         .anyMatch(p -> p.contains("\"Bad!\" is not"))
         .anyMatch(p -> p.contains("tengu.io/relations is missing"));
+  }
+
+  static dev.gantry.api.relations.Relation relation(String name, String service, String secret) {
+    var relation = new dev.gantry.api.relations.Relation();
+    relation.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("demo")
+            .build());
+    var spec = new dev.gantry.api.relations.RelationSpec();
+    spec.iface = "db";
+    spec.consumer = new dev.gantry.api.relations.RelationSpec.Consumer();
+    spec.consumer.name = "web";
+    spec.provider = new dev.gantry.api.relations.RelationSpec.Provider();
+    spec.provider.service = service;
+    spec.provider.credentialsSecret = secret;
+    relation.setSpec(spec);
+    return relation;
+  }
+
+  @Test
+  void aRelationWhoseProviderOrCredentialsAreMissingHoldsTheConsumerBackAndSaysWhich() {
+    var lookup = new FakeLookup().clusterIp("db", "db", 5432, null);
+    lookup.secrets.put("db-credentials", List.of("password"));
+    var explicit =
+        ExplicitRelations.resolve(
+            List.of(
+                relation("web-db", "db", "db-credentials"),
+                relation("web-cache", "cache", null),
+                relation("web-audit", "db", "audit-credentials")),
+            lookup::service,
+            lookup::secretKeys);
+    assertThat(explicit.bindings())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.relation()).isEqualTo("web-db");
+              assertThat(b.credentialKeys()).containsExactly("password");
+            });
+    assertThat(explicit.missing())
+        .containsExactly(
+            "Service cache (provider of Relation web-cache, not found)",
+            "Secret audit-credentials (credentials of Relation web-audit)");
+
+    var r =
+        RelationResolver.resolve(
+            RelationDeclaration.fromAnnotations(Map.of()),
+            n -> lookup.service("demo", n),
+            s -> lookup.secretKeys("demo", s),
+            Map.of(),
+            explicit);
+    assertThat(r.complete()).isFalse();
+    assertThat(r.summary())
+        .startsWith("waiting for:")
+        .contains("provider of Relation web-cache")
+        .contains("credentials of Relation web-audit");
   }
 }

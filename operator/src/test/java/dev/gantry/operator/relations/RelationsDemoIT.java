@@ -12,7 +12,9 @@ import dev.gantry.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -107,10 +109,6 @@ class RelationsDemoIT {
 
   Deployment sleep() {
     return client.apps().deployments().inNamespace(NS).withName("sleep").get();
-  }
-
-  static String status(Deployment d) {
-    return d.getMetadata().getAnnotations().get(Relation.STATUS_ANNOTATION);
   }
 
   static String hash(Deployment d) {
@@ -255,5 +253,160 @@ class RelationsDemoIT {
                         assertThat(c.getStatus()).isEqualTo("True");
                       });
             });
+  }
+
+  @Test
+  void statefulSetAndDaemonSetConsumersAreGatedThenInjectedAndRolledLikeDeployments()
+      throws Exception {
+    // The mock API server lives as long as the class: start without the demo's providers.
+    for (HasMetadata provider : load("providers.yaml")) {
+      client.resource(provider).delete();
+    }
+    client
+        .resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: queue
+          namespace: k8s-tengu-test
+          labels: {app: queue, tengu.io/relationships: "true"}
+          annotations: {tengu.io/consumes: "sse", tengu.io/relations: "sse-endpoint"}
+        spec:
+          serviceName: queue
+          selector: {matchLabels: {app: queue}}
+          template:
+            metadata: {labels: {app: queue}}
+            spec:
+              containers: [{name: queue, image: redis}]
+        """,
+                StatefulSet.class))
+        .create();
+    client
+        .resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+          namespace: k8s-tengu-test
+          labels: {app: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: agent, image: busybox}]
+        """,
+                DaemonSet.class))
+        .create();
+    client
+        .resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+        apiVersion: gantry.dev/v1alpha1
+        kind: Relation
+        metadata: {name: agent-db, namespace: k8s-tengu-test}
+        spec:
+          interface: db
+          consumer: {kind: DaemonSet, selector: {app: agent}}
+          provider: {service: db-endpoint}
+        """,
+                Relation.class))
+        .create();
+    var statefulSets = client.apps().statefulSets().inNamespace(NS);
+    var daemonSets = client.apps().daemonSets().inNamespace(NS);
+
+    // Gated and told why, on each workload.
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> status(statefulSets.withName("queue").get()).startsWith("waiting for:"));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> status(daemonSets.withName("agent").get()).startsWith("waiting for:"));
+    assertThat(statefulSets.withName("queue").get().getSpec().getTemplate().getSpec())
+        .satisfies(
+            pod ->
+                assertThat(pod.getInitContainers())
+                    .extracting(c -> c.getName())
+                    .containsExactly(PodInjection.GATE));
+    String gatedHash =
+        templateHash(daemonSets.withName("agent").get().getSpec().getTemplate().getMetadata());
+
+    // Providers appear: both get their variables and lose the gate, and the hash rolls them.
+    for (HasMetadata provider : load("providers.yaml")) {
+      client.resource(provider).create();
+    }
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> status(statefulSets.withName("queue").get()).startsWith("resolved"));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> status(daemonSets.withName("agent").get()).startsWith("resolved"));
+    var queue = statefulSets.withName("queue").get().getSpec().getTemplate();
+    assertThat(queue.getSpec().getContainers().get(0).getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactly("SSE=idlab-iot.tengu.io");
+    assertThat(queue.getSpec().getInitContainers()).isEmpty();
+    var agent = daemonSets.withName("agent").get().getSpec().getTemplate();
+    assertThat(agent.getSpec().getContainers().get(0).getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("DB=db.tengu.io");
+    assertThat(templateHash(agent.getMetadata())).isNotEqualTo(gatedHash);
+
+    // A provider changes: the StatefulSet is rolled with the new address.
+    client
+        .services()
+        .inNamespace(NS)
+        .withName("sse-endpoint")
+        .edit(
+            s -> {
+              s.getSpec().setExternalName("sse2.tengu.io");
+              return s;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                statefulSets
+                    .withName("queue")
+                    .get()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getEnv()
+                    .stream()
+                    .anyMatch(e -> "sse2.tengu.io".equals(e.getValue())));
+
+    // The Relation lists the DaemonSet it bound.
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(Relation.class)
+                            .inNamespace(NS)
+                            .withName("agent-db")
+                            .get()
+                            .getStatus()
+                            .consumers)
+                    .containsExactly("DaemonSet/agent"));
+  }
+
+  static String status(HasMetadata workload) {
+    return workload.getMetadata().getAnnotations() == null
+        ? ""
+        : workload.getMetadata().getAnnotations().getOrDefault(Relation.STATUS_ANNOTATION, "");
+  }
+
+  static String templateHash(io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+    return meta.getAnnotations() == null
+        ? null
+        : meta.getAnnotations().get(Relation.HASH_ANNOTATION);
   }
 }
