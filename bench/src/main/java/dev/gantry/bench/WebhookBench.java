@@ -288,8 +288,8 @@ public final class WebhookBench {
     }
 
     @Override
-    public List<String> secretKeys(String namespace, String name) {
-      return List.of();
+    public dev.gantry.operator.relations.Credentials credentials(String namespace, String name) {
+      return dev.gantry.operator.relations.Credentials.NONE;
     }
 
     @Override

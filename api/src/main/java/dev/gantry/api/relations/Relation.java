@@ -43,6 +43,12 @@ public class Relation extends CustomResource<RelationSpec, RelationStatus> imple
   /** Gantry's additions. */
   public static final String CREDENTIALS_ANNOTATION = "gantry.dev/credentials-secret";
 
+  /**
+   * Put by Gantry on a credentials Secret it binds, so it can watch those Secrets (and only those)
+   * and roll the consumers when a value changes.
+   */
+  public static final String CREDENTIALS_LABEL = "gantry.dev/relation-credentials";
+
   public static final String SERVICE_BINDING_ANNOTATION = "gantry.dev/service-binding";
   public static final String HASH_ANNOTATION = "gantry.dev/relations-hash";
   public static final String STATUS_ANNOTATION = "gantry.dev/relations-status";

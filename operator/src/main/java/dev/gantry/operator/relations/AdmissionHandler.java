@@ -184,7 +184,7 @@ public class AdmissionHandler {
     return RelationResolver.resolve(
         declaration,
         name -> lookup.service(namespace, name),
-        secret -> lookup.secretKeys(namespace, secret),
+        secret -> lookup.credentials(namespace, secret),
         podLabels,
         explicit);
   }

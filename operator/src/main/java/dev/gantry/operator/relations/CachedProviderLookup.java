@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,9 +35,9 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
   }
 
   @Override
-  public List<String> secretKeys(String namespace, String name) {
+  public Credentials credentials(String namespace, String name) {
     Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-    return secret == null ? List.of() : SecretValues.keys(secret);
+    return secret == null ? Credentials.NONE : SecretValues.credentials(secret);
   }
 
   @Override
@@ -50,7 +49,7 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
             .filter(r -> ExplicitRelations.selects(r, kind, name, labels))
             .toList(),
         this::service,
-        this::secretKeys);
+        this::credentials);
   }
 
   @Override

@@ -129,9 +129,42 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .build();
+    // Only the credentials Secrets Gantry has labelled; a change maps to the workloads whose
+    // injected variables read it.
+    var credentials =
+        InformerEventSourceConfiguration.from(Secret.class, kind.type())
+            .withLabelSelector(Relation.CREDENTIALS_LABEL)
+            .withSecondaryToPrimaryMapper(
+                secret ->
+                    context
+                        .getPrimaryCache()
+                        .list(secret.getMetadata().getNamespace())
+                        .filter(w -> readsSecret(kind.template(w), secret.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
     return List.of(
         new InformerEventSource<>(providers, context),
-        new InformerEventSource<>(relations, context));
+        new InformerEventSource<>(relations, context),
+        new InformerEventSource<>(credentials, context));
+  }
+
+  /** Whether a pod template has a variable from the Secret {@code name}. */
+  static boolean readsSecret(
+      io.fabric8.kubernetes.api.model.PodTemplateSpec template, String name) {
+    if (template == null || template.getSpec() == null) {
+      return false;
+    }
+    return java.util.stream.Stream.concat(
+            template.getSpec().getContainers().stream(),
+            template.getSpec().getInitContainers().stream())
+        .filter(c -> c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream())
+        .anyMatch(
+            e ->
+                e.getValueFrom() != null
+                    && e.getValueFrom().getSecretKeyRef() != null
+                    && name.equals(e.getValueFrom().getSecretKeyRef().getName()));
   }
 
   @Override
@@ -163,7 +196,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                             workload.getMetadata().getLabels()))
                 .toList(),
             (ns, name) -> service.apply(name),
-            (ns, secret) -> secretKeys(context, ns, secret));
+            (ns, secret) -> credentials(context, ns, secret));
     RelationDeclaration declaration =
         RelationDeclaration.fromAnnotations(workload.getMetadata().getAnnotations());
     var template = kind.template(workload);
@@ -171,7 +204,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
         RelationResolver.resolve(
             declaration,
             service,
-            secret -> secretKeys(context, namespace, secret),
+            secret -> credentials(context, namespace, secret),
             template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
             explicit);
 
@@ -253,9 +286,32 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
     return source.list(namespace);
   }
 
-  private static List<String> secretKeys(Context<?> context, String namespace, String name) {
-    Secret secret = context.getClient().secrets().inNamespace(namespace).withName(name).get();
-    return secret == null ? List.of() : SecretValues.keys(secret);
+  /**
+   * A credentials Secret, read by name (user Secrets are not cached). Gantry labels it so the
+   * label-filtered Secret informer sees its later changes and rolls the consumers.
+   */
+  private static Credentials credentials(Context<?> context, String namespace, String name) {
+    var secrets = context.getClient().secrets().inNamespace(namespace);
+    Secret secret = secrets.withName(name).get();
+    if (secret == null) {
+      return Credentials.NONE;
+    }
+    if (secret.getMetadata().getLabels() == null
+        || !secret.getMetadata().getLabels().containsKey(Relation.CREDENTIALS_LABEL)) {
+      secrets
+          .withName(name)
+          .edit(
+              s -> {
+                var labels =
+                    s.getMetadata().getLabels() == null
+                        ? new HashMap<String, String>()
+                        : new HashMap<>(s.getMetadata().getLabels());
+                labels.put(Relation.CREDENTIALS_LABEL, "true");
+                s.getMetadata().setLabels(labels);
+                return s;
+              });
+    }
+    return SecretValues.credentials(secret);
   }
 
   private void ensureBindingSecret(Context<W> context, W workload, Resolution resolution) {

@@ -37,7 +37,7 @@ public final class ExplicitRelations {
   public static Resolution.Explicit resolve(
       List<Relation> selecting,
       BiFunction<String, String, Optional<Service>> services,
-      BiFunction<String, String, List<String>> secretKeys) {
+      BiFunction<String, String, Credentials> credentials) {
     List<Resolution.Binding> bindings = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (Relation relation : selecting) {
@@ -53,11 +53,11 @@ public final class ExplicitRelations {
         continue;
       }
       String secret = endpoint.get().credentialsSecret();
-      List<String> keys =
+      Credentials keys =
           secret == null
-              ? List.of()
-              : secretKeys.apply(relation.getMetadata().getNamespace(), secret);
-      if (secret != null && keys.isEmpty()) {
+              ? Credentials.NONE
+              : credentials.apply(relation.getMetadata().getNamespace(), secret);
+      if (secret != null && keys.missing()) {
         missing.add("Secret " + secret + " (credentials of Relation " + name + ")");
         continue;
       }

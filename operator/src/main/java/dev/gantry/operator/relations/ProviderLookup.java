@@ -1,7 +1,6 @@
 package dev.gantry.operator.relations;
 
 import io.fabric8.kubernetes.api.model.Service;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,8 +8,8 @@ import java.util.Optional;
 public interface ProviderLookup {
   Optional<Service> service(String namespace, String name);
 
-  /** Keys of a Secret, empty when it does not exist. */
-  List<String> secretKeys(String namespace, String name);
+  /** A credentials Secret's keys and fingerprint, {@link Credentials#NONE} when it is missing. */
+  Credentials credentials(String namespace, String name);
 
   /** What the Relation resources that select a workload of {@code kind} with these labels give. */
   Resolution.Explicit explicitBindings(

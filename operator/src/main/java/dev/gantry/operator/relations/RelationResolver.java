@@ -16,13 +16,13 @@ public final class RelationResolver {
    * @param declaration the workload's annotations, parsed
    * @param services looks up a Service of the workload's namespace by name
    * @param podLabels the workload's pod labels, to recognise a relation to itself
-   * @param secretKeys the keys of a credentials Secret (empty when it does not exist)
+   * @param credentials looks up a credentials Secret by name
    * @param explicit what the Relation resources that select this workload give it
    */
   public static Resolution resolve(
       RelationDeclaration declaration,
       Function<String, Optional<Service>> services,
-      Function<String, List<String>> secretKeys,
+      Function<String, Credentials> credentials,
       Map<String, String> podLabels,
       Resolution.Explicit explicit) {
     List<String> problems = new ArrayList<>(declaration.problems());
@@ -64,8 +64,8 @@ public final class RelationResolver {
         continue;
       }
       String secret = endpoint.get().credentialsSecret();
-      List<String> keys = secret == null ? List.of() : secretKeys.apply(secret);
-      if (secret != null && keys.isEmpty()) {
+      Credentials keys = secret == null ? Credentials.NONE : credentials.apply(secret);
+      if (secret != null && keys.missing()) {
         missing.add("Secret " + secret + " (credentials of Service " + name + ")");
         continue;
       }

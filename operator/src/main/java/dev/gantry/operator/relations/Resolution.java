@@ -20,10 +20,14 @@ public record Resolution(List<Binding> bindings, List<String> missing, List<Stri
    *
    * @param relation its name: the provider Service, or the Relation resource
    * @param endpoint where it points
-   * @param credentialKeys keys of the provider's credentials Secret, bound as secretKeyRef
-   *     variables
+   * @param credentials the provider's credentials Secret (its keys are bound as secretKeyRef
+   *     variables), or {@link Credentials#NONE}
    */
-  public record Binding(String relation, Endpoint endpoint, List<String> credentialKeys) {}
+  public record Binding(String relation, Endpoint endpoint, Credentials credentials) {
+    public List<String> credentialKeys() {
+      return credentials.keys();
+    }
+  }
 
   /**
    * What the Relation resources selecting one workload give it.
@@ -65,6 +69,8 @@ public record Resolution(List<Binding> bindings, List<String> missing, List<Stri
           .append(e.credentialsSecret())
           .append('|')
           .append(b.credentialKeys())
+          .append('|')
+          .append(b.credentials().fingerprint())
           .append('\n');
     }
     missing.forEach(m -> text.append("missing|").append(m).append('\n'));

@@ -24,6 +24,24 @@ final class SecretValues {
     return List.copyOf(keys);
   }
 
+  /** Keys and a fingerprint of the values (SHA-256 over key and value, in key order). */
+  static Credentials credentials(Secret secret) {
+    List<String> keys = keys(secret);
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (String key : keys) {
+        digest.update(key.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        String value = value(secret, key);
+        digest.update((value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+      }
+      return new Credentials(keys, java.util.HexFormat.of().formatHex(digest.digest(), 0, 8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static String value(Secret secret, String key) {
     if (secret.getData() != null && secret.getData().get(key) != null) {
       return new String(

@@ -59,8 +59,9 @@ final class FakeLookup implements ProviderLookup {
   }
 
   @Override
-  public List<String> secretKeys(String namespace, String name) {
-    return secrets.getOrDefault(name, List.of());
+  public Credentials credentials(String namespace, String name) {
+    List<String> keys = secrets.getOrDefault(name, List.of());
+    return keys.isEmpty() ? Credentials.NONE : new Credentials(keys, "v1");
   }
 
   @Override

@@ -15,7 +15,7 @@ class RelationResolverTest {
     return RelationResolver.resolve(
         declaration,
         n -> lookup.service("demo", n),
-        s -> lookup.secretKeys("demo", s),
+        s -> lookup.credentials("demo", s),
         podLabels,
         Resolution.Explicit.NONE);
   }
@@ -132,7 +132,7 @@ class RelationResolverTest {
                 relation("web-cache", "cache", null),
                 relation("web-audit", "db", "audit-credentials")),
             lookup::service,
-            lookup::secretKeys);
+            lookup::credentials);
     assertThat(explicit.bindings())
         .singleElement()
         .satisfies(
@@ -149,7 +149,7 @@ class RelationResolverTest {
         RelationResolver.resolve(
             RelationDeclaration.fromAnnotations(Map.of()),
             n -> lookup.service("demo", n),
-            s -> lookup.secretKeys("demo", s),
+            s -> lookup.credentials("demo", s),
             Map.of(),
             explicit);
     assertThat(r.complete()).isFalse();

@@ -253,6 +253,40 @@ class RelationsDemoIT {
                         assertThat(c.getStatus()).isEqualTo("True");
                       });
             });
+
+    // A changed password rolls the consumer (its pods read the value only at start), and the
+    // value itself never enters the pod template.
+    String before = hash(web);
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(NS)
+                .withName("db-credentials")
+                .get()
+                .getMetadata()
+                .getLabels())
+        .containsEntry(Relation.CREDENTIALS_LABEL, "true");
+    client
+        .secrets()
+        .inNamespace(NS)
+        .withName("db-credentials")
+        .edit(
+            secret -> {
+              secret.setData(new java.util.HashMap<>(secret.getData()));
+              secret.getData().put("password", "bmV3LXNlY3JldA==");
+              return secret;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                !before.equals(
+                    hash(client.apps().deployments().inNamespace(NS).withName("web").get())));
+    assertThat(
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                client.apps().deployments().inNamespace(NS).withName("web").get()))
+        .doesNotContain("new-secret")
+        .doesNotContain("bmV3LXNlY3JldA==");
   }
 
   @Test
