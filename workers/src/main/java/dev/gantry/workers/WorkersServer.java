@@ -1,0 +1,147 @@
+package dev.gantry.workers;
+
+import dev.gantry.workers.api.WorkersApi;
+import dev.gantry.workers.runtime.ActiveWorker;
+import dev.gantry.workers.runtime.LocalRuntime;
+import dev.gantry.workers.store.FileObjectStore;
+import dev.gantry.workers.store.MetadataStore;
+import dev.gantry.workers.store.ObjectStore;
+import dev.gantry.workers.store.S3ObjectStore;
+import dev.gantry.workers.store.SecretStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API and runtime on one machine: metadata and secrets under the data directory, scripts in the
+ * filesystem object store there (or in S3), local workerd processes behind the router. Everything
+ * deployed before a restart is served again when it starts.
+ */
+public final class WorkersServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkersServer.class);
+
+  /**
+   * @param dataDirectory metadata, secrets, runtime files and (without S3) the object store
+   * @param host the address the API and the router listen on
+   * @param apiPort the API's port (0: any)
+   * @param routerPort the router's port (0: any)
+   * @param domain workers answer at script.subdomain.domain
+   * @param workerd the workerd binary
+   * @param maxUploadBytes the upload size limit
+   * @param s3 the S3 bucket for scripts, or null for the filesystem store
+   */
+  public record Settings(
+      Path dataDirectory,
+      String host,
+      int apiPort,
+      int routerPort,
+      String domain,
+      Path workerd,
+      long maxUploadBytes,
+      S3ObjectStore.Settings s3) {
+    public static final long DEFAULT_MAX_UPLOAD = 10L * 1024 * 1024;
+    public static final String DEFAULT_DOMAIN = "workers.localhost";
+  }
+
+  private final Settings settings;
+  private final ObjectStore objects;
+  private final LocalRuntime runtime;
+  private final WorkersService service;
+  private final WorkersApi api;
+
+  public WorkersServer(Settings settings) {
+    this.settings = settings;
+    Path data = settings.dataDirectory().toAbsolutePath();
+    this.objects =
+        settings.s3() == null
+            ? new FileObjectStore(data.resolve("objects"))
+            : new S3ObjectStore(settings.s3());
+    this.runtime =
+        new LocalRuntime(
+            new LocalRuntime.Settings(
+                settings.workerd(),
+                data.resolve("runtime"),
+                settings.host(),
+                settings.routerPort(),
+                settings.domain()),
+            objects);
+    this.service =
+        new WorkersService(
+            new MetadataStore(data), new SecretStore(data), objects, runtime, Clock.systemUTC());
+    this.api =
+        new WorkersApi(service, settings.host(), settings.apiPort(), settings.maxUploadBytes());
+  }
+
+  /** Starts the API and serves every worker deployed before. */
+  public WorkersServer start() {
+    for (ActiveWorker worker : service.allActive()) {
+      try {
+        runtime.apply(worker.key(), Optional.of(worker));
+      } catch (RuntimeException e) {
+        LOG.error("cannot serve {} again: {}", worker.key(), e.getMessage());
+      }
+    }
+    api.start();
+    return this;
+  }
+
+  public WorkersService service() {
+    return service;
+  }
+
+  public int apiPort() {
+    return api.port();
+  }
+
+  public int routerPort() {
+    return runtime.port();
+  }
+
+  public String domain() {
+    return settings.domain();
+  }
+
+  /** The environment that points wrangler at this API. */
+  public String wranglerEnvironment(String account) {
+    return "CLOUDFLARE_API_BASE_URL=http://"
+        + displayHost()
+        + ":"
+        + apiPort()
+        + "/client/v4\nCLOUDFLARE_ACCOUNT_ID="
+        + account
+        + "\nCLOUDFLARE_API_TOKEN=<a token from: gantry workers token create --account "
+        + account
+        + ">";
+  }
+
+  private String displayHost() {
+    return settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
+  }
+
+  /** Where workerd is by default: the build's tools, then PATH. */
+  public static Path defaultWorkerd() {
+    String env = System.getenv("GANTRY_WORKERD");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("workers/tools/node_modules/.bin/workerd");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return Path.of("workerd");
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    runtime.close();
+    if (objects instanceof S3ObjectStore s3) {
+      s3.close();
+    }
+  }
+}

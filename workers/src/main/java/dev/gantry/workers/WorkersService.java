@@ -1,0 +1,438 @@
+package dev.gantry.workers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.workers.model.Deployment;
+import dev.gantry.workers.model.ModuleRef;
+import dev.gantry.workers.model.Split;
+import dev.gantry.workers.model.Version;
+import dev.gantry.workers.model.WorkerKey;
+import dev.gantry.workers.runtime.ActiveWorker;
+import dev.gantry.workers.runtime.WorkerRuntime;
+import dev.gantry.workers.store.MetadataStore;
+import dev.gantry.workers.store.MetadataStore.AccountRecord;
+import dev.gantry.workers.store.MetadataStore.ScriptRecord;
+import dev.gantry.workers.store.ObjectStore;
+import dev.gantry.workers.store.SecretStore;
+import dev.gantry.workers.upload.Module;
+import dev.gantry.workers.upload.ScriptNames;
+import dev.gantry.workers.upload.Upload;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Workers as the API sees them: scripts, versions, deployments, secrets and settings of an account,
+ * kept in the stores, with the runtime told whenever what a worker serves changes. It knows nothing
+ * of HTTP; every method either does all it says or, throwing {@link ApiError}, nothing.
+ */
+public final class WorkersService {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MetadataStore metadata;
+  private final SecretStore secrets;
+  private final ObjectStore objects;
+  private final WorkerRuntime runtime;
+  private final Clock clock;
+
+  public WorkersService(
+      MetadataStore metadata,
+      SecretStore secrets,
+      ObjectStore objects,
+      WorkerRuntime runtime,
+      Clock clock) {
+    this.metadata = metadata;
+    this.secrets = secrets;
+    this.objects = objects;
+    this.runtime = runtime;
+    this.clock = clock;
+  }
+
+  public WorkerRuntime runtime() {
+    return runtime;
+  }
+
+  private String now() {
+    return clock.instant().toString();
+  }
+
+  // --- accounts and tokens ---
+
+  /** Creates the account if needed and a token for it; the token is returned once, kept hashed. */
+  public String createToken(String account, String subdomain) {
+    if (account == null || !account.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw ApiError.invalid(
+          "account id \"" + account + "\" must be 1 to 64 letters, digits, - or _");
+    }
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    String token = "gantry_" + HexFormat.of().formatHex(random);
+    metadata.update(
+        s -> {
+          AccountRecord a = s.accounts.get(account);
+          if (a == null) {
+            a = new AccountRecord();
+            a.id = account;
+            a.created = now();
+            a.subdomain = subdomain != null ? subdomain : defaultSubdomain(account);
+            s.accounts.put(account, a);
+          } else if (subdomain != null && !subdomain.equals(a.subdomain)) {
+            a.subdomain = subdomain;
+          }
+          ScriptNames.check(a.subdomain);
+          a.tokens.add(
+              new MetadataStore.TokenRecord(
+                  UUID.randomUUID().toString(),
+                  sha256(token.getBytes(StandardCharsets.UTF_8)),
+                  now()));
+        });
+    return token;
+  }
+
+  /** A DNS label from the account id: lower case, other characters as dashes. */
+  static String defaultSubdomain(String account) {
+    String label = account.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    label = label.replaceAll("^-+|-+$", "");
+    return label.isEmpty() ? "account" : label.substring(0, Math.min(63, label.length()));
+  }
+
+  /** The account a bearer token belongs to. */
+  public Optional<String> authenticate(String token) {
+    if (token == null || token.isBlank()) {
+      return Optional.empty();
+    }
+    String hash = sha256(token.getBytes(StandardCharsets.UTF_8));
+    return metadata.read(
+        s ->
+            s.accounts.values().stream()
+                .filter(
+                    a ->
+                        a.tokens.stream()
+                            .anyMatch(
+                                t ->
+                                    MessageDigest.isEqual(
+                                        t.sha256().getBytes(StandardCharsets.UTF_8),
+                                        hash.getBytes(StandardCharsets.UTF_8))))
+                .map(a -> a.id)
+                .findFirst());
+  }
+
+  public String subdomain(String account) {
+    return metadata.read(s -> s.accounts.get(account).subdomain);
+  }
+
+  // --- scripts ---
+
+  public Optional<ScriptRecord> script(WorkerKey worker) {
+    return metadata.read(
+        s -> {
+          AccountRecord a = s.accounts.get(worker.account());
+          ScriptRecord r = a == null ? null : a.scripts.get(worker.script());
+          return Optional.ofNullable(r == null ? null : JSON.convertValue(r, ScriptRecord.class));
+        });
+  }
+
+  public ScriptRecord requireScript(WorkerKey worker) {
+    return script(worker).orElseThrow(() -> ApiError.scriptNotFound(worker.script()));
+  }
+
+  public List<ScriptRecord> scripts(String account) {
+    return metadata.read(
+        s ->
+            s.accounts.get(account).scripts.values().stream()
+                .map(r -> JSON.convertValue(r, ScriptRecord.class))
+                .toList());
+  }
+
+  /**
+   * Stores an upload as a version (its modules in the object store, content-addressed). The same
+   * content gives the same version back; nothing is stored for an invalid upload.
+   */
+  public Version createVersion(WorkerKey worker, Upload upload, Map<String, String> annotations) {
+    ScriptNames.check(worker.script());
+    List<ModuleRef> refs = new ArrayList<>();
+    StringBuilder identity = new StringBuilder();
+    identity
+        .append(upload.mainModule())
+        .append('\n')
+        .append(upload.serviceWorker())
+        .append('\n')
+        .append(upload.compatibilityDate())
+        .append('\n')
+        .append(upload.compatibilityFlags())
+        .append('\n')
+        .append(upload.bindings())
+        .append('\n');
+    for (Module m : upload.modules()) {
+      String digest = sha256(m.content());
+      String key = "scripts/" + worker.account() + "/" + worker.script() + "/" + digest;
+      refs.add(new ModuleRef(m.name(), m.kind(), key, digest, m.content().length));
+      identity
+          .append(m.name())
+          .append('|')
+          .append(m.kind())
+          .append('|')
+          .append(digest)
+          .append('\n');
+    }
+    // Blobs first: a version is recorded only once everything it names is stored.
+    for (int i = 0; i < refs.size(); i++) {
+      if (objects.get(refs.get(i).key()).isEmpty()) {
+        objects.put(refs.get(i).key(), upload.modules().get(i).content());
+      }
+    }
+    String id =
+        UUID.nameUUIDFromBytes((worker + "\n" + identity).getBytes(StandardCharsets.UTF_8))
+            .toString();
+    if (!upload.secrets().isEmpty()) {
+      secrets.change(worker, new HashMap<>(upload.secrets()));
+    }
+    return metadata.write(
+        s -> {
+          ScriptRecord script = scriptFor(s, worker);
+          Optional<Version> existing =
+              script.versions.stream().filter(v -> v.id().equals(id)).findFirst();
+          if (existing.isPresent()) {
+            return existing.get();
+          }
+          Version version =
+              new Version(
+                  id,
+                  script.versions.size() + 1,
+                  now(),
+                  upload.mainModule(),
+                  upload.serviceWorker(),
+                  upload.compatibilityDate(),
+                  upload.compatibilityFlags(),
+                  upload.bindings(),
+                  List.copyOf(refs),
+                  upload.metadata(),
+                  annotations == null ? Map.of() : Map.copyOf(annotations));
+          script.versions.add(version);
+          script.modified = now();
+          return version;
+        });
+  }
+
+  private ScriptRecord scriptFor(MetadataStore.State s, WorkerKey worker) {
+    AccountRecord account = s.accounts.get(worker.account());
+    return account.scripts.computeIfAbsent(
+        worker.script(),
+        name -> {
+          ScriptRecord r = new ScriptRecord();
+          r.name = name;
+          r.created = now();
+          r.modified = r.created;
+          return r;
+        });
+  }
+
+  public List<Version> versions(WorkerKey worker) {
+    return requireScript(worker).versions;
+  }
+
+  public Version version(WorkerKey worker, String id) {
+    return versions(worker).stream()
+        .filter(v -> v.id().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ApiError(
+                    10220, 404, "version " + id + " of worker " + worker.script() + " not found"));
+  }
+
+  /** Makes a split of existing versions the active deployment and has the runtime serve it. */
+  public Deployment deploy(
+      WorkerKey worker, List<Split> split, Map<String, String> annotations, String source) {
+    ScriptRecord script = requireScript(worker);
+    if (split == null || split.isEmpty()) {
+      throw ApiError.invalid("a deployment needs versions: [{version_id, percentage}, ...]");
+    }
+    double total = 0;
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Split s : split) {
+      if (s.versionId() == null
+          || script.versions.stream().noneMatch(v -> v.id().equals(s.versionId()))) {
+        throw ApiError.invalid(
+            "deployment names version "
+                + s.versionId()
+                + ", which worker "
+                + worker.script()
+                + " does not have (see GET .../versions)");
+      }
+      if (!seen.add(s.versionId())) {
+        throw ApiError.invalid("deployment names version " + s.versionId() + " twice");
+      }
+      if (!(s.percentage() > 0) || s.percentage() > 100) {
+        throw ApiError.invalid(
+            "version "
+                + s.versionId()
+                + " has percentage "
+                + s.percentage()
+                + "; use 0 < p <= 100");
+      }
+      total += s.percentage();
+    }
+    if (Math.abs(total - 100) > 1e-6) {
+      throw ApiError.invalid(
+          "deployment percentages sum to " + total + ", not 100: give every version its share");
+    }
+    Deployment deployment =
+        new Deployment(
+            UUID.randomUUID().toString(),
+            now(),
+            source,
+            List.copyOf(split),
+            annotations == null ? Map.of() : Map.copyOf(annotations));
+    metadata.update(
+        s -> {
+          ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
+          r.deployments.add(deployment);
+          r.modified = now();
+        });
+    runtime.apply(worker, active(worker));
+    return deployment;
+  }
+
+  public List<Deployment> deployments(WorkerKey worker) {
+    return requireScript(worker).deployments;
+  }
+
+  public Optional<Deployment> activeDeployment(WorkerKey worker) {
+    List<Deployment> all = deployments(worker);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** Deletes a worker: it stops serving, then its metadata, secrets and modules go. */
+  public void delete(WorkerKey worker) {
+    ScriptRecord script = requireScript(worker);
+    runtime.apply(worker, Optional.empty());
+    metadata.update(s -> s.accounts.get(worker.account()).scripts.remove(worker.script()));
+    secrets.removeAll(worker);
+    script.versions.stream()
+        .flatMap(v -> v.modules().stream())
+        .map(ModuleRef::key)
+        .distinct()
+        .forEach(objects::delete);
+  }
+
+  // --- secrets ---
+
+  public List<String> secretNames(WorkerKey worker) {
+    requireScript(worker);
+    return List.copyOf(new java.util.TreeSet<>(secrets.of(worker).keySet()));
+  }
+
+  /** Sets (value) or removes (null) secrets; a deployed worker is served with them at once. */
+  public void changeSecrets(WorkerKey worker, Map<String, String> changes) {
+    requireScript(worker);
+    for (String name : changes.keySet()) {
+      if (name == null || !name.matches("[A-Za-z_$][A-Za-z0-9_$]{0,127}")) {
+        throw ApiError.invalid("secret name \"" + name + "\" is not a JavaScript identifier");
+      }
+    }
+    secrets.change(worker, changes);
+    if (activeDeployment(worker).isPresent()) {
+      runtime.apply(worker, active(worker));
+    }
+  }
+
+  // --- settings and subdomain ---
+
+  public ObjectNode patchSettings(WorkerKey worker, ObjectNode patch) {
+    requireScript(worker);
+    return metadata.write(
+        s -> {
+          ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
+          ObjectNode settings = r.settings == null ? JSON.createObjectNode() : r.settings;
+          patch.fields().forEachRemaining(e -> settings.set(e.getKey(), e.getValue()));
+          r.settings = settings;
+          return settings.deepCopy();
+        });
+  }
+
+  public void setSubdomain(WorkerKey worker, boolean enabled, Boolean previews) {
+    requireScript(worker);
+    metadata.update(
+        s -> {
+          ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
+          r.subdomainEnabled = enabled;
+          if (previews != null) {
+            r.previewsEnabled = previews;
+          }
+        });
+    runtime.apply(worker, active(worker));
+  }
+
+  // --- what the runtime serves ---
+
+  /** What a worker should serve: its active deployment, when it has one and its route is on. */
+  public Optional<ActiveWorker> active(WorkerKey worker) {
+    return metadata.read(
+        s -> {
+          AccountRecord a = s.accounts.get(worker.account());
+          ScriptRecord r = a == null ? null : a.scripts.get(worker.script());
+          if (r == null || r.deployments.isEmpty()) {
+            return Optional.empty();
+          }
+          Deployment d = r.deployments.get(r.deployments.size() - 1);
+          List<Version> versions =
+              d.versions().stream()
+                  .map(
+                      split ->
+                          r.versions.stream()
+                              .filter(v -> v.id().equals(split.versionId()))
+                              .findFirst()
+                              .orElseThrow())
+                  .toList();
+          return Optional.of(
+              new ActiveWorker(
+                  worker,
+                  a.subdomain,
+                  r.subdomainEnabled,
+                  d.versions(),
+                  versions,
+                  secrets.of(worker)));
+        });
+  }
+
+  /** Every worker with a deployment, for a runtime starting up. */
+  public List<ActiveWorker> allActive() {
+    List<WorkerKey> keys =
+        metadata.read(
+            s ->
+                s.accounts.values().stream()
+                    .flatMap(a -> a.scripts.keySet().stream().map(n -> new WorkerKey(a.id, n)))
+                    .toList());
+    return keys.stream().map(this::active).flatMap(Optional::stream).toList();
+  }
+
+  /** The bytes of a module, for the runtime. */
+  public byte[] moduleContent(ModuleRef module) {
+    return objects
+        .get(module.key())
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "module "
+                        + module.name()
+                        + " ("
+                        + module.key()
+                        + ") is missing from the object store"));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

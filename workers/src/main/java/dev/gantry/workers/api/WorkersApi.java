@@ -1,0 +1,481 @@
+package dev.gantry.workers.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.workers.ApiError;
+import dev.gantry.workers.WorkersService;
+import dev.gantry.workers.model.Deployment;
+import dev.gantry.workers.model.Split;
+import dev.gantry.workers.model.Version;
+import dev.gantry.workers.model.WorkerKey;
+import dev.gantry.workers.store.MetadataStore.ScriptRecord;
+import dev.gantry.workers.upload.ScriptNames;
+import dev.gantry.workers.upload.Upload;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Cloudflare-compatible API under {@code /client/v4} that the real wrangler deploys to. Every
+ * call is authenticated with a bearer token of the account in its path; every answer is in
+ * Cloudflare's envelope, with Cloudflare's error codes where wrangler depends on them.
+ */
+public final class WorkersApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkersApi.class);
+  static final String BASE = "/client/v4";
+  private static final String WORKERS = BASE + "/accounts/{account}/workers";
+  private static final String SCRIPT = WORKERS + "/scripts/{script}";
+  private static final String ACCOUNT_ATTRIBUTE = "gantry.account";
+
+  private final WorkersService workers;
+  private final long maxUploadBytes;
+  private final Javalin app;
+
+  public WorkersApi(WorkersService workers, String host, int port, long maxUploadBytes) {
+    this.workers = workers;
+    this.maxUploadBytes = maxUploadBytes;
+    this.app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.jetty.host = host;
+              config.jetty.port = port;
+              // Our own limit, with a Cloudflare-shaped error; Jetty's is only a backstop.
+              config.http.maxRequestSize = maxUploadBytes + 1024 * 1024;
+              var r = config.routes;
+              r.before(BASE + "/*", this::authenticate);
+              r.exception(ApiError.class, (e, ctx) -> fail(ctx, e));
+              r.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    fail(ctx, new ApiError(10013, 500, "internal error: " + e.getMessage()));
+                  });
+              r.error(
+                  404,
+                  ctx -> {
+                    if (ctx.result() == null) {
+                      fail(
+                          ctx,
+                          new ApiError(
+                              7003, 404, "No route for " + ctx.method() + " " + ctx.path()));
+                    }
+                  });
+
+              r.get(BASE + "/user", ctx -> ok(ctx, Map.of("id", account(ctx))));
+              r.get(
+                  BASE + "/user/tokens/verify",
+                  ctx -> ok(ctx, Map.of("id", account(ctx), "status", "active")));
+              r.get(
+                  BASE + "/accounts",
+                  ctx -> ok(ctx, List.of(Map.of("id", account(ctx), "name", account(ctx)))));
+              r.get(
+                  BASE + "/memberships",
+                  ctx ->
+                      ok(
+                          ctx,
+                          List.of(
+                              Map.of(
+                                  "id",
+                                  account(ctx),
+                                  "status",
+                                  "accepted",
+                                  "account",
+                                  Map.of("id", account(ctx), "name", account(ctx))))));
+
+              r.get(
+                  WORKERS + "/subdomain",
+                  ctx -> ok(ctx, Map.of("subdomain", workers.subdomain(account(ctx)))));
+              r.get(WORKERS + "/services/{script}", this::getService);
+              r.get(WORKERS + "/workers/{script}", this::getWorker);
+              r.get(WORKERS + "/scripts", this::listScripts);
+              r.get(SCRIPT, this::getScriptContent);
+              r.put(SCRIPT, this::putScript);
+              r.delete(SCRIPT, this::deleteScript);
+              r.get(SCRIPT + "/settings", this::getSettings);
+              r.patch(SCRIPT + "/settings", this::patchSettings);
+              r.get(SCRIPT + "/script-settings", this::getSettings);
+              r.patch(SCRIPT + "/script-settings", this::patchSettings);
+              r.post(SCRIPT + "/versions", this::postVersion);
+              r.get(SCRIPT + "/versions", this::listVersions);
+              r.get(SCRIPT + "/versions/{version}", this::getVersion);
+              r.post(SCRIPT + "/deployments", this::postDeployment);
+              r.get(SCRIPT + "/deployments", this::listDeployments);
+              r.get(SCRIPT + "/secrets", this::listSecrets);
+              r.put(SCRIPT + "/secrets", this::putSecret);
+              r.get(SCRIPT + "/secrets/{secret}", this::getSecret);
+              r.delete(SCRIPT + "/secrets/{secret}", this::deleteSecret);
+              r.patch(SCRIPT + "/secrets-bulk", this::bulkSecrets);
+              r.get(SCRIPT + "/subdomain", this::getSubdomain);
+              r.post(SCRIPT + "/subdomain", this::postSubdomain);
+            });
+  }
+
+  public WorkersApi start() {
+    app.start();
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  // --- authentication ---
+
+  private void authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    String token =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : null;
+    if (token == null) {
+      throw ApiError.authentication("send an API token as Authorization: Bearer <token>");
+    }
+    String account =
+        workers
+            .authenticate(token)
+            .orElseThrow(() -> ApiError.authentication("the API token is not valid"));
+    String path = ctx.pathParamMap().getOrDefault("account", accountInPath(ctx.path()));
+    if (path != null && !path.equals(account)) {
+      throw ApiError.authentication("the API token does not belong to account " + path);
+    }
+    ctx.attribute(ACCOUNT_ATTRIBUTE, account);
+  }
+
+  private static String accountInPath(String path) {
+    String prefix = BASE + "/accounts/";
+    if (!path.startsWith(prefix)) {
+      return null;
+    }
+    String rest = path.substring(prefix.length());
+    int slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.substring(0, slash);
+  }
+
+  private static String account(Context ctx) {
+    return ctx.attribute(ACCOUNT_ATTRIBUTE);
+  }
+
+  private static WorkerKey worker(Context ctx) {
+    return new WorkerKey(account(ctx), ScriptNames.check(ctx.pathParam("script")));
+  }
+
+  // --- scripts and services ---
+
+  private void getService(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ScriptRecord script =
+        workers.script(worker).orElseThrow(() -> ApiError.serviceNotFound(worker.script()));
+    ok(ctx, CloudflareShapes.service(script, latest(script), active(script)));
+  }
+
+  private void getWorker(Context ctx) {
+    ScriptRecord script = workers.requireScript(worker(ctx));
+    ObjectNode o = Envelope.JSON.createObjectNode();
+    o.put("id", script.name);
+    o.put("name", script.name);
+    o.put("created_on", script.created);
+    o.put("updated_on", script.modified);
+    o.putObject("subdomain")
+        .put("enabled", script.subdomainEnabled)
+        .put("previews_enabled", script.previewsEnabled);
+    o.putObject("observability").put("enabled", false);
+    o.put("logpush", false);
+    o.putArray("tags");
+    ok(ctx, o);
+  }
+
+  private void listScripts(Context ctx) {
+    ArrayNode out = Envelope.JSON.createArrayNode();
+    for (ScriptRecord s : workers.scripts(account(ctx))) {
+      out.add(CloudflareShapes.script(s, latest(s), active(s)));
+    }
+    ok(ctx, out);
+  }
+
+  /** The entry module's source, as Cloudflare returns a script's content. */
+  private void getScriptContent(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ScriptRecord script = workers.requireScript(worker);
+    Version v = activeVersion(script);
+    if (v == null) {
+      throw ApiError.scriptNotFound(worker.script());
+    }
+    ctx.contentType(v.modules().get(0).kind().contentType())
+        .result(workers.moduleContent(v.modules().get(0)));
+  }
+
+  /** wrangler's first deploy (and every wrangler 3 deploy): upload and deploy in one call. */
+  private void putScript(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    Upload upload = upload(ctx);
+    Version version = workers.createVersion(worker, upload, Map.of());
+    workers.deploy(worker, List.of(new Split(version.id(), 100)), Map.of(), "wrangler");
+    ScriptRecord script = workers.requireScript(worker);
+    ObjectNode result = CloudflareShapes.script(script, version, active(script));
+    result.put("deployment_id", version.id());
+    ok(ctx, result);
+  }
+
+  private void deleteScript(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    workers.delete(worker);
+    ok(ctx, Map.of("id", worker.script()));
+  }
+
+  private Upload upload(Context ctx) {
+    long length = ctx.contentLength();
+    Upload.Limits limits =
+        new Upload.Limits(maxUploadBytes, workers.runtime().newestCompatibilityDate());
+    if (length > maxUploadBytes) {
+      throw Upload.tooLarge(length, limits);
+    }
+    return Upload.parse(ctx.contentType(), ctx.bodyAsBytes(), limits);
+  }
+
+  // --- settings ---
+
+  private void getSettings(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ScriptRecord script = workers.requireScript(worker);
+    ok(ctx, CloudflareShapes.settings(script, activeVersion(script), workers.secretNames(worker)));
+  }
+
+  private void patchSettings(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    JsonNode body = json(ctx);
+    if (!(body instanceof ObjectNode patch)) {
+      throw ApiError.badRequest("settings must be a JSON object");
+    }
+    // Bindings and compatibility belong to versions; only the script-level settings are kept.
+    ObjectNode kept = patch.deepCopy();
+    kept.remove(List.of("bindings", "compatibility_date", "compatibility_flags"));
+    workers.patchSettings(worker, kept);
+    getSettings(ctx);
+  }
+
+  // --- versions and deployments ---
+
+  private void postVersion(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    Upload upload = upload(ctx);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    JsonNode a = upload.metadata().path("annotations");
+    a.fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+    Version version = workers.createVersion(worker, upload, annotations);
+    ObjectNode result = CloudflareShapes.version(version, account(ctx));
+    result.put("startup_time_ms", 0);
+    ok(ctx, result);
+  }
+
+  private void listVersions(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ArrayNode items = Envelope.JSON.createArrayNode();
+    workers.versions(worker).stream()
+        .sorted(Comparator.comparingInt(Version::number).reversed())
+        .forEach(v -> items.add(CloudflareShapes.version(v, account(ctx))));
+    ObjectNode result = Envelope.JSON.createObjectNode();
+    result.set("items", items);
+    ok(ctx, result);
+  }
+
+  private void getVersion(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ok(
+        ctx,
+        CloudflareShapes.version(workers.version(worker, ctx.pathParam("version")), account(ctx)));
+  }
+
+  private void postDeployment(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    JsonNode body = json(ctx);
+    String strategy = body.path("strategy").asText("percentage");
+    if (!strategy.equals("percentage")) {
+      throw ApiError.invalid(
+          "deployment strategy \"" + strategy + "\" is not supported: use percentage");
+    }
+    if (!body.path("versions").isArray()) {
+      throw ApiError.invalid("a deployment needs versions: [{version_id, percentage}, ...]");
+    }
+    List<Split> split = new ArrayList<>();
+    for (JsonNode v : body.path("versions")) {
+      if (!v.path("percentage").isNumber()) {
+        throw ApiError.invalid("every deployment version needs a numeric percentage");
+      }
+      split.add(new Split(v.path("version_id").asText(null), v.path("percentage").asDouble()));
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    body.path("annotations")
+        .fields()
+        .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+    Deployment d = workers.deploy(worker, split, annotations, "wrangler");
+    ok(ctx, CloudflareShapes.deployment(d, account(ctx)));
+  }
+
+  private void listDeployments(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ArrayNode list = Envelope.JSON.createArrayNode();
+    List<Deployment> all = new ArrayList<>(workers.deployments(worker));
+    java.util.Collections.reverse(all);
+    all.forEach(d -> list.add(CloudflareShapes.deployment(d, account(ctx))));
+    ObjectNode result = Envelope.JSON.createObjectNode();
+    result.set("deployments", list);
+    ok(ctx, result);
+  }
+
+  // --- secrets ---
+
+  private void listSecrets(Context ctx) {
+    ArrayNode out = Envelope.JSON.createArrayNode();
+    workers
+        .secretNames(worker(ctx))
+        .forEach(n -> out.addObject().put("name", n).put("type", "secret_text"));
+    ok(ctx, out);
+  }
+
+  private void putSecret(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    JsonNode body = json(ctx);
+    String name = secret(body, true);
+    Map<String, String> change = new HashMap<>();
+    change.put(name, body.path("text").asText());
+    workers.changeSecrets(worker, change);
+    ok(ctx, Map.of("name", name, "type", "secret_text"));
+  }
+
+  private void bulkSecrets(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    JsonNode body = json(ctx);
+    JsonNode list = body.isArray() ? body : body.path("secrets");
+    if (!list.isArray()) {
+      throw ApiError.invalid("secrets-bulk takes an array of {name, text, type: secret_text}");
+    }
+    Map<String, String> change = new HashMap<>();
+    for (JsonNode s : list) {
+      change.put(secret(s, true), s.path("text").asText());
+    }
+    workers.changeSecrets(worker, change);
+    ArrayNode out = Envelope.JSON.createArrayNode();
+    change.keySet().stream()
+        .sorted()
+        .forEach(n -> out.addObject().put("name", n).put("type", "secret_text"));
+    ok(ctx, out);
+  }
+
+  private static String secret(JsonNode body, boolean needsText) {
+    String type = body.path("type").asText("secret_text");
+    if (!type.equals("secret_text")) {
+      throw ApiError.invalid("secret type \"" + type + "\" is not supported: use secret_text");
+    }
+    if (!body.path("name").isTextual()) {
+      throw ApiError.invalid("a secret needs a name");
+    }
+    if (needsText && !body.path("text").isTextual()) {
+      throw ApiError.invalid("secret " + body.path("name").asText() + " needs a text value");
+    }
+    return body.path("name").asText();
+  }
+
+  private void getSecret(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    String name = ctx.pathParam("secret");
+    if (!workers.secretNames(worker).contains(name)) {
+      throw new ApiError(
+          10056, 404, "secret " + name + " of worker " + worker.script() + " not found");
+    }
+    ok(ctx, Map.of("name", name, "type", "secret_text"));
+  }
+
+  private void deleteSecret(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    String name = ctx.pathParam("secret");
+    if (!workers.secretNames(worker).contains(name)) {
+      throw new ApiError(
+          10056, 404, "secret " + name + " of worker " + worker.script() + " not found");
+    }
+    Map<String, String> change = new HashMap<>();
+    change.put(name, null);
+    workers.changeSecrets(worker, change);
+    ok(ctx, Map.of());
+  }
+
+  // --- subdomain ---
+
+  private void getSubdomain(Context ctx) {
+    ScriptRecord script = workers.requireScript(worker(ctx));
+    ok(ctx, Map.of("enabled", script.subdomainEnabled, "previews_enabled", script.previewsEnabled));
+  }
+
+  private void postSubdomain(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    JsonNode body = json(ctx);
+    if (!body.path("enabled").isBoolean()) {
+      throw ApiError.invalid("subdomain needs {\"enabled\": true|false}");
+    }
+    Boolean previews =
+        body.path("previews_enabled").isBoolean()
+            ? body.path("previews_enabled").asBoolean()
+            : null;
+    workers.setSubdomain(worker, body.path("enabled").asBoolean(), previews);
+    getSubdomain(ctx);
+  }
+
+  // --- helpers ---
+
+  private Deployment active(ScriptRecord script) {
+    return script.deployments.isEmpty()
+        ? null
+        : script.deployments.get(script.deployments.size() - 1);
+  }
+
+  private Version latest(ScriptRecord script) {
+    return script.versions.isEmpty() ? null : script.versions.get(script.versions.size() - 1);
+  }
+
+  /** The version with the largest share of the active deployment, else the newest. */
+  private Version activeVersion(ScriptRecord script) {
+    Deployment d = active(script);
+    if (d == null) {
+      return latest(script);
+    }
+    String id =
+        d.versions().stream()
+            .max(Comparator.comparingDouble(Split::percentage))
+            .orElseThrow()
+            .versionId();
+    return script.versions.stream()
+        .filter(v -> v.id().equals(id))
+        .findFirst()
+        .orElse(latest(script));
+  }
+
+  private static JsonNode json(Context ctx) {
+    try {
+      String body = ctx.body();
+      return body.isBlank() ? Envelope.JSON.createObjectNode() : Envelope.JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw ApiError.badRequest("the request body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static void ok(Context ctx, Object result) {
+    ctx.status(200).contentType("application/json").result(Envelope.ok(result));
+  }
+
+  private static void fail(Context ctx, ApiError e) {
+    ctx.status(e.status()).contentType("application/json").result(Envelope.error(e));
+  }
+}

@@ -1,0 +1,223 @@
+package dev.gantry.workers.runtime;
+
+import dev.gantry.workers.model.ModuleRef;
+import dev.gantry.workers.model.Split;
+import dev.gantry.workers.model.Version;
+import dev.gantry.workers.model.WorkerKey;
+import dev.gantry.workers.store.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded runtime: one supervised workerd process per worker, serving the versions of its
+ * active deployment, behind the {@link Router}. A change starts a new process beside the old one,
+ * waits until it listens, switches the route, and only then drains and stops the old process: the
+ * running deployment answers every request until the new one does.
+ */
+public final class LocalRuntime implements WorkerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final Duration DRAIN = Duration.ofSeconds(30);
+
+  /**
+   * @param workerd the workerd binary
+   * @param directory where configurations and module files are written
+   * @param host the router's address
+   * @param port the router's port (0: any free one)
+   * @param domain workers answer at script.subdomain.domain
+   */
+  public record Settings(Path workerd, Path directory, String host, int port, String domain) {}
+
+  private record Running(Route route, Path directory, ActiveWorker serving) {}
+
+  private final Settings settings;
+  private final ObjectStore objects;
+  private final Router router;
+  private final LocalDate newestDate;
+  private final Map<WorkerKey, Running> running = new ConcurrentHashMap<>();
+  private final AtomicLong generations = new AtomicLong(System.currentTimeMillis());
+  private final ExecutorService drains =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "workerd-drain");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public LocalRuntime(Settings settings, ObjectStore objects) {
+    this.settings = settings;
+    this.objects = objects;
+    this.newestDate = WorkerdVersion.newestCompatibilityDate(settings.workerd());
+    this.router = new Router(settings.host(), settings.port(), settings.domain()).start();
+  }
+
+  public int port() {
+    return router.port();
+  }
+
+  public String domain() {
+    return settings.domain();
+  }
+
+  @Override
+  public LocalDate newestCompatibilityDate() {
+    return newestDate;
+  }
+
+  @Override
+  public synchronized void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
+    Running old = running.get(worker);
+    if (desired.isEmpty()) {
+      router.remove(worker.toString());
+      running.remove(worker);
+      if (old != null) {
+        retire(old);
+      }
+      return;
+    }
+    ActiveWorker active = desired.get();
+    if (old != null && sameProgram(old.serving(), active)) {
+      // Only the host name changed (the subdomain switch): re-point the route, keep the process.
+      router.set(worker.toString(), host(worker, active), old.route());
+      running.put(worker, new Running(old.route(), old.directory(), active));
+      return;
+    }
+    Path directory =
+        settings
+            .directory()
+            .resolve(worker.account())
+            .resolve(worker.script())
+            .resolve(Long.toString(generations.incrementAndGet()));
+    List<WorkerdConfig.Served> served = new ArrayList<>();
+    List<TrafficSplit.Share<Integer>> shares = new ArrayList<>();
+    for (int i = 0; i < active.versions().size(); i++) {
+      Version v = active.versions().get(i);
+      Split split = active.split().get(i);
+      int port = freePort();
+      served.add(new WorkerdConfig.Served(v, port));
+      shares.add(new TrafficSplit.Share<>(port, split.percentage()));
+    }
+    WorkerdConfig.Rendered config =
+        WorkerdConfig.render(worker.account(), served, active.secrets(), router.bindingAddress());
+    write(directory, config);
+    WorkerdProcess process =
+        new WorkerdProcess(
+                settings.workerd(),
+                directory,
+                "config.capnp",
+                worker.toString(),
+                served.stream().map(WorkerdConfig.Served::port).toList())
+            .start();
+    Route route = new Route(new TrafficSplit<>(shares), process);
+    router.set(worker.toString(), host(worker, active), route);
+    running.put(worker, new Running(route, directory, active));
+    if (old != null) {
+      retire(old);
+    }
+    LOG.info(
+        "{} serves {}",
+        worker,
+        String.join(
+            ", ",
+            active.split().stream().map(s -> s.versionId() + " " + s.percentage() + "%").toList()));
+  }
+
+  private String host(WorkerKey worker, ActiveWorker active) {
+    return active.routable()
+        ? WorkerHosts.of(worker.script(), active.subdomain(), settings.domain())
+        : null;
+  }
+
+  /** Whether two states run the same code with the same bindings, secrets and split. */
+  private static boolean sameProgram(ActiveWorker a, ActiveWorker b) {
+    return a.split().equals(b.split())
+        && a.versions().stream()
+            .map(Version::id)
+            .toList()
+            .equals(b.versions().stream().map(Version::id).toList())
+        && a.secrets().equals(b.secrets());
+  }
+
+  /** Drains the old process in the background and removes its files. */
+  private void retire(Running old) {
+    drains.submit(
+        () -> {
+          old.route().process().drainAndClose(DRAIN);
+          deleteTree(old.directory());
+        });
+  }
+
+  private void write(Path directory, WorkerdConfig.Rendered config) {
+    try {
+      Files.createDirectories(directory);
+      Files.writeString(directory.resolve("config.capnp"), config.text());
+      for (var file : config.files().entrySet()) {
+        Path path = directory.resolve(file.getKey()).normalize();
+        if (!path.startsWith(directory)) {
+          throw new IllegalStateException("module path " + file.getKey() + " escapes " + directory);
+        }
+        Files.createDirectories(path.getParent());
+        Files.write(path, content(file.getValue()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the workerd configuration to " + directory, e);
+    }
+  }
+
+  private byte[] content(ModuleRef module) {
+    return objects
+        .get(module.key())
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "module "
+                        + module.name()
+                        + " is missing from the object store ("
+                        + module.key()
+                        + ")"));
+  }
+
+  /** The workerd process of a worker, for supervision tests. */
+  Optional<WorkerdProcess> process(WorkerKey worker) {
+    return Optional.ofNullable(running.get(worker)).map(r -> r.route().process());
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port for a workerd socket", e);
+    }
+  }
+
+  private static void deleteTree(Path directory) {
+    try (var paths = Files.walk(directory)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.debug("could not remove {}: {}", directory, e.toString());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    running.values().forEach(r -> r.route().process().close());
+    running.clear();
+    router.close();
+    drains.shutdownNow();
+  }
+}

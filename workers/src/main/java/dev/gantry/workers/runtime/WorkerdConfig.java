@@ -1,0 +1,174 @@
+package dev.gantry.workers.runtime;
+
+import dev.gantry.workers.model.ModuleRef;
+import dev.gantry.workers.model.Version;
+import dev.gantry.workers.upload.BindingSpec;
+import dev.gantry.workers.upload.ModuleKind;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders the workerd configuration (Cap'n Proto text) for one worker: a service per version of its
+ * active deployment, each on its own loopback socket, with the modules, compatibility date and
+ * flags exactly as uploaded and the bindings the upload declared. Service bindings go to the
+ * router's internal socket, which sends them on to the bound worker's active deployment. Pure.
+ */
+public final class WorkerdConfig {
+  /** Header the router's internal socket reads to know which worker a service binding calls. */
+  public static final String BINDING_HEADER = "X-Gantry-Worker";
+
+  private WorkerdConfig() {}
+
+  /**
+   * One version and the loopback port its socket listens on.
+   *
+   * @param version the version
+   * @param port its socket's port
+   */
+  public record Served(Version version, int port) {}
+
+  /**
+   * The configuration and the files it embeds.
+   *
+   * @param text the config.capnp text
+   * @param files path relative to the config file → the module it holds
+   */
+  public record Rendered(String text, Map<String, ModuleRef> files) {}
+
+  public static Rendered render(
+      String account, List<Served> served, Map<String, String> secrets, String bindingAddress) {
+    Map<String, ModuleRef> files = new LinkedHashMap<>();
+    Map<String, String> boundWorkers = new TreeMap<>();
+    StringBuilder out = new StringBuilder();
+    out.append("# Rendered by Gantry: one service and socket per served version.\n");
+    out.append("using Workerd = import \"/workerd/workerd.capnp\";\n\n");
+    out.append("const config :Workerd.Config = (\n  services = [\n");
+    for (int i = 0; i < served.size(); i++) {
+      Version v = served.get(i).version();
+      out.append("    (name = ").append(quote(service(v))).append(", worker = (\n");
+      out.append("      compatibilityDate = ").append(quote(v.compatibilityDate())).append(",\n");
+      out.append("      compatibilityFlags = [")
+          .append(
+              String.join(", ", v.compatibilityFlags().stream().map(WorkerdConfig::quote).toList()))
+          .append("],\n");
+      if (v.serviceWorker()) {
+        ModuleRef body = v.modules().get(0);
+        String path = file(i, body);
+        files.put(path, body);
+        out.append("      serviceWorkerScript = embed ").append(quote(path)).append(",\n");
+      } else {
+        out.append("      modules = [\n");
+        for (ModuleRef m : v.modules()) {
+          String field = moduleField(m.kind());
+          if (field == null) {
+            continue; // source maps are kept, not loaded
+          }
+          String path = file(i, m);
+          files.put(path, m);
+          out.append("        (name = ")
+              .append(quote(m.name()))
+              .append(", ")
+              .append(field)
+              .append(" = embed ")
+              .append(quote(path))
+              .append("),\n");
+        }
+        out.append("      ],\n");
+      }
+      List<String> bindings = new ArrayList<>();
+      for (BindingSpec b : v.bindings()) {
+        switch (b.type()) {
+          case BindingSpec.PLAIN_TEXT ->
+              bindings.add("(name = " + quote(b.name()) + ", text = " + quote(b.text()) + ")");
+          case BindingSpec.JSON ->
+              bindings.add("(name = " + quote(b.name()) + ", json = " + quote(b.text()) + ")");
+          case BindingSpec.SERVICE -> {
+            String name = "bind-" + b.service();
+            boundWorkers.put(name, account + "/" + b.service());
+            bindings.add("(name = " + quote(b.name()) + ", service = " + quote(name) + ")");
+          }
+          default -> throw new IllegalArgumentException("binding type " + b.type());
+        }
+      }
+      // Secrets are the worker's, not a version's: every version gets the current ones.
+      new TreeMap<>(secrets)
+          .forEach(
+              (name, value) ->
+                  bindings.add("(name = " + quote(name) + ", text = " + quote(value) + ")"));
+      out.append("      bindings = [\n");
+      bindings.forEach(b -> out.append("        ").append(b).append(",\n"));
+      out.append("      ],\n");
+      out.append("    )),\n");
+    }
+    boundWorkers.forEach(
+        (name, target) ->
+            out.append("    (name = ")
+                .append(quote(name))
+                .append(", external = (address = ")
+                .append(quote(bindingAddress))
+                .append(", http = (injectRequestHeaders = [(name = ")
+                .append(quote(BINDING_HEADER))
+                .append(", value = ")
+                .append(quote(target))
+                .append(")]))),\n"));
+    out.append("  ],\n  sockets = [\n");
+    for (Served s : served) {
+      out.append("    (name = ")
+          .append(quote("s-" + s.version().id()))
+          .append(", address = ")
+          .append(quote("127.0.0.1:" + s.port()))
+          .append(", http = (), service = ")
+          .append(quote(service(s.version())))
+          .append("),\n");
+    }
+    out.append("  ],\n);\n");
+    return new Rendered(out.toString(), files);
+  }
+
+  static String service(Version v) {
+    return "v-" + v.id();
+  }
+
+  private static String file(int index, ModuleRef m) {
+    return "v" + index + "/" + m.name();
+  }
+
+  private static String moduleField(ModuleKind kind) {
+    return switch (kind) {
+      case ES_MODULE -> "esModule";
+      case COMMONJS -> "commonJsModule";
+      case TEXT -> "text";
+      case DATA -> "data";
+      case WASM -> "wasm";
+      case JSON -> "json";
+      case SOURCE_MAP -> null;
+    };
+  }
+
+  /** A Cap'n Proto text string literal. */
+  static String quote(String value) {
+    StringBuilder b = new StringBuilder("\"");
+    for (byte raw : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = raw & 0xff;
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20 || c >= 0x7f) {
+            b.append(String.format("\\x%02x", c));
+          } else {
+            b.append((char) c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.gantry.workers.upload;
+
+import dev.gantry.workers.ApiError;
+import java.util.regex.Pattern;
+
+/** Cloudflare's rules for a Worker's name: it becomes a DNS label of the workers domain. */
+public final class ScriptNames {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
+  private ScriptNames() {}
+
+  public static String check(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new ApiError(
+          10016,
+          400,
+          "script name \""
+              + name
+              + "\" is not valid: use 1 to 63 lowercase letters, digits and dashes, starting and"
+              + " ending with a letter or digit (it becomes a host name label)");
+    }
+    return name;
+  }
+}
