@@ -62,7 +62,9 @@ public final class WorkersApi implements AutoCloseable {
               r.error(
                   404,
                   ctx -> {
-                    if (ctx.result() == null) {
+                    // Our own 404s are already in the envelope; a path with no route is not.
+                    String result = ctx.result();
+                    if (result == null || !result.startsWith("{")) {
                       fail(
                           ctx,
                           new ApiError(
@@ -95,6 +97,10 @@ public final class WorkersApi implements AutoCloseable {
                   WORKERS + "/subdomain",
                   ctx -> ok(ctx, Map.of("subdomain", workers.subdomain(account(ctx)))));
               r.get(WORKERS + "/services/{script}", this::getService);
+              r.delete(WORKERS + "/services/{script}", this::deleteScript);
+              // Gantry has no Durable Objects or KV: wrangler's delete asks, and finds none.
+              r.get(WORKERS + "/durable_objects/namespaces", ctx -> ok(ctx, List.of()));
+              r.get(BASE + "/accounts/{account}/storage/kv/namespaces", ctx -> ok(ctx, List.of()));
               r.get(WORKERS + "/workers/{script}", this::getWorker);
               r.get(WORKERS + "/scripts", this::listScripts);
               r.get(SCRIPT, this::getScriptContent);
