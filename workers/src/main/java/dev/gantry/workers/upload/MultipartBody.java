@@ -16,7 +16,7 @@ public final class MultipartBody {
   private static final Pattern BOUNDARY =
       Pattern.compile("(?i)boundary=(?:\"([^\"]+)\"|([^;\\s]+))");
   private static final Pattern PARAM =
-      Pattern.compile("(?i);\\s*(name|filename)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^;\\s]+))");
+      Pattern.compile("(?i);\\s*(name|filename)\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))");
 
   private MultipartBody() {}
 
@@ -93,7 +93,8 @@ public final class MultipartBody {
         }
         Matcher m = PARAM.matcher(value);
         while (m.find()) {
-          String v = m.group(2) != null ? m.group(2).replaceAll("\\\\(.)", "$1") : m.group(3);
+          // Form data escapes quotes and line breaks as %22, %0D, %0A; backslashes are literal.
+          String v = m.group(2) != null ? m.group(2) : m.group(3);
           if (m.group(1).equalsIgnoreCase("name")) {
             name = v;
           } else {

@@ -1,0 +1,264 @@
+package dev.gantry.workers.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.workers.model.WorkerKey;
+import dev.gantry.workers.upload.Multipart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API without wrangler: every module kind and binding type served by the real workerd, service
+ * bindings between workers, authentication, and bad input answered in Cloudflare's envelope with
+ * nothing stored.
+ */
+class WorkersApiIT {
+  /** (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)) */
+  static final byte[] ADD_WASM = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01,
+    0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09,
+    0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b
+  };
+
+  static final String ENTRY =
+      """
+      import util from "./lib/util.cjs";
+      import page from "./page.html";
+      import blob from "./blob.bin";
+      import add from "./add.wasm";
+      import data from "./data.json";
+      export default {
+        async fetch(request, env) {
+          const sum = new WebAssembly.Instance(add).exports.add(2, 3);
+          const auth = await env.AUTH.fetch("http://auth/check");
+          return new Response([util.name, page.trim(), new Uint8Array(blob).join(","), sum,
+            data.answer, env.CONF.mode, env.GREETING, await auth.text()].join(" | "));
+        },
+      };
+      """;
+
+  @TempDir Path temp;
+  WorkersHarness workers;
+  Api api;
+
+  @BeforeEach
+  void start() {
+    workers = new WorkersHarness(temp.resolve("data"), null);
+    api = new Api(workers.apiBase(), WorkersHarness.ACCOUNT, workers.token);
+  }
+
+  @AfterEach
+  void stop() {
+    workers.close();
+  }
+
+  static String metadata(String main, String bindings) {
+    return "{\"main_module\":\""
+        + main
+        + "\",\"compatibility_date\":\"2024-09-23\",\"compatibility_flags\":[],\"bindings\":["
+        + bindings
+        + "]}";
+  }
+
+  void deploy(String script, Multipart upload) throws Exception {
+    var put =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/" + script,
+            Multipart.CONTENT_TYPE,
+            upload.build());
+    assertThat(put.status()).as(put.body().toString()).isEqualTo(200);
+    assertThat(put.body().path("result").path("deployment_id").asText()).isNotBlank();
+    var on =
+        api.json(
+            "POST",
+            "/accounts/{account}/workers/scripts/" + script + "/subdomain",
+            "{\"enabled\":true}");
+    assertThat(on.status()).isEqualTo(200);
+  }
+
+  @Test
+  void everyModuleKindJsonBindingsAndServiceBindingsReachTheWorker() throws Exception {
+    deploy(
+        "auth",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "export default { fetch(r) { return new Response('auth ok via ' + new URL(r.url).pathname) } }"));
+    deploy(
+        "main",
+        new Multipart()
+            .metadata(
+                metadata(
+                    "index.js",
+                    "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"},"
+                        + "{\"name\":\"CONF\",\"type\":\"json\",\"json\":{\"mode\":\"strict\"}},"
+                        + "{\"name\":\"AUTH\",\"type\":\"service\",\"service\":\"auth\"}"))
+            .file("index.js", "application/javascript+module", ENTRY)
+            .file("lib/util.cjs", "application/javascript", "module.exports = { name: 'cjs' };")
+            .file("page.html", "text/plain", "<p>text</p>\n")
+            .part("blob.bin", "blob.bin", "application/octet-stream", new byte[] {7, 8, 9})
+            .part("add.wasm", "add.wasm", "application/wasm", ADD_WASM)
+            .file("data.json", "application/json", "{\"answer\": 42}"));
+    var response = workers.get("main", "/");
+    assertThat(response.body())
+        .isEqualTo("cjs | <p>text</p> | 7,8,9 | 5 | 42 | strict | hi | auth ok via /check");
+  }
+
+  @Test
+  void callsWithoutAValidTokenOfTheAccountGetAnAuthenticationErrorAndTouchNothing()
+      throws Exception {
+    byte[] upload =
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file("index.js", "application/javascript+module", "export default {}")
+            .build();
+    String path = "/accounts/{account}/workers/scripts/intruder";
+    for (Api caller :
+        new Api[] {
+          api.as(WorkersHarness.ACCOUNT, null),
+          api.as(WorkersHarness.ACCOUNT, "gantry_not-a-token"),
+          api.as(WorkersHarness.ACCOUNT, workers.server.service().createToken("other", "other"))
+        }) {
+      var answer = caller.send("PUT", path, Multipart.CONTENT_TYPE, upload);
+      assertThat(answer.status()).isEqualTo(403);
+      assertThat(answer.code()).isEqualTo(10000);
+      assertThat(answer.body().path("success").asBoolean()).isFalse();
+    }
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "intruder")))
+        .isEmpty();
+  }
+
+  @Test
+  void badUploadsAndDeploymentsGetCloudflareErrorsNamingTheProblemAndStoreNothing()
+      throws Exception {
+    String path = "/accounts/{account}/workers/scripts/bad";
+    record Case(String name, String contentType, byte[] body, String message) {}
+    byte[] entry = "export default {}".getBytes();
+    var cases =
+        new Case[] {
+          new Case(
+              "malformed",
+              Multipart.CONTENT_TYPE,
+              "garbage".getBytes(),
+              "malformed multipart body"),
+          new Case(
+              "no metadata",
+              Multipart.CONTENT_TYPE,
+              new Multipart()
+                  .part("index.js", "index.js", "application/javascript+module", entry)
+                  .build(),
+              "no \"metadata\" part"),
+          new Case(
+              "main module missing",
+              Multipart.CONTENT_TYPE,
+              new Multipart()
+                  .metadata(metadata("worker.js", ""))
+                  .part("index.js", "index.js", "application/javascript+module", entry)
+                  .build(),
+              "no part of the upload has that name"),
+          new Case(
+              "escaping module name",
+              Multipart.CONTENT_TYPE,
+              new Multipart()
+                  .metadata(metadata("index.js", ""))
+                  .part("index.js", "index.js", "application/javascript+module", entry)
+                  .part("../../etc/x.js", "x.js", "application/javascript+module", entry)
+                  .build(),
+              "would escape the worker's root"),
+          new Case(
+              "unknown binding",
+              Multipart.CONTENT_TYPE,
+              new Multipart()
+                  .metadata(metadata("index.js", "{\"name\":\"DB\",\"type\":\"d1\",\"id\":\"x\"}"))
+                  .part("index.js", "index.js", "application/javascript+module", entry)
+                  .build(),
+              "binding DB has type \"d1\""),
+          new Case(
+              "too large",
+              Multipart.CONTENT_TYPE,
+              new Multipart()
+                  .metadata(metadata("index.js", ""))
+                  .part(
+                      "index.js",
+                      "index.js",
+                      "application/javascript+module",
+                      new byte[11 * 1024 * 1024])
+                  .build(),
+              "over this server's limit"),
+        };
+    for (Case c : cases) {
+      var answer = api.send("PUT", path, c.contentType(), c.body());
+      assertThat(answer.status()).as(c.name()).isBetween(400, 413);
+      assertThat(answer.body().path("success").asBoolean()).as(c.name()).isFalse();
+      assertThat(answer.message()).as(c.name()).contains(c.message());
+    }
+    var badName =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/Bad_Name",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .build());
+    assertThat(badName.message()).contains("script name \"Bad_Name\" is not valid");
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "bad")))
+        .isEmpty();
+    try (var objects = Files.walk(workers.data.resolve("objects"))) {
+      assertThat(objects.filter(Files::isRegularFile)).isEmpty();
+    }
+
+    // Deployments: percentages must sum to 100 and name versions the worker has.
+    deploy(
+        "good",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .part("index.js", "index.js", "application/javascript+module", entry));
+    String version =
+        workers
+            .server
+            .service()
+            .versions(new WorkerKey(WorkersHarness.ACCOUNT, "good"))
+            .get(0)
+            .id();
+    String deployments = "/accounts/{account}/workers/scripts/good/deployments";
+    var notHundred =
+        api.json(
+            "POST",
+            deployments,
+            "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\""
+                + version
+                + "\",\"percentage\":60}]}");
+    assertThat(notHundred.status()).isEqualTo(400);
+    assertThat(notHundred.message()).contains("sum to 60.0, not 100");
+    var unknown =
+        api.json(
+            "POST",
+            deployments,
+            "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\""
+                + version
+                + "\",\"percentage\":50},{\"version_id\":\"nope\",\"percentage\":50}]}");
+    assertThat(unknown.message()).contains("names version nope, which worker good does not have");
+    assertThat(workers.server.service().deployments(new WorkerKey(WorkersHarness.ACCOUNT, "good")))
+        .hasSize(1);
+  }
+
+  @Test
+  void unknownScriptsAndServicesAreNotFoundWithTheCodesWranglerExpects() throws Exception {
+    var script = api.json("GET", "/accounts/{account}/workers/scripts/ghost/settings", null);
+    assertThat(script.status()).isEqualTo(404);
+    assertThat(script.code()).isEqualTo(10007);
+    var worker = api.json("GET", "/accounts/{account}/workers/workers/ghost", null);
+    assertThat(worker.code()).isEqualTo(10007);
+    var service = api.json("GET", "/accounts/{account}/workers/services/ghost", null);
+    assertThat(service.status()).isEqualTo(404);
+    assertThat(service.code()).isEqualTo(10090);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.gantry.workers.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.workers.model.ModuleRef;
+import dev.gantry.workers.model.Version;
+import dev.gantry.workers.upload.BindingSpec;
+import dev.gantry.workers.upload.ModuleKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The rendered workerd configuration, against golden files under src/test/resources/golden. */
+class WorkerdConfigTest {
+  static ModuleRef module(String name, ModuleKind kind) {
+    return new ModuleRef(name, kind, "scripts/acct/w/" + name.length(), "00", 1);
+  }
+
+  static Version version(
+      String id, boolean serviceWorker, List<ModuleRef> modules, List<BindingSpec> bindings) {
+    return new Version(
+        id,
+        1,
+        "2026-12-01T00:00:00Z",
+        modules.get(0).name(),
+        serviceWorker,
+        "2024-09-23",
+        List.of("nodejs_compat"),
+        bindings,
+        modules,
+        new ObjectMapper().createObjectNode(),
+        Map.of());
+  }
+
+  /** The golden text; {@code -Dgolden.update=true} rewrites it from {@code actual} first. */
+  static String golden(String name, String actual) throws Exception {
+    Path file = Path.of("src/test/resources/golden", name);
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(file, actual);
+    }
+    return Files.readString(file);
+  }
+
+  @Test
+  void everyModuleKindAndBindingTypeRendersAsWorkerdExpectsThem() throws Exception {
+    Version v =
+        version(
+            "11111111-1111-1111-1111-111111111111",
+            false,
+            List.of(
+                module("index.js", ModuleKind.ES_MODULE),
+                module("lib/util.cjs", ModuleKind.COMMONJS),
+                module("page.html", ModuleKind.TEXT),
+                module("blob.bin", ModuleKind.DATA),
+                module("add.wasm", ModuleKind.WASM),
+                module("data.json", ModuleKind.JSON),
+                module("index.js.map", ModuleKind.SOURCE_MAP)),
+            List.of(
+                new BindingSpec("GREETING", "plain_text", "say \"hi\"\n", null),
+                new BindingSpec("CONF", "json", "{\"a\":1}", null),
+                new BindingSpec("AUTH", "service", null, "auth")));
+    var rendered =
+        WorkerdConfig.render(
+            "acct",
+            List.of(new WorkerdConfig.Served(v, 40001)),
+            Map.of("API_KEY", "s3cr3t"),
+            "127.0.0.1:40000");
+    assertThat(rendered.text()).isEqualTo(golden("modules-and-bindings.capnp", rendered.text()));
+    assertThat(rendered.files())
+        .containsOnlyKeys(
+            "v0/index.js",
+            "v0/lib/util.cjs",
+            "v0/page.html",
+            "v0/blob.bin",
+            "v0/add.wasm",
+            "v0/data.json");
+  }
+
+  @Test
+  void aSplitDeploymentServesEachVersionOnItsOwnSocket() throws Exception {
+    Version a =
+        version(
+            "aaaaaaaa-0000-0000-0000-000000000000",
+            false,
+            List.of(module("index.js", ModuleKind.ES_MODULE)),
+            List.of());
+    Version b =
+        version(
+            "bbbbbbbb-0000-0000-0000-000000000000",
+            true,
+            List.of(module("script", ModuleKind.COMMONJS)),
+            List.of());
+    var rendered =
+        WorkerdConfig.render(
+            "acct",
+            List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
+            Map.of(),
+            "127.0.0.1:40000");
+    assertThat(rendered.text()).isEqualTo(golden("split.capnp", rendered.text()));
+  }
+
+  @Test
+  void stringsAreEscapedForCapnProtoText() {
+    assertThat(WorkerdConfig.quote("a\"b\\c\nd\té")).isEqualTo("\"a\\\"b\\\\c\\nd\\t\\xc3\\xa9\"");
+  }
+}

@@ -1,0 +1,27 @@
+# Rendered by Gantry: one service and socket per served version.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "v-aaaaaaaa-0000-0000-0000-000000000000", worker = (
+      compatibilityDate = "2024-09-23",
+      compatibilityFlags = ["nodejs_compat"],
+      modules = [
+        (name = "index.js", esModule = embed "v0/index.js"),
+      ],
+      bindings = [
+      ],
+    )),
+    (name = "v-bbbbbbbb-0000-0000-0000-000000000000", worker = (
+      compatibilityDate = "2024-09-23",
+      compatibilityFlags = ["nodejs_compat"],
+      serviceWorkerScript = embed "v1/script",
+      bindings = [
+      ],
+    )),
+  ],
+  sockets = [
+    (name = "s-aaaaaaaa-0000-0000-0000-000000000000", address = "127.0.0.1:40001", http = (), service = "v-aaaaaaaa-0000-0000-0000-000000000000"),
+    (name = "s-bbbbbbbb-0000-0000-0000-000000000000", address = "127.0.0.1:40002", http = (), service = "v-bbbbbbbb-0000-0000-0000-000000000000"),
+  ],
+);
