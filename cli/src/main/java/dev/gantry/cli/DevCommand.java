@@ -1,12 +1,14 @@
 package dev.gantry.cli;
 
 import dev.gantry.operator.runtime.OperatorOptions;
+import dev.gantry.workers.WorkersServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -14,9 +16,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dev",
     description = {
-      "Run Gantry here against the current kube context.",
-      "Installs the CRDs, then runs every controller in this process, with /healthz, /readyz and",
-      "/metrics on --http-port. Says what it needs when no cluster is reachable."
+      "Run Gantry here: the Workers API and runtime (embedded defaults, no configuration) and,",
+      "when the current kube context reaches a cluster, the CRDs and every controller, with",
+      "/healthz, /readyz and /metrics on --http-port. Prints the wrangler environment to use;",
+      "says what the operator needs when no cluster is reachable."
     },
     footer = {"", "Examples:", "  gantry dev", "  gantry dev --context kind-kind --http-port 9090"})
 final class DevCommand implements Callable<Integer> {
@@ -33,6 +36,8 @@ final class DevCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
+  @Mixin WorkersOptions workers;
+
   DevCommand(KubeClients clients) {
     this.clients = clients;
   }
@@ -40,6 +45,7 @@ final class DevCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    WorkersServer server = startWorkers(out);
     out.println("gantry dev: checking the current kube context...");
     out.flush();
     KubernetesClient client = clients.forContext(context);
@@ -47,7 +53,14 @@ final class DevCommand implements Callable<Integer> {
       ClusterCheck.requireReachable(client);
     } catch (UserError e) {
       client.close();
-      throw e;
+      if (server == null) {
+        throw e;
+      }
+      out.println("operator not started: " + e.getMessage());
+      out.println("Workers keeps running; press Ctrl-C to stop");
+      out.flush();
+      WorkersCommand.awaitShutdown(server);
+      return 0;
     }
     out.println(
         "cluster "
@@ -64,4 +77,43 @@ final class DevCommand implements Callable<Integer> {
         client, OperatorOptions.defaults().withHttpPort(httpPort).withNamespaces(Set.of()), out);
     return 0;
   }
+
+  /**
+   * The Workers API and runtime with a fresh token for the account "dev"; null (and why) when it
+   * cannot start, so the operator still can.
+   */
+  private WorkersServer startWorkers(PrintWriter out) {
+    try {
+      WorkersServer.Settings settings = workers.settings();
+      out.println("gantry dev: starting Workers");
+      WorkersOptions.print(settings, out);
+      WorkersServer server = WorkersCommand.start(settings, out);
+      String token = server.service().createToken(DEV_ACCOUNT, DEV_ACCOUNT);
+      out.println("point wrangler at it with:");
+      out.println(
+          "  export CLOUDFLARE_API_BASE_URL=http://"
+              + settings.host()
+              + ":"
+              + server.apiPort()
+              + "/client/v4");
+      out.println("  export CLOUDFLARE_ACCOUNT_ID=" + DEV_ACCOUNT);
+      out.println("  export CLOUDFLARE_API_TOKEN=" + token);
+      out.println(
+          "workers answer at http://<script>."
+              + DEV_ACCOUNT
+              + "."
+              + settings.domain()
+              + ":"
+              + server.routerPort());
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-dev-workers"));
+      return server;
+    } catch (UserError e) {
+      out.println("Workers not started: " + e.getMessage());
+      out.flush();
+      return null;
+    }
+  }
+
+  static final String DEV_ACCOUNT = "dev";
 }

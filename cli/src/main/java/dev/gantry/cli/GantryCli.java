@@ -26,16 +26,18 @@ import picocli.CommandLine.Command;
       WaitCommand.class,
       DeleteCommand.class,
       DeliverablesCommand.class,
+      WorkersCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
       "Examples:",
-      "  gantry dev                                   run the operator against the current context",
+      "  gantry dev                                   run the operator and the Workers API here",
       "  gantry apply -f examples/provision/hello/provision.yaml",
       "  gantry get provisions -n infra",
       "  gantry wait provision/hello --for=ready --timeout=10m",
-      "  gantry deliverables get provision/hello -o ./out"
+      "  gantry deliverables get provision/hello -o ./out",
+      "  gantry workers token create --account acme   a token for wrangler"
     })
 public final class GantryCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

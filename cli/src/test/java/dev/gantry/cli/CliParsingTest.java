@@ -117,11 +117,24 @@ class CliParsingTest {
   void everySubcommandAnswersHelpWithItsExamples() {
     for (String command :
         List.of(
-            "get", "describe", "apply", "logs", "wait", "delete", "operator", "dev", "install")) {
+            "get",
+            "describe",
+            "apply",
+            "logs",
+            "wait",
+            "delete",
+            "operator",
+            "dev",
+            "install",
+            "workers",
+            "workers serve",
+            "workers token create")) {
       StringWriter out = new StringWriter();
       var cli = GantryCli.commandLine(new KubeClients());
       cli.setOut(new PrintWriter(out, true));
-      assertThat(cli.execute(command, "--help")).as(command).isZero();
+      List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+      args.add("--help");
+      assertThat(cli.execute(args.toArray(String[]::new))).as(command).isZero();
       assertThat(out.toString())
           .as(command)
           .contains("Usage: gantry " + command)
@@ -195,5 +208,37 @@ class CliParsingTest {
 
   static CommandLine.ParseResult parse(String... args) {
     return GantryCli.commandLine(new KubeClients()).parseArgs(args);
+  }
+
+  @Test
+  void workersTokenCreatePrintsATokenThatTheStoreAuthenticatesAndKeepsOnlyItsHash(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
+    StringWriter out = new StringWriter();
+    var cli = GantryCli.commandLine(new KubeClients());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(
+            cli.execute(
+                "workers", "token", "create", "--account", "acme", "--data-dir", data.toString()))
+        .isZero();
+    String token = out.toString().trim();
+    assertThat(token).startsWith("gantry_");
+    var store = new dev.gantry.workers.store.MetadataStore(data);
+    assertThat(dev.gantry.workers.Tokens.authenticate(store, token)).contains("acme");
+    assertThat(java.nio.file.Files.readString(data.resolve("metadata.json"))).doesNotContain(token);
+  }
+
+  @Test
+  void aTokenForAnInvalidAccountIdIsRefusedNamingTheRule(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
+    StringWriter err = new StringWriter();
+    var cli = GantryCli.commandLine(new KubeClients());
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(
+            cli.execute(
+                "workers", "token", "create", "--account", "a b", "--data-dir", data.toString()))
+        .isNotZero();
+    assertThat(err.toString()).contains("account id \"a b\" must be 1 to 64 letters");
   }
 }

@@ -65,63 +65,14 @@ public final class WorkersService {
 
   // --- accounts and tokens ---
 
-  /** Creates the account if needed and a token for it; the token is returned once, kept hashed. */
+  /** Creates the account if needed and a token for it; the token is returned once. */
   public String createToken(String account, String subdomain) {
-    if (account == null || !account.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw ApiError.invalid(
-          "account id \"" + account + "\" must be 1 to 64 letters, digits, - or _");
-    }
-    byte[] random = new byte[32];
-    new java.security.SecureRandom().nextBytes(random);
-    String token = "gantry_" + HexFormat.of().formatHex(random);
-    metadata.update(
-        s -> {
-          AccountRecord a = s.accounts.get(account);
-          if (a == null) {
-            a = new AccountRecord();
-            a.id = account;
-            a.created = now();
-            a.subdomain = subdomain != null ? subdomain : defaultSubdomain(account);
-            s.accounts.put(account, a);
-          } else if (subdomain != null && !subdomain.equals(a.subdomain)) {
-            a.subdomain = subdomain;
-          }
-          ScriptNames.check(a.subdomain);
-          a.tokens.add(
-              new MetadataStore.TokenRecord(
-                  UUID.randomUUID().toString(),
-                  sha256(token.getBytes(StandardCharsets.UTF_8)),
-                  now()));
-        });
-    return token;
-  }
-
-  /** A DNS label from the account id: lower case, other characters as dashes. */
-  static String defaultSubdomain(String account) {
-    String label = account.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-    label = label.replaceAll("^-+|-+$", "");
-    return label.isEmpty() ? "account" : label.substring(0, Math.min(63, label.length()));
+    return Tokens.create(metadata, account, subdomain, clock);
   }
 
   /** The account a bearer token belongs to. */
   public Optional<String> authenticate(String token) {
-    if (token == null || token.isBlank()) {
-      return Optional.empty();
-    }
-    String hash = sha256(token.getBytes(StandardCharsets.UTF_8));
-    return metadata.read(
-        s ->
-            s.accounts.values().stream()
-                .filter(
-                    a ->
-                        a.tokens.stream()
-                            .anyMatch(
-                                t ->
-                                    MessageDigest.isEqual(
-                                        t.sha256().getBytes(StandardCharsets.UTF_8),
-                                        hash.getBytes(StandardCharsets.UTF_8))))
-                .map(a -> a.id)
-                .findFirst());
+    return Tokens.authenticate(metadata, token);
   }
 
   public String subdomain(String account) {

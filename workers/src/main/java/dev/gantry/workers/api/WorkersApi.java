@@ -247,6 +247,13 @@ public final class WorkersApi implements AutoCloseable {
     Upload.Limits limits =
         new Upload.Limits(maxUploadBytes, workers.runtime().newestCompatibilityDate());
     if (length > maxUploadBytes) {
+      // Read (and drop) what the client is still sending, within bounds, so it gets the answer
+      // instead of a reset connection; nothing of it is kept.
+      try (var in = ctx.req().getInputStream()) {
+        in.skipNBytes(Math.min(length, 4 * maxUploadBytes));
+      } catch (java.io.IOException | RuntimeException e) {
+        // the client went away; the answer below is all it could get
+      }
       throw Upload.tooLarge(length, limits);
     }
     return Upload.parse(ctx.contentType(), ctx.bodyAsBytes(), limits);

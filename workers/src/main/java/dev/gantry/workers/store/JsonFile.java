@@ -33,6 +33,32 @@ final class JsonFile<T> {
     this.secret = secret;
   }
 
+  /** When the document was last written, by any process; null while there is none. */
+  java.nio.file.attribute.FileTime modified() {
+    try {
+      return Files.exists(path) ? Files.getLastModifiedTime(path) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+  /** Runs {@code action} holding a lock that other processes writing this document respect. */
+  <R> R locked(java.util.function.Supplier<R> action) {
+    try {
+      Files.createDirectories(path.getParent());
+      try (FileChannel channel =
+              FileChannel.open(
+                  path.resolveSibling(path.getFileName() + ".lock"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE);
+          var lock = channel.lock()) {
+        return action.get();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + path, e);
+    }
+  }
+
   T read(T empty) {
     if (!Files.exists(path)) {
       return empty;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.workers.model.Deployment;
 import dev.gantry.workers.model.Version;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,23 +54,38 @@ public final class MetadataStore {
 
   private final JsonFile<State> file;
   private State state;
+  private FileTime loaded;
 
   public MetadataStore(Path dataDirectory) {
     this.file = new JsonFile<>(dataDirectory.resolve("metadata.json"), State.class, false);
-    this.state = file.read(new State());
+    refresh();
+  }
+
+  private void refresh() {
+    FileTime modified = file.modified();
+    if (state == null || (modified != null && !modified.equals(loaded))) {
+      state = file.read(new State());
+      loaded = modified;
+    }
   }
 
   public synchronized <T> T read(Function<State, T> reader) {
+    refresh();
     return reader.apply(state);
   }
 
   /** Applies {@code change} to a copy and stores it; the copy becomes the state once written. */
   public synchronized <T> T write(Function<State, T> change) {
-    State copy = JsonFile.MAPPER.convertValue(state, State.class);
-    T result = change.apply(copy);
-    file.write(copy);
-    state = copy;
-    return result;
+    return file.locked(
+        () -> {
+          refresh();
+          State copy = JsonFile.MAPPER.convertValue(state, State.class);
+          T result = change.apply(copy);
+          file.write(copy);
+          state = copy;
+          loaded = file.modified();
+          return result;
+        });
   }
 
   public void update(Consumer<State> change) {

@@ -1,0 +1,54 @@
+package dev.gantry.workers.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataStoreTest {
+  @TempDir Path data;
+
+  static MetadataStore.AccountRecord account(String id) {
+    var a = new MetadataStore.AccountRecord();
+    a.id = id;
+    a.subdomain = id;
+    return a;
+  }
+
+  @Test
+  void aChangeByAnotherStoreOnTheSameDirectoryIsSeenAndNotOverwritten() throws Exception {
+    var server = new MetadataStore(data);
+    var cli = new MetadataStore(data);
+    server.update(s -> s.accounts.put("a", account("a")));
+    Thread.sleep(10); // distinct modification times on coarse file systems
+    cli.update(s -> s.accounts.put("b", account("b")));
+    Thread.sleep(10);
+    server.update(s -> s.accounts.get("a").subdomain = "renamed");
+    var reread = new MetadataStore(data);
+    assertThat(reread.<java.util.List<String>>read(s -> java.util.List.copyOf(s.accounts.keySet())))
+        .containsExactly("a", "b");
+    assertThat(reread.<String>read(s -> s.accounts.get("a").subdomain)).isEqualTo("renamed");
+  }
+
+  @Test
+  void aFailedChangeLeavesTheStoredDocumentAsItWas() {
+    var store = new MetadataStore(data);
+    store.update(s -> s.accounts.put("a", account("a")));
+    assertThatThrownBy(
+            () ->
+                store.update(
+                    s -> {
+                      s.accounts.clear();
+                      throw new IllegalStateException("boom");
+                    }))
+        .hasMessage("boom");
+    assertThat(store.<java.util.List<String>>read(s -> java.util.List.copyOf(s.accounts.keySet())))
+        .containsExactly("a");
+    assertThat(
+            new MetadataStore(data)
+                .<java.util.List<String>>read(s -> java.util.List.copyOf(s.accounts.keySet())))
+        .containsExactly("a");
+  }
+}
