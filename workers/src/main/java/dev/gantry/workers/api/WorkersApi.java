@@ -369,23 +369,38 @@ public final class WorkersApi implements AutoCloseable {
     ok(ctx, Map.of("name", name, "type", "secret_text"));
   }
 
+  /**
+   * wrangler's {@code secret bulk}: a JSON merge patch {@code {"secrets": {NAME: {name, text, type}
+   * | null}}}, null deleting; every change in one write.
+   */
   private void bulkSecrets(Context ctx) {
     WorkerKey worker = worker(ctx);
-    JsonNode body = json(ctx);
-    JsonNode list = body.isArray() ? body : body.path("secrets");
-    if (!list.isArray()) {
-      throw ApiError.invalid("secrets-bulk takes an array of {name, text, type: secret_text}");
+    JsonNode secrets = json(ctx).path("secrets");
+    if (!secrets.isObject()) {
+      throw ApiError.invalid(
+          "secrets-bulk takes {\"secrets\": {NAME: {name, text, type: secret_text} or null}}");
     }
     Map<String, String> change = new HashMap<>();
-    for (JsonNode s : list) {
-      change.put(secret(s, true), s.path("text").asText());
-    }
+    secrets
+        .fields()
+        .forEachRemaining(
+            e ->
+                change.put(
+                    e.getKey(), e.getValue().isNull() ? null : text(e.getKey(), e.getValue())));
     workers.changeSecrets(worker, change);
     ArrayNode out = Envelope.JSON.createArrayNode();
-    change.keySet().stream()
-        .sorted()
+    workers
+        .secretNames(worker)
         .forEach(n -> out.addObject().put("name", n).put("type", "secret_text"));
     ok(ctx, out);
+  }
+
+  private static String text(String name, JsonNode secret) {
+    secret(secret, true);
+    if (!name.equals(secret.path("name").asText())) {
+      throw ApiError.invalid("secret " + name + " names itself " + secret.path("name").asText());
+    }
+    return secret.path("text").asText();
   }
 
   private static String secret(JsonNode body, boolean needsText) {

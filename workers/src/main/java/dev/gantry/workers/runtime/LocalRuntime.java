@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalRuntime implements WorkerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
   private static final Duration DRAIN = Duration.ofSeconds(30);
 
   /**
@@ -49,6 +50,7 @@ public final class LocalRuntime implements WorkerRuntime {
   private final Router router;
   private final LocalDate newestDate;
   private final Map<WorkerKey, Running> running = new ConcurrentHashMap<>();
+  private final java.util.Set<Running> retiring = ConcurrentHashMap.newKeySet();
   private final AtomicLong generations = new AtomicLong(System.currentTimeMillis());
   private final ExecutorService drains =
       Executors.newCachedThreadPool(
@@ -62,6 +64,7 @@ public final class LocalRuntime implements WorkerRuntime {
     this.settings = settings;
     this.objects = objects;
     this.newestDate = WorkerdVersion.newestCompatibilityDate(settings.workerd());
+    stopOrphans(settings.directory());
     this.router = new Router(settings.host(), settings.port(), settings.domain()).start();
   }
 
@@ -154,10 +157,17 @@ public final class LocalRuntime implements WorkerRuntime {
 
   /** Drains the old process in the background and removes its files. */
   private void retire(Running old) {
+    retiring.add(old);
     drains.submit(
         () -> {
-          old.route().process().drainAndClose(DRAIN);
-          deleteTree(old.directory());
+          try {
+            old.route().process().drainAndClose(DRAIN_GRACE, DRAIN);
+          } finally {
+            // An interrupted drain (the runtime closing) still stops the process.
+            old.route().process().close();
+            retiring.remove(old);
+            deleteTree(old.directory());
+          }
         });
   }
 
@@ -196,6 +206,38 @@ public final class LocalRuntime implements WorkerRuntime {
     return Optional.ofNullable(running.get(worker)).map(r -> r.route().process());
   }
 
+  /**
+   * Stops workerd processes a previous run left behind (its JVM killed before it could stop them)
+   * and removes their files: every worker is started afresh from the stores.
+   */
+  private static void stopOrphans(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (var files = Files.walk(directory)) {
+      files
+          .filter(p -> p.getFileName().toString().equals(WorkerdProcess.PID_FILE))
+          .forEach(
+              pidFile -> {
+                try {
+                  long pid = Long.parseLong(Files.readString(pidFile).trim());
+                  ProcessHandle.of(pid)
+                      .filter(h -> h.info().command().map(c -> c.contains("workerd")).orElse(false))
+                      .ifPresent(
+                          h -> {
+                            LOG.warn("stopping workerd {} left by a previous run", pid);
+                            h.destroyForcibly();
+                          });
+                } catch (IOException | NumberFormatException e) {
+                  LOG.debug("unreadable {}: {}", pidFile, e.toString());
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + directory, e);
+    }
+    deleteTree(directory);
+  }
+
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
@@ -217,6 +259,7 @@ public final class LocalRuntime implements WorkerRuntime {
   public synchronized void close() {
     running.values().forEach(r -> r.route().process().close());
     running.clear();
+    retiring.forEach(r -> r.route().process().close());
     router.close();
     drains.shutdownNow();
   }

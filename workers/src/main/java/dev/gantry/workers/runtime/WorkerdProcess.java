@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class WorkerdProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerdProcess.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+  static final String PID_FILE = "workerd.pid";
 
   private final List<String> command;
   private final Path directory;
@@ -80,6 +81,8 @@ final class WorkerdProcess implements AutoCloseable {
           new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
       builder.environment().put("PWD", directory.toString());
       process = builder.start();
+      // Lets a runtime started after a crash of this JVM find and stop an orphaned workerd.
+      java.nio.file.Files.writeString(directory.resolve(PID_FILE), Long.toString(process.pid()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start workerd (" + command.get(0) + ")", e);
     }
@@ -152,8 +155,13 @@ final class WorkerdProcess implements AutoCloseable {
     inFlight.decrementAndGet();
   }
 
-  /** Waits (at most {@code limit}) for requests in flight to finish, then stops. */
-  void drainAndClose(Duration limit) {
+  /**
+   * Waits (at most {@code limit}) for requests in flight to finish, then stops. The grace period
+   * first covers a request that looked up the old route just before the switch and has not been
+   * counted yet.
+   */
+  void drainAndClose(Duration grace, Duration limit) {
+    sleep(grace.toMillis());
     long deadline = System.nanoTime() + limit.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       sleep(10);

@@ -69,8 +69,22 @@ final class WorkersHarness implements AutoCloseable {
     return dir;
   }
 
+  /** Stops the server, and fails if it left a workerd running (a drain or restart orphaned it). */
   @Override
   public void close() {
     server.close();
+    org.awaitility.Awaitility.await("every workerd stopped with the server")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ProcessHandle.current()
+                    .descendants()
+                    .noneMatch(
+                        p ->
+                            p.isAlive()
+                                && p.info()
+                                    .command()
+                                    .map(c -> c.contains("workerd"))
+                                    .orElse(false)));
   }
 }

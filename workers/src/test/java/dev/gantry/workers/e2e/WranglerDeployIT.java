@@ -59,7 +59,7 @@ class WranglerDeployIT {
   }
 
   @Test
-  void secretPutMakesTheSecretVisibleToTheWorkerAndIsNeverReturned() throws Exception {
+  void secretPutListDeleteAndBulkReachTheWorkerAndValuesAreNeverReturned() throws Exception {
     Path project =
         WorkersHarness.project(
             temp.resolve("sec"), "sec", TOML.formatted("hello"), SOURCE.formatted("v1"));
@@ -71,6 +71,11 @@ class WranglerDeployIT {
     assertThat(list.output()).contains("API_KEY").doesNotContain("s3cr3t-value");
     wrangler.ok("secret", "delete", "API_KEY");
     assertThat(workers.get("sec", "/").body()).isEqualTo("hello from v1; secret=none");
+
+    java.nio.file.Files.writeString(
+        project.resolve("secrets.json"), "{\"API_KEY\": \"from-bulk\"}");
+    wrangler.ok("secret", "bulk", "secrets.json");
+    assertThat(workers.get("sec", "/").body()).isEqualTo("hello from v1; secret=from-bulk");
   }
 
   @Test
