@@ -365,18 +365,9 @@ public final class WorkersService {
     return keys.stream().map(this::active).flatMap(Optional::stream).toList();
   }
 
-  /** The bytes of a module, for the runtime. */
+  /** The bytes of a module. */
   public byte[] moduleContent(ModuleRef module) {
-    return objects
-        .get(module.key())
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "module "
-                        + module.name()
-                        + " ("
-                        + module.key()
-                        + ") is missing from the object store"));
+    return objects.require(module.key());
   }
 
   static String sha256(byte[] bytes) {

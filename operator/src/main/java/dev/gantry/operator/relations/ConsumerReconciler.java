@@ -2,6 +2,7 @@ package dev.gantry.operator.relations;
 
 import dev.gantry.api.relations.Relation;
 import dev.gantry.operator.kube.EventRecorder;
+import dev.gantry.operator.kube.LabelMarks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -296,20 +297,8 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
     if (secret == null) {
       return Credentials.NONE;
     }
-    if (secret.getMetadata().getLabels() == null
-        || !secret.getMetadata().getLabels().containsKey(Relation.CREDENTIALS_LABEL)) {
-      secrets
-          .withName(name)
-          .edit(
-              s -> {
-                var labels =
-                    s.getMetadata().getLabels() == null
-                        ? new HashMap<String, String>()
-                        : new HashMap<>(s.getMetadata().getLabels());
-                labels.put(Relation.CREDENTIALS_LABEL, "true");
-                s.getMetadata().setLabels(labels);
-                return s;
-              });
+    if (!LabelMarks.has(secret, Relation.CREDENTIALS_LABEL)) {
+      secrets.withName(name).edit(s -> LabelMarks.with(s, Relation.CREDENTIALS_LABEL, "true"));
     }
     return SecretValues.credentials(secret);
   }

@@ -3,6 +3,7 @@ package dev.gantry.operator.relations;
 import dev.gantry.api.relations.Relation;
 import dev.gantry.api.relations.RelationStatus;
 import dev.gantry.operator.kube.Conditions;
+import dev.gantry.operator.kube.LabelMarks;
 import dev.gantry.operator.kube.StatusComparison;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,7 +13,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -107,22 +107,12 @@ public class RelationReconciler implements Reconciler<Relation> {
                         w.getMetadata().getLabels()))
             .toList();
     for (W w : selected) {
-      if (w.getMetadata().getLabels() == null
-          || !w.getMetadata().getLabels().containsKey(Relation.RELATIONSHIPS_LABEL)) {
+      if (!LabelMarks.has(w, Relation.RELATIONSHIPS_LABEL)) {
         client
             .resources(kind.type())
             .inNamespace(namespace)
             .withName(w.getMetadata().getName())
-            .edit(
-                x -> {
-                  var labels =
-                      x.getMetadata().getLabels() == null
-                          ? new HashMap<String, String>()
-                          : new HashMap<>(x.getMetadata().getLabels());
-                  labels.put(Relation.RELATIONSHIPS_LABEL, "relation");
-                  x.getMetadata().setLabels(labels);
-                  return x;
-                });
+            .edit(x -> LabelMarks.with(x, Relation.RELATIONSHIPS_LABEL, "relation"));
       }
     }
     return selected.stream()

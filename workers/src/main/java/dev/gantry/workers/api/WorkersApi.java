@@ -419,25 +419,25 @@ public final class WorkersApi implements AutoCloseable {
 
   private void getSecret(Context ctx) {
     WorkerKey worker = worker(ctx);
-    String name = ctx.pathParam("secret");
-    if (!workers.secretNames(worker).contains(name)) {
-      throw new ApiError(
-          10056, 404, "secret " + name + " of worker " + worker.script() + " not found");
-    }
+    String name = existingSecret(worker, ctx.pathParam("secret"));
     ok(ctx, Map.of("name", name, "type", "secret_text"));
   }
 
   private void deleteSecret(Context ctx) {
     WorkerKey worker = worker(ctx);
-    String name = ctx.pathParam("secret");
-    if (!workers.secretNames(worker).contains(name)) {
-      throw new ApiError(
-          10056, 404, "secret " + name + " of worker " + worker.script() + " not found");
-    }
+    String name = existingSecret(worker, ctx.pathParam("secret"));
     Map<String, String> change = new HashMap<>();
     change.put(name, null);
     workers.changeSecrets(worker, change);
     ok(ctx, Map.of());
+  }
+
+  private String existingSecret(WorkerKey worker, String name) {
+    if (!workers.secretNames(worker).contains(name)) {
+      throw new ApiError(
+          10056, 404, "secret " + name + " of worker " + worker.script() + " not found");
+    }
+    return name;
   }
 
   // --- subdomain ---

@@ -1,6 +1,5 @@
 package dev.gantry.workers.runtime;
 
-import dev.gantry.workers.model.ModuleRef;
 import dev.gantry.workers.model.Split;
 import dev.gantry.workers.model.Version;
 import dev.gantry.workers.model.WorkerKey;
@@ -181,24 +180,11 @@ public final class LocalRuntime implements WorkerRuntime {
           throw new IllegalStateException("module path " + file.getKey() + " escapes " + directory);
         }
         Files.createDirectories(path.getParent());
-        Files.write(path, content(file.getValue()));
+        Files.write(path, objects.require(file.getValue().key()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the workerd configuration to " + directory, e);
     }
-  }
-
-  private byte[] content(ModuleRef module) {
-    return objects
-        .get(module.key())
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "module "
-                        + module.name()
-                        + " is missing from the object store ("
-                        + module.key()
-                        + ")"));
   }
 
   /** The workerd process of a worker, for supervision tests. */

@@ -37,11 +37,12 @@ final class Router implements AutoCloseable {
     this.domain = domain;
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("workers-router");
+    threads.setReservedThreads(0);
     this.server = new Server(threads);
-    this.publicConnector = new ServerConnector(server);
+    this.publicConnector = new ServerConnector(server, 1, 1);
     publicConnector.setHost(host);
     publicConnector.setPort(port);
-    this.bindingConnector = new ServerConnector(server);
+    this.bindingConnector = new ServerConnector(server, 1, 1);
     bindingConnector.setHost("127.0.0.1");
     bindingConnector.setPort(0);
     server.addConnector(publicConnector);
@@ -54,10 +55,20 @@ final class Router implements AutoCloseable {
                   .scheme("http")
                   .host("127.0.0.1")
                   .port(target);
-            });
+            }) {
+          /** What Cloudflare tells a worker about its client, and nothing a worker never reads. */
+          @Override
+          protected void addProxyHeaders(
+              Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer) {
+            String client = Request.getRemoteAddr(clientToProxy);
+            proxyToServer.headers(
+                h -> h.put("CF-Connecting-IP", client).put("X-Forwarded-For", client));
+          }
+        };
     // One thread pool and buffer pool for both sides of the proxy: on few cores every handoff
     // between pools costs a context switch per request.
-    HttpClient client = new HttpClient();
+    HttpClient client =
+        new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(1));
     client.setExecutor(threads);
     client.setByteBufferPool(server.getByteBufferPool());
     client.setMaxConnectionsPerDestination(256);

@@ -12,6 +12,13 @@ public interface ObjectStore {
 
   Optional<byte[]> get(String key);
 
+  /** An object that must exist (a version names it): its absence is a broken store, not input. */
+  default byte[] require(String key) {
+    return get(key)
+        .orElseThrow(
+            () -> new IllegalStateException("object " + key + " is missing from the object store"));
+  }
+
   /** Deleting a key that does not exist is not an error. */
   void delete(String key);
 

@@ -36,7 +36,8 @@ class WorkersApiIT {
           const sum = new WebAssembly.Instance(add).exports.add(2, 3);
           const auth = await env.AUTH.fetch("http://auth/check");
           return new Response([util.name, page.trim(), new Uint8Array(blob).join(","), sum,
-            data.answer, env.CONF.mode, env.GREETING, await auth.text()].join(" | "));
+            data.answer, env.CONF.mode, env.GREETING, await auth.text(),
+            request.headers.get("cf-connecting-ip")].join(" | "));
         },
       };
       """;
@@ -82,7 +83,7 @@ class WorkersApiIT {
   }
 
   @Test
-  void everyModuleKindJsonBindingsAndServiceBindingsReachTheWorker() throws Exception {
+  void everyModuleKindJsonAndServiceBindingsAndTheClientAddressReachTheWorker() throws Exception {
     deploy(
         "auth",
         new Multipart()
@@ -108,7 +109,8 @@ class WorkersApiIT {
             .file("data.json", "application/json", "{\"answer\": 42}"));
     var response = workers.get("main", "/");
     assertThat(response.body())
-        .isEqualTo("cjs | <p>text</p> | 7,8,9 | 5 | 42 | strict | hi | auth ok via /check");
+        .isEqualTo(
+            "cjs | <p>text</p> | 7,8,9 | 5 | 42 | strict | hi | auth ok via /check | 127.0.0.1");
   }
 
   @Test
