@@ -1,0 +1,547 @@
+package dev.gantry.workers.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's engine: an HTTP/1.1 reverse proxy on one selector thread that reads only each
+ * message's head (to route the request and to find where each body ends) and forwards the bytes as
+ * they are, adding the client's address to requests. Backend connections are kept alive and reused
+ * per workerd socket. A request is counted on its route's process from its head until the last byte
+ * of its response, so a retired process drains before it stops.
+ */
+final class ProxyLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyLoop.class);
+  private static final int BUFFER = 32 * 1024;
+
+  /** Finds the route for a request head; null when there is none (the client gets the message). */
+  interface Routes {
+    Route route(HttpHead request, boolean binding);
+
+    String notFound(HttpHead request, boolean binding);
+  }
+
+  private final Selector selector;
+  private final ServerSocketChannel publicServer;
+  private final ServerSocketChannel bindingServer;
+  private final Routes routes;
+
+  /** Idle keep-alive connections per workerd port; their keys carry the port while idle. */
+  private final Map<Integer, ArrayDeque<SelectionKey>> idle = new HashMap<>();
+
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  ProxyLoop(String host, int port, Routes routes) throws IOException {
+    this.routes = routes;
+    this.selector = Selector.open();
+    this.publicServer = listen(new InetSocketAddress(host, port), false);
+    this.bindingServer = listen(new InetSocketAddress("127.0.0.1", 0), true);
+    this.thread = new Thread(this::run, "workers-router");
+    thread.setDaemon(true);
+  }
+
+  private ServerSocketChannel listen(InetSocketAddress address, boolean binding)
+      throws IOException {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    server.bind(address, 1024);
+    server.configureBlocking(false);
+    server.register(selector, SelectionKey.OP_ACCEPT, binding);
+    return server;
+  }
+
+  ProxyLoop start() {
+    thread.start();
+    return this;
+  }
+
+  int port() {
+    return publicServer.socket().getLocalPort();
+  }
+
+  int bindingPort() {
+    return bindingServer.socket().getLocalPort();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        selector.select();
+        var keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+          SelectionKey key = keys.next();
+          keys.remove();
+          if (!key.isValid()) {
+            continue;
+          }
+          Object attachment = key.attachment();
+          if (attachment instanceof Boolean binding) {
+            accept((ServerSocketChannel) key.channel(), binding);
+          } else if (attachment instanceof Exchange exchange) {
+            exchange.ready(key);
+          } else if (attachment instanceof Integer port && key.isReadable()) {
+            // An idle backend became readable: it closed (its workerd stopped), or spoke out of
+            // turn.
+            SocketChannel channel = (SocketChannel) key.channel();
+            int n;
+            try {
+              n = channel.read(ByteBuffer.allocate(1));
+            } catch (IOException e) {
+              n = -1;
+            }
+            if (n != 0) {
+              ArrayDeque<SelectionKey> pool = idle.get(port);
+              if (pool != null) {
+                pool.remove(key);
+              }
+              closeQuietly(channel);
+            }
+          }
+        }
+      }
+    } catch (ClosedSelectorException e) {
+      // closed
+    } catch (IOException | RuntimeException e) {
+      if (running) {
+        LOG.error("the workers router stopped", e);
+      }
+    }
+  }
+
+  private void accept(ServerSocketChannel server, boolean binding) throws IOException {
+    SocketChannel client;
+    while ((client = server.accept()) != null) {
+      client.configureBlocking(false);
+      client.socket().setTcpNoDelay(true);
+      Exchange exchange = new Exchange(client, binding);
+      exchange.clientKey = client.register(selector, SelectionKey.OP_READ, exchange);
+    }
+  }
+
+  private SelectionKey pooled(int port) {
+    ArrayDeque<SelectionKey> pool = idle.get(port);
+    while (pool != null && !pool.isEmpty()) {
+      SelectionKey key = pool.pollLast();
+      if (key.isValid() && key.channel().isOpen()) {
+        return key;
+      }
+    }
+    return null;
+  }
+
+  /** Keeps a backend connection for the next request to the same port. */
+  private void release(int port, SelectionKey key) {
+    key.attach(port);
+    key.interestOps(SelectionKey.OP_READ);
+    idle.computeIfAbsent(port, p -> new ArrayDeque<>()).addLast(key);
+  }
+
+  /** One client connection and the backend its current request goes to. */
+  private final class Exchange {
+    final SocketChannel client;
+    final boolean binding;
+    SelectionKey clientKey;
+    final String clientAddress;
+
+    final byte[] cin = new byte[BUFFER];
+    int cStart;
+    int cScan;
+    int cEnd;
+    ByteBuffer headOut;
+    HttpHead request;
+    BodyFraming requestBody;
+    boolean clientEof;
+
+    SocketChannel backend;
+    SelectionKey backendKey;
+    int backendPort;
+    boolean connecting;
+
+    final byte[] bin = new byte[BUFFER];
+    int bStart;
+    int bScan;
+    int bEnd;
+    HttpHead response;
+    BodyFraming responseBody;
+    boolean backendEof;
+    boolean anyResponseByte;
+
+    Route route;
+    ByteBuffer answer;
+    boolean closeAfterAnswer;
+
+    Exchange(SocketChannel client, boolean binding) throws IOException {
+      this.client = client;
+      this.binding = binding;
+      var remote = (InetSocketAddress) client.getRemoteAddress();
+      this.clientAddress = remote.getAddress().getHostAddress();
+    }
+
+    void ready(SelectionKey key) {
+      try {
+        if (key == backendKey && key.isValid() && key.isConnectable()) {
+          try {
+            backend.finishConnect();
+          } catch (IOException e) {
+            backendGone();
+            return;
+          }
+          connecting = false;
+        }
+        pump();
+      } catch (IOException | HttpHead.Malformed | RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    /** Moves bytes and state as far as they go, then says what to wait for. */
+    void pump() throws IOException, HttpHead.Malformed {
+      boolean progress = true;
+      while (progress) {
+        progress = false;
+        if (answer != null) {
+          client.write(answer);
+          if (answer.hasRemaining()) {
+            break;
+          }
+          answer = null;
+          if (closeAfterAnswer) {
+            close();
+            return;
+          }
+        }
+        // Bytes from the client.
+        if (!clientEof && cEnd < cin.length) {
+          int n = client.read(ByteBuffer.wrap(cin, cEnd, cin.length - cEnd));
+          if (n < 0) {
+            clientEof = true;
+          } else if (n > 0) {
+            cEnd += n;
+            progress = true;
+          }
+        }
+        // A new request's head: route it.
+        if (request == null && cEnd > cStart) {
+          HttpHead head = HttpHead.parse(cin, cStart, cEnd, true);
+          if (head == null) {
+            if (clientEof) {
+              close();
+              return;
+            }
+          } else if (!begin(head)) {
+            break;
+          } else {
+            progress = true;
+          }
+        }
+        if (request == null && clientEof && cEnd == cStart) {
+          close();
+          return;
+        }
+        // The request's body bytes, as far as they have come.
+        if (request != null && !requestBody.done() && cScan < cEnd) {
+          cScan += requestBody.consume(cin, cScan, cEnd - cScan);
+        }
+        if (backend != null && !connecting) {
+          if (headOut != null) {
+            backend.write(headOut);
+            if (!headOut.hasRemaining()) {
+              headOut = null;
+              progress = true;
+            }
+          }
+          if (headOut == null && cScan > cStart) {
+            int n = backend.write(ByteBuffer.wrap(cin, cStart, cScan - cStart));
+            cStart += n;
+            progress |= n > 0;
+          }
+          // Bytes from the backend.
+          if (!backendEof && bEnd < bin.length) {
+            int n = backend.read(ByteBuffer.wrap(bin, bEnd, bin.length - bEnd));
+            if (n < 0) {
+              backendEof = true;
+              progress = true;
+            } else if (n > 0) {
+              bEnd += n;
+              progress = true;
+            }
+          }
+        }
+        if (request != null && response == null && bEnd > bScan) {
+          HttpHead head = HttpHead.parse(bin, bScan, bEnd, false);
+          if (head != null) {
+            bScan += head.length;
+            if (head.status >= 100 && head.status < 200 && head.status != 101) {
+              progress = true; // an interim answer (100 Continue): forwarded, the real one follows
+            } else {
+              response = head;
+              responseBody = head.body(request);
+            }
+          }
+        }
+        if (response != null && !responseBody.done() && bScan < bEnd) {
+          bScan += responseBody.consume(bin, bScan, bEnd - bScan);
+        }
+        if (bScan > bStart) {
+          int n = client.write(ByteBuffer.wrap(bin, bStart, bScan - bStart));
+          bStart += n;
+          anyResponseByte |= n > 0;
+          progress |= n > 0;
+        }
+        if (backendEof && request != null) {
+          if (response != null && responseBody.endsWithConnection() && bStart == bEnd) {
+            finish(true);
+            close();
+            return;
+          }
+          if (response == null || !responseBody.done()) {
+            backendGone();
+            return;
+          }
+        }
+        if (response != null && responseBody.done() && bStart == bScan) {
+          finish(response.close || bScan != bEnd || backendEof);
+          progress = true;
+          if (request == null && closeAfterAnswer) {
+            close();
+            return;
+          }
+        }
+        compact();
+      }
+      interest();
+    }
+
+    /** Routes a request head; false when the client was answered here instead. */
+    private boolean begin(HttpHead head) throws IOException {
+      Route found = routes.route(head, binding);
+      if (found == null) {
+        answer(404, "Not Found", routes.notFound(head, binding));
+        return false;
+      }
+      int port = found.split().pick(ThreadLocalRandom.current().nextDouble(100));
+      route = found;
+      route.process().enter();
+      if (backend != null && backendPort != port) {
+        dropBackend();
+      }
+      if (backend == null) {
+        backendPort = port;
+        backendKey = pooled(port);
+        if (backendKey != null) {
+          backend = (SocketChannel) backendKey.channel();
+          backendKey.attach(this);
+        } else {
+          try {
+            backend = SocketChannel.open();
+            backend.configureBlocking(false);
+            backend.socket().setTcpNoDelay(true);
+            connecting = !backend.connect(new InetSocketAddress("127.0.0.1", port));
+            backendKey =
+                backend.register(
+                    selector, connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ, this);
+          } catch (IOException e) {
+            request = head;
+            cStart += head.length;
+            cScan = cStart;
+            backendGone();
+            return false;
+          }
+        }
+      }
+      request = head;
+      requestBody = head.body(null);
+      headOut = rewrite(head);
+      cStart += head.length;
+      cScan = cStart;
+      response = null;
+      backendEof = false;
+      anyResponseByte = false;
+      closeAfterAnswer = head.close;
+      return true;
+    }
+
+    /** The head with the client's address, as Cloudflare gives it to a worker. */
+    private ByteBuffer rewrite(HttpHead head) {
+      String extra =
+          binding
+              ? ""
+              : "CF-Connecting-IP: "
+                  + clientAddress
+                  + "\r\nX-Forwarded-For: "
+                  + clientAddress
+                  + "\r\n";
+      byte[] added = extra.getBytes(StandardCharsets.ISO_8859_1);
+      ByteBuffer out = ByteBuffer.allocate(head.length + added.length);
+      out.put(cin, cStart, head.length - 2).put(added).put((byte) '\r').put((byte) '\n').flip();
+      return out;
+    }
+
+    /** The response is complete: the backend goes back to the pool unless it must close. */
+    private void finish(boolean closeBackend) throws IOException {
+      route.process().leave();
+      route = null;
+      if (!requestBody.done() || cStart < cScan) {
+        // Answered before its body was all sent: what follows cannot be told from that body.
+        closeAfterAnswer = true;
+      }
+      request = null;
+      response = null;
+      if (closeBackend) {
+        dropBackend();
+      } else {
+        release(backendPort, backendKey);
+        backend = null;
+        backendKey = null;
+      }
+      bStart = bScan = bEnd = 0;
+    }
+
+    private void backendGone() throws IOException {
+      route.process().leave();
+      route = null;
+      request = null;
+      dropBackend();
+      if (!anyResponseByte) {
+        answer(502, "Bad Gateway", "the worker's runtime closed the connection; try again");
+      } else {
+        close();
+      }
+    }
+
+    private void answer(int status, String reason, String message) throws IOException {
+      byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+      answer =
+          ByteBuffer.wrap(
+              ("HTTP/1.1 "
+                      + status
+                      + " "
+                      + reason
+                      + "\r\nContent-Type: text/plain; charset=utf-8"
+                      + "\r\nContent-Length: "
+                      + body.length
+                      + "\r\nConnection: close\r\n\r\n"
+                      + new String(body, StandardCharsets.UTF_8))
+                  .getBytes(StandardCharsets.UTF_8));
+      closeAfterAnswer = true;
+      client.write(answer);
+      if (!answer.hasRemaining()) {
+        close();
+      } else {
+        clientKey.interestOps(SelectionKey.OP_WRITE);
+      }
+    }
+
+    private void compact() {
+      if (cStart == cEnd) {
+        cStart = cScan = cEnd = 0;
+      } else if (cStart > cin.length / 2) {
+        System.arraycopy(cin, cStart, cin, 0, cEnd - cStart);
+        cEnd -= cStart;
+        cScan -= cStart;
+        cStart = 0;
+      }
+      if (bStart == bEnd) {
+        bStart = bScan = bEnd = 0;
+      } else if (bStart > bin.length / 2) {
+        System.arraycopy(bin, bStart, bin, 0, bEnd - bStart);
+        bEnd -= bStart;
+        bScan -= bStart;
+        bStart = 0;
+      }
+    }
+
+    private void interest() {
+      if (!client.isOpen()) {
+        return;
+      }
+      int ops = 0;
+      if (!clientEof && cEnd < cin.length) {
+        ops |= SelectionKey.OP_READ;
+      }
+      if (answer != null || bScan > bStart) {
+        ops |= SelectionKey.OP_WRITE;
+      }
+      clientKey.interestOps(ops);
+      if (backend != null && backendKey != null && backendKey.isValid()) {
+        int b = 0;
+        if (connecting) {
+          b = SelectionKey.OP_CONNECT;
+        } else {
+          if (headOut != null || cScan > cStart) {
+            b |= SelectionKey.OP_WRITE;
+          }
+          if (!backendEof && bEnd < bin.length) {
+            b |= SelectionKey.OP_READ;
+          }
+        }
+        backendKey.interestOps(b);
+      }
+    }
+
+    private void dropBackend() {
+      if (backend != null) {
+        closeQuietly(backend);
+        backend = null;
+        backendKey = null;
+        connecting = false;
+      }
+    }
+
+    void fail(Exception e) {
+      LOG.debug("router connection from {} failed: {}", clientAddress, e.toString());
+      if (e instanceof HttpHead.Malformed && request == null && answer == null) {
+        try {
+          answer(400, "Bad Request", e.getMessage());
+          return;
+        } catch (IOException ignored) {
+          // fall through to closing
+        }
+      }
+      close();
+    }
+
+    void close() {
+      if (route != null) {
+        route.process().leave();
+        route = null;
+      }
+      dropBackend();
+      closeQuietly(client);
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      selector.close();
+      publicServer.close();
+      bindingServer.close();
+    } catch (IOException e) {
+      LOG.debug("closing the router: {}", e.toString());
+    }
+    thread.interrupt();
+  }
+}

@@ -1,0 +1,179 @@
+package dev.gantry.workers.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.workers.upload.Multipart;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTP through the router to a real workerd: bodies, streams, keep-alive, pipelining, errors. */
+class RouterIT {
+  static final String WORKER =
+      """
+      export default {
+        async fetch(request) {
+          const url = new URL(request.url);
+          if (url.pathname === "/echo") return new Response(await request.arrayBuffer());
+          if (url.pathname === "/big") return new Response("x".repeat(1 << 20));
+          if (url.pathname === "/stream") {
+            const { readable, writable } = new TransformStream();
+            const writer = writable.getWriter();
+            (async () => {
+              for (let i = 0; i < 100; i++) await writer.write(new TextEncoder().encode(`chunk${i}\\n`));
+              await writer.close();
+            })();
+            return new Response(readable);
+          }
+          return new Response(`ok ${request.method} ${url.pathname}`);
+        },
+      };
+      """;
+
+  @TempDir static Path temp;
+  static WorkersHarness workers;
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    workers = new WorkersHarness(temp.resolve("data"), null);
+    Api api = new Api(workers.apiBase(), WorkersHarness.ACCOUNT, workers.token);
+    var put =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/echo",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata("{\"main_module\":\"index.js\",\"compatibility_date\":\"2024-09-23\"}")
+                .file("index.js", "application/javascript+module", WORKER)
+                .build());
+    assertThat(put.status()).isEqualTo(200);
+    api.json("POST", "/accounts/{account}/workers/scripts/echo/subdomain", "{\"enabled\":true}");
+  }
+
+  @AfterAll
+  static void stop() {
+    workers.close();
+  }
+
+  static HttpRequest.Builder to(String path) {
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + workers.server.routerPort() + path))
+        .header("Host", "echo." + WorkersHarness.SUBDOMAIN + "." + workers.server.domain());
+  }
+
+  @Test
+  void largeRequestBodiesArriveWholeWithALengthOrChunked() throws Exception {
+    byte[] body = new byte[300 * 1024];
+    new Random(7).nextBytes(body);
+    var sized =
+        HTTP.send(
+            to("/echo").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(sized.body()).isEqualTo(body);
+    // An input stream of unknown length goes out chunked.
+    var chunked =
+        HTTP.send(
+            to("/echo")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(chunked.body()).isEqualTo(body);
+  }
+
+  @Test
+  void largeAndStreamedResponsesArriveWhole() throws Exception {
+    assertThat(HTTP.send(to("/big").build(), HttpResponse.BodyHandlers.ofString()).body())
+        .hasSize(1 << 20);
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      expected.append("chunk").append(i).append('\n');
+    }
+    assertThat(HTTP.send(to("/stream").build(), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo(expected.toString());
+    var head =
+        HTTP.send(
+            to("/").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
+    String host = "echo." + WorkersHarness.SUBDOMAIN + "." + workers.server.domain();
+    try (Socket socket = new Socket("127.0.0.1", workers.server.routerPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /first HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\n\r\n"
+                  + "POST /echo HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nContent-Length: 4\r\n\r\nping"
+                  + "GET /third HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String all = new String(readAll(socket.getInputStream()), StandardCharsets.US_ASCII);
+      assertThat(all.indexOf("ok GET /first")).isPositive();
+      assertThat(all.indexOf("ping")).isGreaterThan(all.indexOf("ok GET /first"));
+      assertThat(all.indexOf("ok GET /third")).isGreaterThan(all.indexOf("ping"));
+    }
+  }
+
+  @Test
+  void unknownHostsAndMalformedRequestsGetAClearAnswer() throws Exception {
+    var unknown =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + workers.server.routerPort() + "/"))
+                .header("Host", "nobody.acme.workers.localhost")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("no worker is deployed at nobody.acme.workers.localhost");
+    try (Socket socket = new Socket("127.0.0.1", workers.server.routerPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("NONSENSE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(readAll(socket.getInputStream()), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+    }
+  }
+
+  @Test
+  void manySequentialRequestsReuseConnectionsAndAllSucceed() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      var r = HTTP.send(to("/n" + i).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body()).isEqualTo("ok GET /n" + i);
+    }
+  }
+
+  static byte[] readAll(InputStream in) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    var out = new java.io.ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    int n;
+    while (System.nanoTime() < deadline && (n = in.read(buffer)) >= 0) {
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+}
