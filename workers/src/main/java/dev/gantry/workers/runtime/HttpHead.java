@@ -9,7 +9,8 @@ import java.util.Locale;
  * incomplete and throws {@link Malformed} for one that cannot be forwarded.
  */
 final class HttpHead {
-  static final int MAX = 64 * 1024;
+  /** The largest head forwarded; the router's buffers hold twice this. */
+  static final int MAX = 32 * 1024;
 
   /** A head that cannot be proxied; the router answers 400 and closes. */
   static final class Malformed extends Exception {

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxyLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyLoop.class);
-  private static final int BUFFER = 32 * 1024;
+  private static final int BUFFER = 2 * HttpHead.MAX;
+
+  /**
+   * A connection with nothing in flight is closed after this long; one mid-request after IDLE_BUSY.
+   */
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private static final long IDLE_BUSY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
   /** Finds the route for a request head; null when there is none (the client gets the message). */
   interface Routes {
@@ -42,8 +50,10 @@ final class ProxyLoop implements AutoCloseable {
   /** Idle keep-alive connections per workerd port; their keys carry the port while idle. */
   private final Map<Integer, ArrayDeque<SelectionKey>> idle = new HashMap<>();
 
+  private final java.util.Set<Exchange> open = new java.util.HashSet<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private long lastSweep = System.nanoTime();
 
   ProxyLoop(String host, int port, Routes routes) throws IOException {
     this.routes = routes;
@@ -79,7 +89,8 @@ final class ProxyLoop implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        selector.select();
+        selector.select(1000);
+        sweep();
         var keys = selector.selectedKeys().iterator();
         while (keys.hasNext()) {
           SelectionKey key = keys.next();
@@ -128,6 +139,22 @@ final class ProxyLoop implements AutoCloseable {
       client.socket().setTcpNoDelay(true);
       Exchange exchange = new Exchange(client, binding);
       exchange.clientKey = client.register(selector, SelectionKey.OP_READ, exchange);
+      open.add(exchange);
+    }
+  }
+
+  /** Closes connections that went quiet: a client that opens and never sends holds nothing. */
+  private void sweep() {
+    long now = System.nanoTime();
+    if (now - lastSweep < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    lastSweep = now;
+    for (Exchange e : java.util.List.copyOf(open)) {
+      long quiet = now - e.lastActivity;
+      if (quiet > (e.request == null ? IDLE_NANOS : IDLE_BUSY_NANOS)) {
+        e.close();
+      }
     }
   }
 
@@ -182,6 +209,7 @@ final class ProxyLoop implements AutoCloseable {
     Route route;
     ByteBuffer answer;
     boolean closeAfterAnswer;
+    long lastActivity = System.nanoTime();
 
     Exchange(SocketChannel client, boolean binding) throws IOException {
       this.client = client;
@@ -191,6 +219,7 @@ final class ProxyLoop implements AutoCloseable {
     }
 
     void ready(SelectionKey key) {
+      lastActivity = System.nanoTime();
       try {
         if (key == backendKey && key.isValid() && key.isConnectable()) {
           try {
@@ -392,6 +421,11 @@ final class ProxyLoop implements AutoCloseable {
 
     /** The response is complete: the backend goes back to the pool unless it must close. */
     private void finish(boolean closeBackend) throws IOException {
+      if (response.status == 101) {
+        // Switching protocols (WebSocket) is not proxied: this connection ends here.
+        closeBackend = true;
+        closeAfterAnswer = true;
+      }
       route.process().leave();
       route = null;
       if (!requestBody.done() || cStart < cScan) {
@@ -515,6 +549,7 @@ final class ProxyLoop implements AutoCloseable {
     }
 
     void close() {
+      open.remove(this);
       if (route != null) {
         route.process().leave();
         route = null;
