@@ -125,4 +125,21 @@ class WranglerDeployIT {
   static dev.gantry.workers.model.WorkerKey key(String script) {
     return new dev.gantry.workers.model.WorkerKey(WorkersHarness.ACCOUNT, script);
   }
+
+  @Test
+  void theHelloExampleDeploysAsItsReadmeSays() throws Exception {
+    Path example = Path.of("..", "examples", "workers", "hello");
+    Path project = temp.resolve("example");
+    java.nio.file.Files.createDirectories(project.resolve("src"));
+    for (String file : new String[] {"wrangler.toml", "src/index.js"}) {
+      java.nio.file.Files.copy(example.resolve(file), project.resolve(file));
+    }
+    Wrangler wrangler = workers.wrangler(project);
+    wrangler.ok("deploy");
+    assertThat(workers.get("hello", "/").body())
+        .isEqualTo("hello from hello.acme.workers.localhost, without a secret\n");
+    wrangler.okWithInput("s3cr3t\n", "secret", "put", "API_KEY");
+    assertThat(workers.get("hello", "/").body())
+        .isEqualTo("hello from hello.acme.workers.localhost, with a secret\n");
+  }
 }
