@@ -187,7 +187,7 @@ public final class LocalRuntime implements WorkerRuntime {
     }
   }
 
-  /** The workerd process of a worker, for supervision tests. */
+  /** The workerd process serving a worker now. */
   Optional<WorkerdProcess> process(WorkerKey worker) {
     return Optional.ofNullable(running.get(worker)).map(r -> r.route().process());
   }

@@ -138,13 +138,9 @@ final class WorkerdProcess implements AutoCloseable {
     }
   }
 
-  boolean alive() {
-    return process != null && process.isAlive();
-  }
-
-  /** Kills the process as if it crashed (for supervision tests and operators' drills). */
-  void kill() {
-    process.destroyForcibly();
+  /** The worker's name, which prefixes every line of its output in the log. */
+  String label() {
+    return label;
   }
 
   void enter() {

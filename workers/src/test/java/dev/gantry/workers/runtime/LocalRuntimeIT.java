@@ -1,0 +1,82 @@
+package dev.gantry.workers.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.workers.model.ModuleRef;
+import dev.gantry.workers.model.Split;
+import dev.gantry.workers.model.Version;
+import dev.gantry.workers.model.WorkerKey;
+import dev.gantry.workers.store.FileObjectStore;
+import dev.gantry.workers.upload.ModuleKind;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local runtime with the real workerd, below the API. */
+class LocalRuntimeIT {
+  static final Path WORKERD =
+      Path.of(System.getProperty("gantry.tools", "tools"), "node_modules/.bin/workerd")
+          .toAbsolutePath();
+
+  @TempDir Path temp;
+
+  @Test
+  void whatAWorkerLogsIsKeptUnderItsProcessAndItsNameIsTheLabel() throws Exception {
+    var objects = new FileObjectStore(temp.resolve("objects"));
+    byte[] source =
+        "export default { fetch() { console.log('seen-by-gantry'); return new Response('ok') } }"
+            .getBytes(StandardCharsets.UTF_8);
+    objects.put("scripts/acct/logger/1", source);
+    Version v =
+        new Version(
+            "11111111-2222-3333-4444-555555555555",
+            1,
+            "2026-12-01T00:00:00Z",
+            "index.js",
+            false,
+            "2024-09-23",
+            List.of(),
+            List.of(),
+            List.of(
+                new ModuleRef(
+                    "index.js", ModuleKind.ES_MODULE, "scripts/acct/logger/1", "1", source.length)),
+            new ObjectMapper().createObjectNode(),
+            Map.of());
+    WorkerKey key = new WorkerKey("acct", "logger");
+    try (var runtime =
+        new LocalRuntime(
+            new LocalRuntime.Settings(
+                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
+            objects)) {
+      runtime.apply(
+          key,
+          Optional.of(
+              new ActiveWorker(
+                  key, "acct", true, List.of(new Split(v.id(), 100)), List.of(v), Map.of())));
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
+                      .header("Host", "logger.acct.workers.localhost")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).isEqualTo("ok");
+      WorkerdProcess process = runtime.process(key).orElseThrow();
+      assertThat(process.label()).isEqualTo("acct/logger");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> process.output().contains("seen-by-gantry"));
+    }
+  }
+}
