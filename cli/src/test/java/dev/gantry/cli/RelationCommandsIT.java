@@ -96,30 +96,19 @@ class RelationCommandsIT {
 
   @Test
   void statefulSetsAndDaemonSetsThatDeclareRelationsAreListedAndDescribed() {
+    CliHarness.run(client, "apply", "-f", Path.of(EXAMPLES, "workload-kinds.yaml").toString());
     client
-        .resource(
-            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: queue
-          namespace: k8s-tengu-test
-          labels: {app: queue, tengu.io/relationships: "true"}
-          annotations:
-            tengu.io/consumes: sse
-            tengu.io/relations: sse-endpoint
-            gantry.dev/relations-status: "resolved: sse=sse-endpoint"
-        spec:
-          serviceName: queue
-          selector: {matchLabels: {app: queue}}
-          template:
-            metadata: {labels: {app: queue}}
-            spec:
-              containers: [{name: queue, image: redis}]
-        """,
-                io.fabric8.kubernetes.api.model.apps.StatefulSet.class))
-        .createOr(r -> r.update());
+        .apps()
+        .statefulSets()
+        .inNamespace("k8s-tengu-test")
+        .withName("queue")
+        .edit(
+            s -> {
+              s.getMetadata()
+                  .getAnnotations()
+                  .put(Relation.STATUS_ANNOTATION, "resolved: sse=sse-endpoint");
+              return s;
+            });
 
     CliHarness get = CliHarness.run(client, "get", "relations", "-n", "k8s-tengu-test");
     assertThat(get.exitCode).as(get.err()).isZero();

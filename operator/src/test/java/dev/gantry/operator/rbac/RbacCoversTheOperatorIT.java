@@ -327,27 +327,10 @@ class RbacCoversTheOperatorIT {
           """,
                   io.fabric8.kubernetes.api.model.apps.Deployment.class))
           .create();
-      cluster
-          .resource(
-              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                  """
-          apiVersion: apps/v1
-          kind: StatefulSet
-          metadata:
-            name: queue
-            namespace: default
-            labels: {app: queue, tengu.io/relationships: "true"}
-            annotations: {tengu.io/consumes: "sse", tengu.io/relations: "sse-endpoint"}
-          spec:
-            serviceName: queue
-            selector: {matchLabels: {app: queue}}
-            template:
-              metadata: {labels: {app: queue}}
-              spec:
-                containers: [{name: queue, image: redis}]
-          """,
-                  io.fabric8.kubernetes.api.model.apps.StatefulSet.class))
-          .create();
+      // StatefulSet and DaemonSet consumers, the second selected by a Relation (the example).
+      for (var item : workloadKinds()) {
+        cluster.resource(item).create();
+      }
       await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
       cluster
           .resource(
@@ -424,39 +407,7 @@ class RbacCoversTheOperatorIT {
           """,
                   dev.gantry.api.relations.Relation.class))
           .create();
-      cluster
-          .resource(
-              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                  """
-          apiVersion: apps/v1
-          kind: DaemonSet
-          metadata:
-            name: agent
-            namespace: default
-            labels: {app: agent}
-          spec:
-            selector: {matchLabels: {app: agent}}
-            template:
-              metadata: {labels: {app: agent}}
-              spec:
-                containers: [{name: agent, image: busybox}]
-          """,
-                  io.fabric8.kubernetes.api.model.apps.DaemonSet.class))
-          .create();
-      cluster
-          .resource(
-              io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                  """
-          apiVersion: gantry.dev/v1alpha1
-          kind: Relation
-          metadata: {name: agent-db, namespace: default}
-          spec:
-            interface: db
-            consumer: {kind: DaemonSet, selector: {app: agent}}
-            provider: {service: db}
-          """,
-                  dev.gantry.api.relations.Relation.class))
-          .create();
+
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> cluster.secrets().inNamespace(NS).withName("web-bindings").get() != null);
@@ -466,9 +417,10 @@ class RbacCoversTheOperatorIT {
               () ->
                   statusOf(cluster.apps().statefulSets().inNamespace(NS).withName("queue").get())
                           .startsWith("resolved")
+                      // Its Relation's provider (db-endpoint) is not in this namespace: held back.
                       && statusOf(
                               cluster.apps().daemonSets().inNamespace(NS).withName("agent").get())
-                          .startsWith("resolved"));
+                          .contains("provider of Relation agent-db"));
       cluster.services().inNamespace(NS).withName("sse-endpoint").delete();
       await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
       Thread.sleep(3000); // lease renewals
@@ -492,6 +444,17 @@ class RbacCoversTheOperatorIT {
     unused.remove("apps/statefulsets/finalizers:update");
     unused.remove("apps/daemonsets/finalizers:update");
     assertThat(unused).as("grants in deploy/rbac.yaml that the operator never used").isEmpty();
+  }
+
+  /** The workload-kinds example, moved into this test's namespace. */
+  java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> workloadKinds() throws Exception {
+    try (var in =
+        new java.io.FileInputStream(
+            java.nio.file.Path.of("..", "examples", "relations", "workload-kinds.yaml").toFile())) {
+      var items = cluster.load(in).items();
+      items.forEach(i -> i.getMetadata().setNamespace(NS));
+      return items;
+    }
   }
 
   String annotation(String deployment) {

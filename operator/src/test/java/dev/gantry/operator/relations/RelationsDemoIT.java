@@ -12,9 +12,7 @@ import dev.gantry.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -296,60 +294,9 @@ class RelationsDemoIT {
     for (HasMetadata provider : load("providers.yaml")) {
       client.resource(provider).delete();
     }
-    client
-        .resource(
-            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: queue
-          namespace: k8s-tengu-test
-          labels: {app: queue, tengu.io/relationships: "true"}
-          annotations: {tengu.io/consumes: "sse", tengu.io/relations: "sse-endpoint"}
-        spec:
-          serviceName: queue
-          selector: {matchLabels: {app: queue}}
-          template:
-            metadata: {labels: {app: queue}}
-            spec:
-              containers: [{name: queue, image: redis}]
-        """,
-                StatefulSet.class))
-        .create();
-    client
-        .resource(
-            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                """
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata:
-          name: agent
-          namespace: k8s-tengu-test
-          labels: {app: agent}
-        spec:
-          selector: {matchLabels: {app: agent}}
-          template:
-            metadata: {labels: {app: agent}}
-            spec:
-              containers: [{name: agent, image: busybox}]
-        """,
-                DaemonSet.class))
-        .create();
-    client
-        .resource(
-            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                """
-        apiVersion: gantry.dev/v1alpha1
-        kind: Relation
-        metadata: {name: agent-db, namespace: k8s-tengu-test}
-        spec:
-          interface: db
-          consumer: {kind: DaemonSet, selector: {app: agent}}
-          provider: {service: db-endpoint}
-        """,
-                Relation.class))
-        .create();
+    for (HasMetadata item : load("workload-kinds.yaml")) {
+      client.resource(item).create();
+    }
     var statefulSets = client.apps().statefulSets().inNamespace(NS);
     var daemonSets = client.apps().daemonSets().inNamespace(NS);
 
