@@ -9,6 +9,7 @@ import dev.gantry.workers.model.Version;
 import dev.gantry.workers.model.WorkerKey;
 import dev.gantry.workers.runtime.ActiveWorker;
 import dev.gantry.workers.runtime.WorkerRuntime;
+import dev.gantry.workers.runtime.WorkerStartException;
 import dev.gantry.workers.store.MetadataStore;
 import dev.gantry.workers.store.MetadataStore.AccountRecord;
 import dev.gantry.workers.store.MetadataStore.ScriptRecord;
@@ -242,14 +243,29 @@ public final class WorkersService {
             source,
             List.copyOf(split),
             annotations == null ? Map.of() : Map.copyOf(annotations));
+    // Serve it first, record it after: a deployment that cannot start is refused, not kept, and
+    // the running one goes on serving.
+    serve(worker, active(worker, Optional.of(deployment)));
     metadata.update(
         s -> {
           ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
           r.deployments.add(deployment);
           r.modified = now();
         });
-    runtime.apply(worker, active(worker));
     return deployment;
+  }
+
+  /** Has the runtime serve {@code desired}; a worker that does not start is the user's error. */
+  private void serve(WorkerKey worker, Optional<ActiveWorker> desired) {
+    try {
+      runtime.apply(worker, desired);
+    } catch (WorkerStartException e) {
+      throw ApiError.invalid(
+          "worker "
+              + worker.script()
+              + " did not start, so it was not deployed: "
+              + e.getMessage());
+    }
   }
 
   public List<Deployment> deployments(WorkerKey worker) {
@@ -291,7 +307,7 @@ public final class WorkersService {
     }
     secrets.change(worker, changes);
     if (activeDeployment(worker).isPresent()) {
-      runtime.apply(worker, active(worker));
+      serve(worker, active(worker));
     }
   }
 
@@ -319,21 +335,26 @@ public final class WorkersService {
             r.previewsEnabled = previews;
           }
         });
-    runtime.apply(worker, active(worker));
+    serve(worker, active(worker));
   }
 
   // --- what the runtime serves ---
 
   /** What a worker should serve: its active deployment, when it has one and its route is on. */
   public Optional<ActiveWorker> active(WorkerKey worker) {
+    return active(worker, Optional.empty());
+  }
+
+  /** What a worker would serve with {@code candidate} (else its newest deployment) active. */
+  private Optional<ActiveWorker> active(WorkerKey worker, Optional<Deployment> candidate) {
     return metadata.read(
         s -> {
           AccountRecord a = s.accounts.get(worker.account());
           ScriptRecord r = a == null ? null : a.scripts.get(worker.script());
-          if (r == null || r.deployments.isEmpty()) {
+          if (r == null || (r.deployments.isEmpty() && candidate.isEmpty())) {
             return Optional.empty();
           }
-          Deployment d = r.deployments.get(r.deployments.size() - 1);
+          Deployment d = candidate.orElseGet(() -> r.deployments.get(r.deployments.size() - 1));
           List<Version> versions =
               d.versions().stream()
                   .map(

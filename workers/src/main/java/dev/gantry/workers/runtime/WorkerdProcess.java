@@ -27,6 +27,7 @@ final class WorkerdProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerdProcess.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
   static final String PID_FILE = "workerd.pid";
+  private static final Duration SETTLE = Duration.ofMillis(300);
 
   private final List<String> command;
   private final Path directory;
@@ -53,21 +54,28 @@ final class WorkerdProcess implements AutoCloseable {
     for (int port : ports) {
       while (!accepts(port)) {
         if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "workerd for " + label + " exited with " + process.exitValue() + ": " + output());
+          sleep(50); // let the output reader take the last lines
+          throw new WorkerStartException(
+              "workerd exited with " + process.exitValue() + ": " + output());
         }
         if (System.nanoTime() > deadline) {
           close();
-          throw new IllegalStateException(
-              "workerd for "
-                  + label
-                  + " did not listen within "
-                  + READY_TIMEOUT.toSeconds()
-                  + " s: "
-                  + output());
+          throw new WorkerStartException(
+              "workerd did not listen within " + READY_TIMEOUT.toSeconds() + " s: " + output());
         }
         sleep(5);
       }
+    }
+    // workerd listens before it has compiled its workers, and exits if one does not compile or
+    // throws at start-up: only a process that stays up a moment has really started.
+    long settled = System.nanoTime() + SETTLE.toNanos();
+    while (System.nanoTime() < settled) {
+      if (!process.isAlive()) {
+        sleep(50); // let the output reader take the last lines
+        throw new WorkerStartException(
+            "workerd exited with " + process.exitValue() + ": " + output());
+      }
+      sleep(5);
     }
     supervisor = new Thread(this::supervise, "workerd-supervisor " + label);
     supervisor.setDaemon(true);

@@ -263,4 +263,35 @@ class WorkersApiIT {
     assertThat(service.status()).isEqualTo(404);
     assertThat(service.code()).isEqualTo(10090);
   }
+
+  @Test
+  void aWorkerThatDoesNotStartIsRefusedWithWorkerdsErrorAndTheRunningOneKeepsServing()
+      throws Exception {
+    deploy(
+        "steady",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "export default { fetch() { return new Response('still here') } }"));
+    var broken =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/steady",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .file("index.js", "application/javascript+module", "export default { fetch( {")
+                .build());
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.code()).isEqualTo(10021);
+    assertThat(broken.message())
+        .contains("worker steady did not start")
+        .containsIgnoringCase("syntax");
+    assertThat(workers.get("steady", "/").body()).isEqualTo("still here");
+    assertThat(
+            workers.server.service().deployments(new WorkerKey(WorkersHarness.ACCOUNT, "steady")))
+        .hasSize(1);
+  }
 }
