@@ -64,6 +64,7 @@ public final class LocalRuntime implements WorkerRuntime {
     this.objects = objects;
     this.newestDate = WorkerdVersion.newestCompatibilityDate(settings.workerd());
     stopOrphans(settings.directory());
+    privateDirectory(settings.directory());
     this.router = new Router(settings.host(), settings.port(), settings.domain()).start();
   }
 
@@ -222,6 +223,20 @@ public final class LocalRuntime implements WorkerRuntime {
       throw new UncheckedIOException("cannot read " + directory, e);
     }
     deleteTree(directory);
+  }
+
+  /** The rendered configurations hold secret values: only the server's user may read them. */
+  private static void privateDirectory(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      Files.setPosixFilePermissions(
+          directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException e) {
+      LOG.debug(
+          "{} is not on a POSIX file system; its permissions are left as they are", directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + directory, e);
+    }
   }
 
   private static int freePort() {

@@ -32,7 +32,7 @@ class LocalRuntimeIT {
   @TempDir Path temp;
 
   @Test
-  void whatAWorkerLogsIsKeptUnderItsProcessAndItsNameIsTheLabel() throws Exception {
+  void whatAWorkerLogsIsKeptUnderItsNameAndTheRuntimeFilesArePrivate() throws Exception {
     var objects = new FileObjectStore(temp.resolve("objects"));
     byte[] source =
         "export default { fetch() { console.log('seen-by-gantry'); return new Response('ok') } }"
@@ -77,6 +77,12 @@ class LocalRuntimeIT {
       await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> process.output().contains("seen-by-gantry"));
+      // Rendered configurations carry secrets: only the server's user can read them.
+      assertThat(java.nio.file.Files.getPosixFilePermissions(temp.resolve("runtime")))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+              java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
     }
   }
 }
