@@ -69,23 +69,31 @@ final class HttpHead {
       }
       return null;
     }
-    String text = new String(b, start, headEnd - start - 4, StandardCharsets.ISO_8859_1);
-    String[] lines = text.split("\r\n", -1);
-    String[] first = lines[0].split(" ", 3);
-    if (first.length < 2) {
-      throw new Malformed("malformed start line: " + lines[0]);
+    // Line by line over the bytes; strings only for the start line and the headers routing needs.
+    int lineEnd = lineEnd(b, start, headEnd);
+    String startLine = new String(b, start, lineEnd - start, StandardCharsets.ISO_8859_1);
+    int firstSpace = startLine.indexOf(' ');
+    int secondSpace = firstSpace < 0 ? -1 : startLine.indexOf(' ', firstSpace + 1);
+    if (firstSpace <= 0) {
+      throw new Malformed("malformed start line: " + startLine);
     }
-    String version = request ? (first.length == 3 ? first[2] : "") : first[0];
+    String version =
+        request
+            ? (secondSpace < 0 ? "" : startLine.substring(secondSpace + 1))
+            : startLine.substring(0, firstSpace);
     if (!version.startsWith("HTTP/1.")) {
-      throw new Malformed("not HTTP/1.x: " + lines[0]);
+      throw new Malformed("not HTTP/1.x: " + startLine);
     }
-    String method = request ? first[0] : null;
+    String method = request ? startLine.substring(0, firstSpace) : null;
     int status = 0;
     if (!request) {
       try {
-        status = Integer.parseInt(first[1]);
+        status =
+            Integer.parseInt(
+                startLine.substring(
+                    firstSpace + 1, secondSpace < 0 ? startLine.length() : secondSpace));
       } catch (NumberFormatException e) {
-        throw new Malformed("malformed status line: " + lines[0]);
+        throw new Malformed("malformed status line: " + startLine);
       }
     }
     String host = null;
@@ -93,30 +101,40 @@ final class HttpHead {
     long contentLength = -1;
     boolean chunked = false;
     String connection = "";
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0) {
-        throw new Malformed("malformed header line: " + lines[i]);
-      }
-      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = lines[i].substring(colon + 1).trim();
-      switch (name) {
-        case "host" -> host = value;
-        case "x-gantry-worker" -> binding = value;
-        case "content-length" -> {
-          try {
-            long parsed = Long.parseLong(value);
-            if (parsed < 0 || (contentLength >= 0 && parsed != contentLength)) {
-              throw new Malformed("conflicting or negative Content-Length");
-            }
-            contentLength = parsed;
-          } catch (NumberFormatException e) {
-            throw new Malformed("malformed Content-Length: " + value);
-          }
+    for (int line = lineEnd + 2; line < headEnd - 2; line = lineEnd + 2) {
+      lineEnd = lineEnd(b, line, headEnd);
+      int colon = -1;
+      for (int i = line; i < lineEnd; i++) {
+        if (b[i] == ':') {
+          colon = i;
+          break;
         }
-        case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
-        case "connection" -> connection = value.toLowerCase(Locale.ROOT);
-        default -> {}
+      }
+      if (colon <= line) {
+        throw new Malformed(
+            "malformed header line: "
+                + new String(b, line, lineEnd - line, StandardCharsets.ISO_8859_1));
+      }
+      int nameLength = colon - line;
+      if (is(b, line, nameLength, "host")) {
+        host = value(b, colon, lineEnd);
+      } else if (is(b, line, nameLength, "x-gantry-worker")) {
+        binding = value(b, colon, lineEnd);
+      } else if (is(b, line, nameLength, "content-length")) {
+        String value = value(b, colon, lineEnd);
+        try {
+          long parsed = Long.parseLong(value);
+          if (parsed < 0 || (contentLength >= 0 && parsed != contentLength)) {
+            throw new Malformed("conflicting or negative Content-Length");
+          }
+          contentLength = parsed;
+        } catch (NumberFormatException e) {
+          throw new Malformed("malformed Content-Length: " + value);
+        }
+      } else if (is(b, line, nameLength, "transfer-encoding")) {
+        chunked = value(b, colon, lineEnd).toLowerCase(Locale.ROOT).endsWith("chunked");
+      } else if (is(b, line, nameLength, "connection")) {
+        connection = value(b, colon, lineEnd).toLowerCase(Locale.ROOT);
       }
     }
     if (chunked && contentLength >= 0) {
@@ -127,6 +145,42 @@ final class HttpHead {
             || (version.equals("HTTP/1.0") && !connection.contains("keep-alive"));
     return new HttpHead(
         headEnd - start, method, status, host, binding, contentLength, chunked, close);
+  }
+
+  /** The index of the CR that ends the line starting at {@code from} (heads end in CRLF CRLF). */
+  private static int lineEnd(byte[] b, int from, int headEnd) {
+    for (int i = from; i < headEnd - 1; i++) {
+      if (b[i] == '\r' && b[i + 1] == '\n') {
+        return i;
+      }
+    }
+    return headEnd - 2;
+  }
+
+  /**
+   * Whether the header name at {@code at} is {@code lowerName}, ignoring case and trailing space.
+   */
+  private static boolean is(byte[] b, int at, int length, String lowerName) {
+    while (length > 0 && (b[at + length - 1] == ' ' || b[at + length - 1] == '\t')) {
+      length--;
+    }
+    if (length != lowerName.length()) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      int c = b[at + i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lowerName.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String value(byte[] b, int colon, int lineEnd) {
+    return new String(b, colon + 1, lineEnd - colon - 1, StandardCharsets.ISO_8859_1).trim();
   }
 
   /** How the body after this head is framed; {@code request} is the request a response answers. */
