@@ -210,6 +210,10 @@ final class ProxyLoop implements AutoCloseable {
     ByteBuffer answer;
     boolean closeAfterAnswer;
     long lastActivity = System.nanoTime();
+    boolean clientReadable;
+    boolean backendReadable;
+    int clientOps = SelectionKey.OP_READ;
+    int backendOps = -1;
 
     Exchange(SocketChannel client, boolean binding) throws IOException {
       this.client = client;
@@ -229,6 +233,13 @@ final class ProxyLoop implements AutoCloseable {
             return;
           }
           connecting = false;
+        }
+        if (key.isValid() && key.isReadable()) {
+          if (key == clientKey) {
+            clientReadable = true;
+          } else {
+            backendReadable = true;
+          }
         }
         pump();
       } catch (IOException | HttpHead.Malformed | RuntimeException e) {
@@ -253,7 +264,9 @@ final class ProxyLoop implements AutoCloseable {
           }
         }
         // Bytes from the client.
-        if (!clientEof && cEnd < cin.length) {
+        // Read only what the selector said is there: a read that finds nothing is a wasted call.
+        if (clientReadable && !clientEof && cEnd < cin.length) {
+          clientReadable = false;
           int n = client.read(ByteBuffer.wrap(cin, cEnd, cin.length - cEnd));
           if (n < 0) {
             clientEof = true;
@@ -298,7 +311,8 @@ final class ProxyLoop implements AutoCloseable {
             progress |= n > 0;
           }
           // Bytes from the backend.
-          if (!backendEof && bEnd < bin.length) {
+          if (backendReadable && !backendEof && bEnd < bin.length) {
+            backendReadable = false;
             int n = backend.read(ByteBuffer.wrap(bin, bEnd, bin.length - bEnd));
             if (n < 0) {
               backendEof = true;
@@ -369,6 +383,8 @@ final class ProxyLoop implements AutoCloseable {
       }
       if (backend == null) {
         backendPort = port;
+        backendOps = -1;
+        backendReadable = false;
         backendKey = pooled(port);
         if (backendKey != null) {
           backend = (SocketChannel) backendKey.channel();
@@ -509,7 +525,10 @@ final class ProxyLoop implements AutoCloseable {
       if (answer != null || bScan > bStart) {
         ops |= SelectionKey.OP_WRITE;
       }
-      clientKey.interestOps(ops);
+      if (ops != clientOps) {
+        clientKey.interestOps(ops);
+        clientOps = ops;
+      }
       if (backend != null && backendKey != null && backendKey.isValid()) {
         int b = 0;
         if (connecting) {
@@ -522,7 +541,10 @@ final class ProxyLoop implements AutoCloseable {
             b |= SelectionKey.OP_READ;
           }
         }
-        backendKey.interestOps(b);
+        if (b != backendOps) {
+          backendKey.interestOps(b);
+          backendOps = b;
+        }
       }
     }
 
