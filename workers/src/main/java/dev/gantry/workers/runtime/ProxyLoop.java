@@ -210,6 +210,8 @@ final class ProxyLoop implements AutoCloseable {
     ByteBuffer answer;
     boolean closeAfterAnswer;
     long lastActivity = System.nanoTime();
+    ByteBuffer sentHead;
+    boolean retried;
     boolean clientReadable;
     boolean backendReadable;
     int clientOps = SelectionKey.OP_READ;
@@ -344,6 +346,10 @@ final class ProxyLoop implements AutoCloseable {
           anyResponseByte |= n > 0;
           progress |= n > 0;
         }
+        if (backendEof && request == null && backend != null) {
+          dropBackend(); // the kept connection closed while idle; the next request opens another
+          backendEof = false;
+        }
         if (backendEof && request != null) {
           if (response != null && responseBody.endsWithConnection() && bStart == bEnd) {
             finish(true);
@@ -369,7 +375,7 @@ final class ProxyLoop implements AutoCloseable {
     }
 
     /** Routes a request head; false when the client was answered here instead. */
-    private boolean begin(HttpHead head) throws IOException {
+    private boolean begin(HttpHead head) throws IOException, HttpHead.Malformed {
       Route found = routes.route(head, binding);
       if (found == null) {
         answer(404, "Not Found", routes.notFound(head, binding));
@@ -391,13 +397,7 @@ final class ProxyLoop implements AutoCloseable {
           backendKey.attach(this);
         } else {
           try {
-            backend = SocketChannel.open();
-            backend.configureBlocking(false);
-            backend.socket().setTcpNoDelay(true);
-            connecting = !backend.connect(new InetSocketAddress("127.0.0.1", port));
-            backendKey =
-                backend.register(
-                    selector, connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ, this);
+            connect(port);
           } catch (IOException e) {
             request = head;
             cStart += head.length;
@@ -410,6 +410,8 @@ final class ProxyLoop implements AutoCloseable {
       request = head;
       requestBody = head.body(null);
       headOut = rewrite(head);
+      sentHead = headOut.duplicate();
+      retried = false;
       cStart += head.length;
       cScan = cStart;
       response = null;
@@ -417,6 +419,19 @@ final class ProxyLoop implements AutoCloseable {
       anyResponseByte = false;
       closeAfterAnswer = head.close;
       return true;
+    }
+
+    private void connect(int port) throws IOException {
+      backendPort = port;
+      backendOps = -1;
+      backendReadable = false;
+      backend = SocketChannel.open();
+      backend.configureBlocking(false);
+      backend.socket().setTcpNoDelay(true);
+      connecting = !backend.connect(new InetSocketAddress("127.0.0.1", port));
+      backendKey =
+          backend.register(
+              selector, connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ, this);
     }
 
     /** The head with the client's address, as Cloudflare gives it to a worker. */
@@ -452,15 +467,35 @@ final class ProxyLoop implements AutoCloseable {
       response = null;
       if (closeBackend) {
         dropBackend();
-      } else {
-        release(backendPort, backendKey);
-        backend = null;
-        backendKey = null;
       }
+      // Otherwise the backend connection stays with this client for its next request to the same
+      // socket, as a client talking to workerd directly would keep its own; it goes back to the
+      // pool when the client leaves.
       bStart = bScan = bEnd = 0;
     }
 
-    private void backendGone() throws IOException {
+    private void backendGone() throws IOException, HttpHead.Malformed {
+      // A kept-alive connection that workerd closed just as a request went out: a request without
+      // a body that got no answer is sent once more on a new connection.
+      if (!retried
+          && !anyResponseByte
+          && request != null
+          && requestBody.done()
+          && request.contentLength <= 0
+          && !request.chunked) {
+        retried = true;
+        int port = backendPort;
+        dropBackend();
+        try {
+          connect(port);
+          headOut = sentHead.duplicate();
+          backendEof = false;
+          pump();
+          return;
+        } catch (IOException e) {
+          // fall through to the 502
+        }
+      }
       route.process().leave();
       route = null;
       request = null;
@@ -576,7 +611,17 @@ final class ProxyLoop implements AutoCloseable {
         route.process().leave();
         route = null;
       }
-      dropBackend();
+      if (backend != null
+          && request == null
+          && !backendEof
+          && !connecting
+          && backendKey.isValid()) {
+        release(backendPort, backendKey);
+        backend = null;
+        backendKey = null;
+      } else {
+        dropBackend();
+      }
       closeQuietly(client);
     }
   }
