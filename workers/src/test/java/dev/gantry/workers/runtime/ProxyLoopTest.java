@@ -1,0 +1,125 @@
+package dev.gantry.workers.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The proxy engine against plain socket backends, for what workerd seldom does. */
+class ProxyLoopTest {
+  @TempDir Path temp;
+
+  ProxyLoop loop(int backendPort) throws Exception {
+    WorkerdProcess process =
+        new WorkerdProcess(Path.of("workerd"), temp, "config.capnp", "test/worker", List.of());
+    Route route =
+        new Route(
+            new TrafficSplit<>(List.of(new TrafficSplit.Share<>(backendPort, 100.0))), process);
+    return new ProxyLoop(
+            "127.0.0.1",
+            0,
+            new ProxyLoop.Routes() {
+              @Override
+              public Route route(HttpHead request, boolean binding) {
+                return route;
+              }
+
+              @Override
+              public String notFound(HttpHead request, boolean binding) {
+                return "none";
+              }
+            })
+        .start();
+  }
+
+  /** Reads one request head from a backend connection. */
+  static void readHead(BufferedReader in) throws Exception {
+    String line;
+    while ((line = in.readLine()) != null && !line.isEmpty()) {
+      // headers
+    }
+  }
+
+  static String exchange(int port, String requests) throws Exception {
+    try (Socket client = new Socket("127.0.0.1", port)) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+      return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  @Test
+  void aBackendThatClosesItsKeptConnectionDoesNotFailTheNextRequest() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0)) {
+      CompletableFuture<Void> served =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (String body : new String[] {"first", "second"}) {
+                    try (Socket s = backend.accept()) {
+                      readHead(new BufferedReader(new InputStreamReader(s.getInputStream())));
+                      OutputStream out = s.getOutputStream();
+                      out.write(
+                          ("HTTP/1.1 200 OK\r\nContent-Length: "
+                                  + body.length()
+                                  + "\r\n\r\n"
+                                  + body)
+                              .getBytes(StandardCharsets.US_ASCII));
+                      out.flush();
+                    } // closed right after answering, though the response said keep-alive
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try (ProxyLoop loop = loop(backend.getLocalPort())) {
+        try (Socket client = new Socket("127.0.0.1", loop.port())) {
+          client.setSoTimeout(10_000);
+          var out = client.getOutputStream();
+          var in = new BufferedReader(new InputStreamReader(client.getInputStream()));
+          out.write(
+              "GET /1 HTTP/1.1\r\nHost: w.a.workers.localhost\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+          assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+          readHead(in);
+          char[] first = new char[5];
+          in.read(first);
+          assertThat(new String(first)).isEqualTo("first");
+          Thread.sleep(50); // the backend has closed the connection the router kept
+          out.write(
+              "GET /2 HTTP/1.1\r\nHost: w.a.workers.localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+          assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+          readHead(in);
+          char[] second = new char[6];
+          in.read(second);
+          assertThat(new String(second)).isEqualTo("second");
+        }
+      }
+      served.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBackendThatIsNotThereGivesA502ThatSaysSo() throws Exception {
+    int unused;
+    try (ServerSocket s = new ServerSocket(0)) {
+      unused = s.getLocalPort();
+    }
+    try (ProxyLoop loop = loop(unused)) {
+      String answer =
+          exchange(loop.port(), "GET / HTTP/1.1\r\nHost: w.a.workers.localhost\r\n\r\n");
+      assertThat(answer).startsWith("HTTP/1.1 502 Bad Gateway").contains("the worker's runtime");
+    }
+  }
+}
