@@ -19,11 +19,9 @@ import dev.gantry.workers.upload.Module;
 import dev.gantry.workers.upload.ScriptNames;
 import dev.gantry.workers.upload.Upload;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +121,7 @@ public final class WorkersService {
         .append(upload.bindings())
         .append('\n');
     for (Module m : upload.modules()) {
-      String digest = sha256(m.content());
+      String digest = Sha256.hex(m.content());
       String key = "scripts/" + worker.account() + "/" + worker.script() + "/" + digest;
       refs.add(new ModuleRef(m.name(), m.kind(), key, digest, m.content().length));
       identity
@@ -389,13 +387,5 @@ public final class WorkersService {
   /** The bytes of a module. */
   public byte[] moduleContent(ModuleRef module) {
     return objects.require(module.key());
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
