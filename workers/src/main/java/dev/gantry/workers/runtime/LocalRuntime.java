@@ -229,11 +229,12 @@ public final class LocalRuntime implements WorkerRuntime {
   private static void privateDirectory(Path directory) {
     try {
       Files.createDirectories(directory);
-      Files.setPosixFilePermissions(
-          directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    } catch (UnsupportedOperationException e) {
-      LOG.debug(
-          "{} is not on a POSIX file system; its permissions are left as they are", directory);
+      if (Files.getFileStore(directory).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(
+            directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      } else {
+        LOG.warn("{} is not on a POSIX file system: restrict who may read it by hand", directory);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + directory, e);
     }
