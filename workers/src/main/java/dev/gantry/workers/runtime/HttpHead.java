@@ -1,6 +1,7 @@
 package dev.gantry.workers.runtime;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -36,6 +37,14 @@ final class HttpHead {
   /** The sender will close the connection after this message. */
   final boolean close;
 
+  static final int[] NONE = new int[0];
+
+  /**
+   * Where the request's own {@code CF-Connecting-IP} lines are, as pairs of offsets from the head's
+   * start (line start, end after its CRLF): the router drops them and sets its own.
+   */
+  final int[] connectingIpLines;
+
   private HttpHead(
       int length,
       String method,
@@ -44,7 +53,8 @@ final class HttpHead {
       String binding,
       long contentLength,
       boolean chunked,
-      boolean close) {
+      boolean close,
+      int[] connectingIpLines) {
     this.length = length;
     this.method = method;
     this.status = status;
@@ -53,6 +63,7 @@ final class HttpHead {
     this.contentLength = contentLength;
     this.chunked = chunked;
     this.close = close;
+    this.connectingIpLines = connectingIpLines;
   }
 
   static HttpHead parse(byte[] b, int start, int end, boolean request) throws Malformed {
@@ -101,6 +112,7 @@ final class HttpHead {
     long contentLength = -1;
     boolean chunked = false;
     String connection = "";
+    int[] connectingIpLines = NONE;
     for (int line = lineEnd + 2; line < headEnd - 2; line = lineEnd + 2) {
       lineEnd = lineEnd(b, line, headEnd);
       int colon = -1;
@@ -135,6 +147,10 @@ final class HttpHead {
         chunked = value(b, colon, lineEnd).toLowerCase(Locale.ROOT).endsWith("chunked");
       } else if (is(b, line, nameLength, "connection")) {
         connection = value(b, colon, lineEnd).toLowerCase(Locale.ROOT);
+      } else if (request && is(b, line, nameLength, ClientAddressHeaders.CONNECTING_IP)) {
+        connectingIpLines = Arrays.copyOf(connectingIpLines, connectingIpLines.length + 2);
+        connectingIpLines[connectingIpLines.length - 2] = line - start;
+        connectingIpLines[connectingIpLines.length - 1] = lineEnd + 2 - start;
       }
     }
     if (chunked && contentLength >= 0) {
@@ -144,7 +160,15 @@ final class HttpHead {
         connection.contains("close")
             || (version.equals("HTTP/1.0") && !connection.contains("keep-alive"));
     return new HttpHead(
-        headEnd - start, method, status, host, binding, contentLength, chunked, close);
+        headEnd - start,
+        method,
+        status,
+        host,
+        binding,
+        contentLength,
+        chunked,
+        close,
+        connectingIpLines);
   }
 
   /** The index of the CR that ends the line starting at {@code from} (heads end in CRLF CRLF). */

@@ -183,6 +183,9 @@ final class ProxyLoop implements AutoCloseable {
     SelectionKey clientKey;
     final String clientAddress;
 
+    /** What the router adds to each request head; nothing on the service-binding socket. */
+    final byte[] addedHeaders;
+
     final byte[] cin = new byte[BUFFER];
     int cStart;
     int cScan;
@@ -222,6 +225,8 @@ final class ProxyLoop implements AutoCloseable {
       this.binding = binding;
       var remote = (InetSocketAddress) client.getRemoteAddress();
       this.clientAddress = remote.getAddress().getHostAddress();
+      // A binding call comes from workerd with the original caller's headers: passed unchanged.
+      this.addedHeaders = binding ? new byte[0] : ClientAddressHeaders.bytes(clientAddress);
     }
 
     void ready(SelectionKey key) {
@@ -434,19 +439,27 @@ final class ProxyLoop implements AutoCloseable {
               selector, connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ, this);
     }
 
-    /** The head with the client's address, as Cloudflare gives it to a worker. */
+    /**
+     * The head with the client's address, as Cloudflare gives it to a worker: the client's own
+     * {@code CF-Connecting-IP} lines left out, the router's lines added before the blank line.
+     */
     private ByteBuffer rewrite(HttpHead head) {
-      String extra =
-          binding
-              ? ""
-              : "CF-Connecting-IP: "
-                  + clientAddress
-                  + "\r\nX-Forwarded-For: "
-                  + clientAddress
-                  + "\r\n";
-      byte[] added = extra.getBytes(StandardCharsets.ISO_8859_1);
-      ByteBuffer out = ByteBuffer.allocate(head.length + added.length);
-      out.put(cin, cStart, head.length - 2).put(added).put((byte) '\r').put((byte) '\n').flip();
+      int[] dropped = binding ? HttpHead.NONE : head.connectingIpLines;
+      int droppedLength = 0;
+      for (int i = 0; i < dropped.length; i += 2) {
+        droppedLength += dropped[i + 1] - dropped[i];
+      }
+      ByteBuffer out = ByteBuffer.allocate(head.length - droppedLength + addedHeaders.length);
+      int from = cStart;
+      for (int i = 0; i < dropped.length; i += 2) {
+        out.put(cin, from, cStart + dropped[i] - from);
+        from = cStart + dropped[i + 1];
+      }
+      out.put(cin, from, cStart + head.length - 2 - from)
+          .put(addedHeaders)
+          .put((byte) '\r')
+          .put((byte) '\n')
+          .flip();
       return out;
     }
 

@@ -122,4 +122,46 @@ class ProxyLoopTest {
       assertThat(answer).startsWith("HTTP/1.1 502 Bad Gateway").contains("the worker's runtime");
     }
   }
+
+  @Test
+  void aClientCannotSetItsOwnConnectingIpAndItsForwardedForIsKeptFirst() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0)) {
+      CompletableFuture<List<String>> seen =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket s = backend.accept()) {
+                  var in = new BufferedReader(new InputStreamReader(s.getInputStream()));
+                  List<String> lines = new java.util.ArrayList<>();
+                  String line;
+                  while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    lines.add(line);
+                  }
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                              .getBytes(StandardCharsets.US_ASCII));
+                  return lines;
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try (ProxyLoop loop = loop(backend.getLocalPort())) {
+        String answer =
+            exchange(
+                loop.port(),
+                "GET / HTTP/1.1\r\ncf-connecting-ip: 203.0.113.9\r\nHost: w.a.workers.localhost\r\n"
+                    + "X-Forwarded-For: 198.51.100.1\r\nCF-Connecting-IP : 203.0.113.10\r\n"
+                    + "Connection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 204");
+      }
+      assertThat(seen.get(10, TimeUnit.SECONDS))
+          .containsExactly(
+              "GET / HTTP/1.1",
+              "Host: w.a.workers.localhost",
+              "X-Forwarded-For: 198.51.100.1",
+              "Connection: close",
+              "CF-Connecting-IP: 127.0.0.1",
+              "X-Forwarded-For: 127.0.0.1");
+    }
+  }
 }
