@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * message's head (to route the request and to find where each body ends) and forwards the bytes as
  * they are, adding the client's address to requests. Backend connections are kept alive and reused
  * per workerd socket. A request is counted on its route's process from its head until the last byte
- * of its response, so a retired process drains before it stops.
+ * of its response, so a retired process drains before it stops. A 101 answer (a WebSocket) turns
+ * the connection into a tunnel that carries bytes both ways until a side closes.
  */
 final class ProxyLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyLoop.class);
@@ -215,6 +216,11 @@ final class ProxyLoop implements AutoCloseable {
     long lastActivity = System.nanoTime();
     ByteBuffer sentHead;
     boolean retried;
+
+    /** After a 101 answer: no more HTTP on this connection, only bytes both ways. */
+    boolean tunnel;
+
+    boolean backendShut;
     boolean clientReadable;
     boolean backendReadable;
     int clientOps = SelectionKey.OP_READ;
@@ -317,6 +323,12 @@ final class ProxyLoop implements AutoCloseable {
             cStart += n;
             progress |= n > 0;
           }
+          if (tunnel && clientEof && cStart == cEnd && !backendShut) {
+            // The client is done sending: so is the tunnel towards the worker, which may still
+            // answer.
+            backend.shutdownOutput();
+            backendShut = true;
+          }
           // Bytes from the backend.
           if (backendReadable && !backendEof && bEnd < bin.length) {
             backendReadable = false;
@@ -334,7 +346,15 @@ final class ProxyLoop implements AutoCloseable {
           HttpHead head = HttpHead.parse(bin, bScan, bEnd, false);
           if (head != null) {
             bScan += head.length;
-            if (head.status >= 100 && head.status < 200 && head.status != 101) {
+            if (head.status == 101) {
+              // Switching protocols (a WebSocket): from here the connection is a tunnel, bytes
+              // both ways as they come, until a side closes.
+              response = head;
+              responseBody = BodyFraming.untilClose();
+              requestBody = BodyFraming.untilClose();
+              tunnel = true;
+              progress = true;
+            } else if (head.status >= 100 && head.status < 200) {
               progress = true; // an interim answer (100 Continue): forwarded, the real one follows
             } else {
               response = head;
@@ -465,11 +485,6 @@ final class ProxyLoop implements AutoCloseable {
 
     /** The response is complete: the backend goes back to the pool unless it must close. */
     private void finish(boolean closeBackend) throws IOException {
-      if (response.status == 101) {
-        // Switching protocols (WebSocket) is not proxied: this connection ends here.
-        closeBackend = true;
-        closeAfterAnswer = true;
-      }
       route.process().leave();
       route = null;
       if (!requestBody.done() || cStart < cScan) {

@@ -29,6 +29,13 @@ class RouterIT {
           const url = new URL(request.url);
           if (url.pathname === "/echo") return new Response(await request.arrayBuffer());
           if (url.pathname === "/big") return new Response("x".repeat(1 << 20));
+          if (url.pathname === "/ws") {
+            const [client, server] = Object.values(new WebSocketPair());
+            server.accept();
+            server.addEventListener("message", (event) => server.send(`echo ${event.data}`));
+            server.addEventListener("close", (event) => server.close(event.code, "bye"));
+            return new Response(null, { status: 101, webSocket: client });
+          }
           if (url.pathname === "/stream") {
             const { readable, writable } = new TransformStream();
             const writer = writable.getWriter();
@@ -164,6 +171,74 @@ class RouterIT {
       var r = HTTP.send(to("/n" + i).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo("ok GET /n" + i);
     }
+  }
+
+  @Test
+  void aWebSocketThroughTheRouterEchoesMessagesAndClosesCleanly() throws Exception {
+    String host = "echo." + WorkersHarness.SUBDOMAIN + "." + workers.server.domain();
+    try (Socket socket = new Socket("127.0.0.1", workers.server.routerPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      // The handshake of RFC 6455 section 1.3, with its sample key and the answer it gives.
+      out.write(
+          ("GET /ws HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.read());
+      }
+      assertThat(head.toString())
+          .startsWith("HTTP/1.1 101")
+          .containsIgnoringCase("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+      for (String message : new String[] {"one", "two"}) {
+        out.write(clientFrame(0x1, message.getBytes(StandardCharsets.UTF_8)));
+        byte[] frame = serverFrame(in);
+        assertThat(frame[0] & 0x0f).isEqualTo(0x1);
+        assertThat(new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8))
+            .isEqualTo("echo " + message);
+      }
+      out.write(clientFrame(0x8, new byte[] {0x03, (byte) 0xe8})); // close, 1000
+      byte[] close = serverFrame(in);
+      assertThat(close[0] & 0x0f).isEqualTo(0x8);
+      assertThat(((close[1] & 0xff) << 8) | (close[2] & 0xff)).isEqualTo(1000);
+    }
+  }
+
+  /** A final, masked frame as a client sends it (payloads under 126 bytes). */
+  static byte[] clientFrame(int opcode, byte[] payload) {
+    byte[] mask = {0x12, 0x34, 0x56, 0x78};
+    byte[] frame = new byte[6 + payload.length];
+    frame[0] = (byte) (0x80 | opcode);
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
+  }
+
+  /** Reads one unmasked server frame: its first byte, then its payload. */
+  static byte[] serverFrame(InputStream in) throws Exception {
+    int first = in.read();
+    int length = in.read() & 0x7f;
+    if (length == 126) {
+      length = (in.read() << 8) | in.read();
+    }
+    byte[] frame = new byte[1 + length];
+    frame[0] = (byte) first;
+    int read = 0;
+    while (read < length) {
+      int n = in.read(frame, 1 + read, length - read);
+      if (n < 0) {
+        throw new java.io.EOFException("the connection ended inside a frame");
+      }
+      read += n;
+    }
+    return frame;
   }
 
   static byte[] readAll(InputStream in) throws Exception {

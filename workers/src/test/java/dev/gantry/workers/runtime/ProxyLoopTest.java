@@ -164,4 +164,72 @@ class ProxyLoopTest {
               "X-Forwarded-For: 127.0.0.1");
     }
   }
+
+  @Test
+  void after101TheConnectionCarriesBytesBothWaysAndTheClientsCloseReachesTheBackend()
+      throws Exception {
+    try (ServerSocket backend = new ServerSocket(0)) {
+      CompletableFuture<String> backendRead =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket s = backend.accept()) {
+                  var in = s.getInputStream();
+                  var head = new StringBuilder();
+                  while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.read());
+                  }
+                  OutputStream out = s.getOutputStream();
+                  out.write(
+                      ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              + "Connection: Upgrade\r\n\r\nwelcome;")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  // Echo in upper case until the client's side of the tunnel ends.
+                  var received = new StringBuilder();
+                  int c;
+                  while ((c = in.read()) >= 0) {
+                    received.append((char) c);
+                    out.write(Character.toUpperCase(c));
+                    out.flush();
+                  }
+                  out.write(";bye".getBytes(StandardCharsets.US_ASCII));
+                  return received.toString();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try (ProxyLoop loop = loop(backend.getLocalPort());
+          Socket client = new Socket("127.0.0.1", loop.port())) {
+        client.setSoTimeout(10_000);
+        OutputStream out = client.getOutputStream();
+        out.write(
+            ("GET /ws HTTP/1.1\r\nHost: w.a.workers.localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        var in = new BufferedReader(new InputStreamReader(client.getInputStream()));
+        assertThat(in.readLine()).isEqualTo("HTTP/1.1 101 Switching Protocols");
+        readHead(in);
+        char[] welcome = new char[8];
+        assertThat(in.read(welcome)).isEqualTo(8);
+        assertThat(new String(welcome)).isEqualTo("welcome;");
+        for (String word : new String[] {"one", "two"}) {
+          out.write(word.getBytes(StandardCharsets.US_ASCII));
+          char[] echo = new char[3];
+          int read = 0;
+          while (read < 3) {
+            read += in.read(echo, read, 3 - read);
+          }
+          assertThat(new String(echo)).isEqualTo(word.toUpperCase());
+        }
+        client.shutdownOutput();
+        StringBuilder rest = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+          rest.append((char) c);
+        }
+        assertThat(rest.toString()).isEqualTo(";bye");
+      }
+      assertThat(backendRead.get(10, TimeUnit.SECONDS)).isEqualTo("onetwo");
+    }
+  }
 }
