@@ -220,7 +220,9 @@ final class ProxyLoop implements AutoCloseable {
     /** After a 101 answer: no more HTTP on this connection, only bytes both ways. */
     boolean tunnel;
 
+    /** The client's end of a tunnel has been passed on to the backend. */
     boolean backendShut;
+
     boolean clientReadable;
     boolean backendReadable;
     int clientOps = SelectionKey.OP_READ;
