@@ -113,8 +113,14 @@ final class HttpHead {
     boolean chunked = false;
     String connection = "";
     int[] connectingIpLines = NONE;
+    String transferEncoding = null;
     for (int line = lineEnd + 2; line < headEnd - 2; line = lineEnd + 2) {
       lineEnd = lineEnd(b, line, headEnd);
+      // RFC 9112 5.1, 5.2: a request with a folded line or with space before a colon is refused,
+      // since the worker's runtime might read such a head differently from the router.
+      if (request && (b[line] == ' ' || b[line] == '\t')) {
+        throw new Malformed("a folded header line (starting with white space) is not accepted");
+      }
       int colon = -1;
       for (int i = line; i < lineEnd; i++) {
         if (b[i] == ':') {
@@ -128,7 +134,15 @@ final class HttpHead {
                 + new String(b, line, lineEnd - line, StandardCharsets.ISO_8859_1));
       }
       int nameLength = colon - line;
+      if (request && (b[colon - 1] == ' ' || b[colon - 1] == '\t')) {
+        throw new Malformed(
+            "white space between the header name and the colon: "
+                + new String(b, line, nameLength, StandardCharsets.ISO_8859_1).trim());
+      }
       if (is(b, line, nameLength, "host")) {
+        if (request && host != null) {
+          throw new Malformed("more than one Host header");
+        }
         host = value(b, colon, lineEnd);
       } else if (is(b, line, nameLength, "x-gantry-worker")) {
         binding = value(b, colon, lineEnd);
@@ -144,7 +158,9 @@ final class HttpHead {
           throw new Malformed("malformed Content-Length: " + value);
         }
       } else if (is(b, line, nameLength, "transfer-encoding")) {
-        chunked = value(b, colon, lineEnd).toLowerCase(Locale.ROOT).endsWith("chunked");
+        // Several lines are one list; only the last coding says whether the body is chunked.
+        String codings = value(b, colon, lineEnd).toLowerCase(Locale.ROOT);
+        transferEncoding = transferEncoding == null ? codings : transferEncoding + ", " + codings;
       } else if (is(b, line, nameLength, "connection")) {
         connection = value(b, colon, lineEnd).toLowerCase(Locale.ROOT);
       } else if (request && is(b, line, nameLength, ClientAddressHeaders.CONNECTING_IP)) {
@@ -153,7 +169,16 @@ final class HttpHead {
         connectingIpLines[connectingIpLines.length - 1] = lineEnd + 2 - start;
       }
     }
-    if (chunked && contentLength >= 0) {
+    if (transferEncoding != null) {
+      String[] codings = transferEncoding.split(",");
+      chunked = codings[codings.length - 1].trim().equals("chunked");
+      if (request && !chunked) {
+        // RFC 9112 6.3: without chunked last, a request's body has no knowable end.
+        throw new Malformed(
+            "Transfer-Encoding \"" + transferEncoding + "\" does not end with chunked");
+      }
+    }
+    if (transferEncoding != null && contentLength >= 0) {
       throw new Malformed("both Transfer-Encoding and Content-Length");
     }
     boolean close =

@@ -52,6 +52,34 @@ class HttpFramingTest {
             () -> request("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"))
         .hasMessageContaining("Content-Length");
     assertThatThrownBy(() -> request("GARBAGE\r\n\r\n")).isInstanceOf(HttpHead.Malformed.class);
+    assertThatThrownBy(
+            () ->
+                request(
+                    "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                        + "Transfer-Encoding: identity\r\n\r\n"))
+        .hasMessageContaining("does not end with chunked");
+    assertThatThrownBy(() -> request("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"))
+        .hasMessageContaining("\"gzip\" does not end with chunked");
+    assertThatThrownBy(() -> request("POST / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n"))
+        .hasMessageContaining("white space between the header name and the colon");
+    assertThatThrownBy(() -> request("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n  folded\r\n\r\n"))
+        .hasMessageContaining("folded header line");
+    assertThatThrownBy(() -> request("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"))
+        .hasMessageContaining("more than one Host header");
+  }
+
+  @Test
+  void transferEncodingLinesAreOneListWhoseLastCodingDecides() throws Exception {
+    assertThat(
+            request(
+                    "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n"
+                        + "Transfer-Encoding: Chunked\r\n\r\n")
+                .chunked)
+        .isTrue();
+    byte[] gzipped = bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n");
+    HttpHead get = request("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(HttpHead.parse(gzipped, 0, gzipped.length, false).body(get).endsWithConnection())
+        .isTrue();
   }
 
   @Test

@@ -150,7 +150,7 @@ class ProxyLoopTest {
             exchange(
                 loop.port(),
                 "GET / HTTP/1.1\r\ncf-connecting-ip: 203.0.113.9\r\nHost: w.a.workers.localhost\r\n"
-                    + "X-Forwarded-For: 198.51.100.1\r\nCF-Connecting-IP : 203.0.113.10\r\n"
+                    + "X-Forwarded-For: 198.51.100.1\r\nCF-CONNECTING-IP:203.0.113.10\r\n"
                     + "Connection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 204");
       }
