@@ -22,8 +22,10 @@ const config :Workerd.Config = (
       ],
     )),
     (name = "bind-auth", external = (address = "127.0.0.1:40000", http = (injectRequestHeaders = [(name = "X-Gantry-Worker", value = "acct/auth")]))),
+    (name = "gantry-ready", worker = (compatibilityDate = "2024-01-01", modules = [(name = "ready.js", esModule = "export default { fetch() { return new Response(\"ready\") } }")])),
   ],
   sockets = [
     (name = "s-11111111-1111-1111-1111-111111111111", address = "127.0.0.1:40001", http = (), service = "v-11111111-1111-1111-1111-111111111111"),
+    (name = "gantry-ready", address = "127.0.0.1:40009", http = (), service = "gantry-ready"),
   ],
 );

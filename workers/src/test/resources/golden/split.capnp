@@ -19,9 +19,11 @@ const config :Workerd.Config = (
       bindings = [
       ],
     )),
+    (name = "gantry-ready", worker = (compatibilityDate = "2024-01-01", modules = [(name = "ready.js", esModule = "export default { fetch() { return new Response(\"ready\") } }")])),
   ],
   sockets = [
     (name = "s-aaaaaaaa-0000-0000-0000-000000000000", address = "127.0.0.1:40001", http = (), service = "v-aaaaaaaa-0000-0000-0000-000000000000"),
     (name = "s-bbbbbbbb-0000-0000-0000-000000000000", address = "127.0.0.1:40002", http = (), service = "v-bbbbbbbb-0000-0000-0000-000000000000"),
+    (name = "gantry-ready", address = "127.0.0.1:40009", http = (), service = "gantry-ready"),
   ],
 );

@@ -114,8 +114,10 @@ public final class LocalRuntime implements WorkerRuntime {
       served.add(new WorkerdConfig.Served(v, port));
       shares.add(new TrafficSplit.Share<>(port, split.percentage()));
     }
+    int readyPort = freePort();
     WorkerdConfig.Rendered config =
-        WorkerdConfig.render(worker.account(), served, active.secrets(), router.bindingAddress());
+        WorkerdConfig.render(
+            worker.account(), served, active.secrets(), router.bindingAddress(), readyPort);
     write(directory, config);
     WorkerdProcess process =
         new WorkerdProcess(
@@ -123,7 +125,8 @@ public final class LocalRuntime implements WorkerRuntime {
                 directory,
                 "config.capnp",
                 worker.toString(),
-                served.stream().map(WorkerdConfig.Served::port).toList())
+                served.stream().map(WorkerdConfig.Served::port).toList(),
+                readyPort)
             .start();
     Route route = new Route(new TrafficSplit<>(shares), process);
     router.set(worker.toString(), host(worker, active), route);

@@ -15,11 +15,22 @@ import java.util.TreeMap;
  * Renders the workerd configuration (Cap'n Proto text) for one worker: a service per version of its
  * active deployment, each on its own loopback socket, with the modules, compatibility date and
  * flags exactly as uploaded and the bindings the upload declared. Service bindings go to the
- * router's internal socket, which sends them on to the bound worker's active deployment. Pure.
+ * router's internal socket, which sends them on to the bound worker's active deployment. A worker
+ * of Gantry's own on one more socket tells when the process has started ({@link #READY_SERVICE}).
+ * Pure.
  */
 public final class WorkerdConfig {
   /** Header the router's internal socket reads to know which worker a service binding calls. */
   public static final String BINDING_HEADER = "X-Gantry-Worker";
+
+  /**
+   * A worker of Gantry's own in every workerd, on its own socket: workerd answers no request until
+   * it has compiled and started every worker in its configuration, and exits if one fails, so an
+   * answer from this one says the user's workers have started, without running their code.
+   */
+  static final String READY_SERVICE = "gantry-ready";
+
+  static final String READY_ANSWER = "ready";
 
   private WorkerdConfig() {}
 
@@ -39,8 +50,19 @@ public final class WorkerdConfig {
    */
   public record Rendered(String text, Map<String, ModuleRef> files) {}
 
+  /**
+   * @param account the worker's account (service bindings stay within it)
+   * @param served the versions to serve, each on its port
+   * @param secrets the worker's secrets, bound into every version
+   * @param bindingAddress the router's socket for service bindings
+   * @param readyPort the port of the readiness socket ({@link #READY_SERVICE})
+   */
   public static Rendered render(
-      String account, List<Served> served, Map<String, String> secrets, String bindingAddress) {
+      String account,
+      List<Served> served,
+      Map<String, String> secrets,
+      String bindingAddress,
+      int readyPort) {
     Map<String, ModuleRef> files = new LinkedHashMap<>();
     Map<String, String> boundWorkers = new TreeMap<>();
     StringBuilder out = new StringBuilder();
@@ -115,6 +137,13 @@ public final class WorkerdConfig {
                 .append(", value = ")
                 .append(quote(target))
                 .append(")]))),\n"));
+    out.append("    (name = ")
+        .append(quote(READY_SERVICE))
+        .append(", worker = (compatibilityDate = \"2024-01-01\", modules = [(name = \"ready.js\",")
+        .append(" esModule = ")
+        .append(
+            quote("export default { fetch() { return new Response(\"" + READY_ANSWER + "\") } }"))
+        .append(")])),\n");
     out.append("  ],\n  sockets = [\n");
     for (Served s : served) {
       out.append("    (name = ")
@@ -125,6 +154,13 @@ public final class WorkerdConfig {
           .append(quote(service(s.version())))
           .append("),\n");
     }
+    out.append("    (name = ")
+        .append(quote(READY_SERVICE))
+        .append(", address = ")
+        .append(quote("127.0.0.1:" + readyPort))
+        .append(", http = (), service = ")
+        .append(quote(READY_SERVICE))
+        .append("),\n");
     out.append("  ],\n);\n");
     return new Rendered(out.toString(), files);
   }

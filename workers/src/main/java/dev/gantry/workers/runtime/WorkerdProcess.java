@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
@@ -27,12 +28,12 @@ final class WorkerdProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerdProcess.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
   static final String PID_FILE = "workerd.pid";
-  private static final Duration SETTLE = Duration.ofMillis(300);
 
   private final List<String> command;
   private final Path directory;
   private final String label;
   private final Collection<Integer> ports;
+  private final int readyPort;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Deque<String> recentOutput = new ArrayDeque<>();
   private volatile Process process;
@@ -40,42 +41,37 @@ final class WorkerdProcess implements AutoCloseable {
   private Thread supervisor;
 
   WorkerdProcess(
-      Path workerd, Path directory, String configFile, String label, Collection<Integer> ports) {
+      Path workerd,
+      Path directory,
+      String configFile,
+      String label,
+      Collection<Integer> ports,
+      int readyPort) {
     this.command = List.of(workerd.toString(), "serve", configFile, "--verbose");
     this.directory = directory;
     this.label = label;
     this.ports = List.copyOf(ports);
+    this.readyPort = readyPort;
   }
 
-  /** Starts the process and returns once every socket accepts connections. */
+  /**
+   * Starts the process and returns once it has started its workers: every socket accepts
+   * connections and the readiness worker answers. workerd listens before it compiles the workers
+   * and runs their top-level code, answers nothing until that is done, and exits if a worker fails
+   * there, however long that takes.
+   */
   WorkerdProcess start() {
     launch();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    for (int port : ports) {
+    List<Integer> sockets = new ArrayList<>(ports);
+    sockets.add(readyPort);
+    for (int port : sockets) {
       while (!accepts(port)) {
-        if (!process.isAlive()) {
-          sleep(50); // let the output reader take the last lines
-          throw new WorkerStartException(
-              "workerd exited with " + process.exitValue() + ": " + output());
-        }
-        if (System.nanoTime() > deadline) {
-          close();
-          throw new WorkerStartException(
-              "workerd did not listen within " + READY_TIMEOUT.toSeconds() + " s: " + output());
-        }
-        sleep(5);
+        waitOrFail(deadline, "listen");
       }
     }
-    // workerd listens before it has compiled its workers, and exits if one does not compile or
-    // throws at start-up: only a process that stays up a moment has really started.
-    long settled = System.nanoTime() + SETTLE.toNanos();
-    while (System.nanoTime() < settled) {
-      if (!process.isAlive()) {
-        sleep(50); // let the output reader take the last lines
-        throw new WorkerStartException(
-            "workerd exited with " + process.exitValue() + ": " + output());
-      }
-      sleep(5);
+    while (!answersReady()) {
+      waitOrFail(deadline, "start its workers");
     }
     supervisor = new Thread(this::supervise, "workerd-supervisor " + label);
     supervisor.setDaemon(true);
@@ -193,6 +189,36 @@ final class WorkerdProcess implements AutoCloseable {
   String output() {
     synchronized (recentOutput) {
       return String.join("\n", recentOutput);
+    }
+  }
+
+  private void waitOrFail(long deadline, String what) {
+    if (!process.isAlive()) {
+      sleep(50); // let the output reader take the last lines
+      throw new WorkerStartException(
+          "workerd exited with " + process.exitValue() + ": " + output());
+    }
+    if (System.nanoTime() > deadline) {
+      close();
+      throw new WorkerStartException(
+          "workerd did not " + what + " within " + READY_TIMEOUT.toSeconds() + " s: " + output());
+    }
+    sleep(5);
+  }
+
+  /** Whether the readiness worker answers; the request waits while workerd is still starting. */
+  private boolean answersReady() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", readyPort), 200);
+      s.setSoTimeout(1000);
+      s.getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: ready\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      return answer.startsWith("HTTP/1.1 200") && answer.endsWith(WorkerdConfig.READY_ANSWER);
+    } catch (IOException e) {
+      return false; // not yet (a read timeout while it compiles), or it is exiting
     }
   }
 

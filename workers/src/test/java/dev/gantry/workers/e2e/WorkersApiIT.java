@@ -294,4 +294,37 @@ class WorkersApiIT {
             workers.server.service().deployments(new WorkerKey(WorkersHarness.ACCOUNT, "steady")))
         .hasSize(1);
   }
+
+  @Test
+  void aWorkerWhoseStartUpRunsLongThenThrowsIsRefusedAndTheRunningOneKeepsServing()
+      throws Exception {
+    deploy(
+        "patient",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "export default { fetch() { return new Response('first') } }"));
+    // About 1.5 s of top-level work here before the throw: workerd listens at once and exits only
+    // when the throw comes, so the deployment must wait for the workers to start, not for a moment.
+    var slow =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/patient",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .file(
+                    "index.js",
+                    "application/javascript+module",
+                    "let x = 0;\nfor (let i = 0; i < 4e8; i++) x = (x * 31 + i) % 1000003;\n"
+                        + "throw new Error('gave up after ' + x);\n"
+                        + "export default { fetch() { return new Response('never') } }")
+                .build());
+    assertThat(slow.status()).isEqualTo(400);
+    assertThat(slow.code()).isEqualTo(10021);
+    assertThat(slow.message()).contains("worker patient did not start").contains("gave up after");
+    assertThat(workers.get("patient", "/").body()).isEqualTo("first");
+  }
 }

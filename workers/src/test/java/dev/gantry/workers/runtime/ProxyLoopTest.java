@@ -21,7 +21,7 @@ class ProxyLoopTest {
 
   ProxyLoop loop(int backendPort) throws Exception {
     WorkerdProcess process =
-        new WorkerdProcess(Path.of("workerd"), temp, "config.capnp", "test/worker", List.of());
+        new WorkerdProcess(Path.of("workerd"), temp, "config.capnp", "test/worker", List.of(), 0);
     Route route =
         new Route(
             new TrafficSplit<>(List.of(new TrafficSplit.Share<>(backendPort, 100.0))), process);

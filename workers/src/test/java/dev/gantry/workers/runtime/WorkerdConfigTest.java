@@ -67,7 +67,8 @@ class WorkerdConfigTest {
             "acct",
             List.of(new WorkerdConfig.Served(v, 40001)),
             Map.of("API_KEY", "s3cr3t"),
-            "127.0.0.1:40000");
+            "127.0.0.1:40000",
+            40009);
     assertThat(rendered.text()).isEqualTo(golden("modules-and-bindings.capnp", rendered.text()));
     assertThat(rendered.files())
         .containsOnlyKeys(
@@ -98,7 +99,8 @@ class WorkerdConfigTest {
             "acct",
             List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
             Map.of(),
-            "127.0.0.1:40000");
+            "127.0.0.1:40000",
+            40009);
     assertThat(rendered.text()).isEqualTo(golden("split.capnp", rendered.text()));
   }
 
