@@ -187,10 +187,9 @@ final class ProxyLoop implements AutoCloseable {
     /** What the router adds to each request head; nothing on the service-binding socket. */
     final byte[] addedHeaders;
 
-    final byte[] cin = new byte[BUFFER];
-    int cStart;
-    int cScan;
-    int cEnd;
+    /** From the client, for the backend. */
+    final ByteWindow up = new ByteWindow(BUFFER);
+
     ByteBuffer headOut;
     HttpHead request;
     BodyFraming requestBody;
@@ -201,10 +200,9 @@ final class ProxyLoop implements AutoCloseable {
     int backendPort;
     boolean connecting;
 
-    final byte[] bin = new byte[BUFFER];
-    int bStart;
-    int bScan;
-    int bEnd;
+    /** From the backend, for the client. */
+    final ByteWindow down = new ByteWindow(BUFFER);
+
     HttpHead response;
     BodyFraming responseBody;
     boolean backendEof;
@@ -280,19 +278,18 @@ final class ProxyLoop implements AutoCloseable {
         }
         // Bytes from the client.
         // Read only what the selector said is there: a read that finds nothing is a wasted call.
-        if (clientReadable && !clientEof && cEnd < cin.length) {
+        if (clientReadable && !clientEof && up.hasRoom()) {
           clientReadable = false;
-          int n = client.read(ByteBuffer.wrap(cin, cEnd, cin.length - cEnd));
+          int n = up.readFrom(client);
           if (n < 0) {
             clientEof = true;
           } else if (n > 0) {
-            cEnd += n;
             progress = true;
           }
         }
         // A new request's head: route it.
-        if (request == null && cEnd > cStart) {
-          HttpHead head = HttpHead.parse(cin, cStart, cEnd, true);
+        if (request == null && !up.drained()) {
+          HttpHead head = HttpHead.parse(up.bytes, up.start, up.end, true);
           if (head == null) {
             if (clientEof) {
               close();
@@ -304,13 +301,13 @@ final class ProxyLoop implements AutoCloseable {
             progress = true;
           }
         }
-        if (request == null && clientEof && cEnd == cStart) {
+        if (request == null && clientEof && up.drained()) {
           close();
           return;
         }
         // The request's body bytes, as far as they have come.
-        if (request != null && !requestBody.done() && cScan < cEnd) {
-          cScan += requestBody.consume(cin, cScan, cEnd - cScan);
+        if (request != null && !requestBody.done() && up.hasUnframed()) {
+          up.frame(requestBody);
         }
         if (backend != null && !connecting) {
           if (headOut != null) {
@@ -320,34 +317,31 @@ final class ProxyLoop implements AutoCloseable {
               progress = true;
             }
           }
-          if (headOut == null && cScan > cStart) {
-            int n = backend.write(ByteBuffer.wrap(cin, cStart, cScan - cStart));
-            cStart += n;
-            progress |= n > 0;
+          if (headOut == null && up.hasFramedUnsent()) {
+            progress |= up.writeFramedTo(backend) > 0;
           }
-          if (tunnel && clientEof && cStart == cEnd && !backendShut) {
+          if (tunnel && clientEof && up.drained() && !backendShut) {
             // The client is done sending: so is the tunnel towards the worker, which may still
             // answer.
             backend.shutdownOutput();
             backendShut = true;
           }
           // Bytes from the backend.
-          if (backendReadable && !backendEof && bEnd < bin.length) {
+          if (backendReadable && !backendEof && down.hasRoom()) {
             backendReadable = false;
-            int n = backend.read(ByteBuffer.wrap(bin, bEnd, bin.length - bEnd));
+            int n = down.readFrom(backend);
             if (n < 0) {
               backendEof = true;
               progress = true;
             } else if (n > 0) {
-              bEnd += n;
               progress = true;
             }
           }
         }
-        if (request != null && response == null && bEnd > bScan) {
-          HttpHead head = HttpHead.parse(bin, bScan, bEnd, false);
+        if (request != null && response == null && down.hasUnframed()) {
+          HttpHead head = HttpHead.parse(down.bytes, down.scan, down.end, false);
           if (head != null) {
-            bScan += head.length;
+            down.frame(head.length); // the response head goes out as it came
             if (head.status == 101) {
               // Switching protocols (a WebSocket): from here the connection is a tunnel, bytes
               // both ways as they come, until a side closes.
@@ -364,12 +358,11 @@ final class ProxyLoop implements AutoCloseable {
             }
           }
         }
-        if (response != null && !responseBody.done() && bScan < bEnd) {
-          bScan += responseBody.consume(bin, bScan, bEnd - bScan);
+        if (response != null && !responseBody.done() && down.hasUnframed()) {
+          down.frame(responseBody);
         }
-        if (bScan > bStart) {
-          int n = client.write(ByteBuffer.wrap(bin, bStart, bScan - bStart));
-          bStart += n;
+        if (down.hasFramedUnsent()) {
+          int n = down.writeFramedTo(client);
           anyResponseByte |= n > 0;
           progress |= n > 0;
         }
@@ -378,7 +371,7 @@ final class ProxyLoop implements AutoCloseable {
           backendEof = false;
         }
         if (backendEof && request != null) {
-          if (response != null && responseBody.endsWithConnection() && bStart == bEnd) {
+          if (response != null && responseBody.endsWithConnection() && down.drained()) {
             finish(true);
             close();
             return;
@@ -388,15 +381,16 @@ final class ProxyLoop implements AutoCloseable {
             return;
           }
         }
-        if (response != null && responseBody.done() && bStart == bScan) {
-          finish(response.close || bScan != bEnd || backendEof);
+        if (response != null && responseBody.done() && !down.hasFramedUnsent()) {
+          finish(response.close || down.hasUnframed() || backendEof);
           progress = true;
           if (request == null && closeAfterAnswer) {
             close();
             return;
           }
         }
-        compact();
+        up.compact();
+        down.compact();
       }
       interest();
     }
@@ -427,8 +421,7 @@ final class ProxyLoop implements AutoCloseable {
             connect(port);
           } catch (IOException e) {
             request = head;
-            cStart += head.length;
-            cScan = cStart;
+            up.skip(head.length);
             backendGone();
             return false;
           }
@@ -439,8 +432,7 @@ final class ProxyLoop implements AutoCloseable {
       headOut = rewrite(head);
       sentHead = headOut.duplicate();
       retried = false;
-      cStart += head.length;
-      cScan = cStart;
+      up.skip(head.length);
       response = null;
       backendEof = false;
       anyResponseByte = false;
@@ -472,12 +464,12 @@ final class ProxyLoop implements AutoCloseable {
         droppedLength += dropped[i + 1] - dropped[i];
       }
       ByteBuffer out = ByteBuffer.allocate(head.length - droppedLength + addedHeaders.length);
-      int from = cStart;
+      int from = up.start;
       for (int i = 0; i < dropped.length; i += 2) {
-        out.put(cin, from, cStart + dropped[i] - from);
-        from = cStart + dropped[i + 1];
+        out.put(up.bytes, from, up.start + dropped[i] - from);
+        from = up.start + dropped[i + 1];
       }
-      out.put(cin, from, cStart + head.length - 2 - from)
+      out.put(up.bytes, from, up.start + head.length - 2 - from)
           .put(addedHeaders)
           .put((byte) '\r')
           .put((byte) '\n')
@@ -489,7 +481,7 @@ final class ProxyLoop implements AutoCloseable {
     private void finish(boolean closeBackend) throws IOException {
       route.process().leave();
       route = null;
-      if (!requestBody.done() || cStart < cScan) {
+      if (!requestBody.done() || up.hasFramedUnsent()) {
         // Answered before its body was all sent: what follows cannot be told from that body.
         closeAfterAnswer = true;
       }
@@ -501,7 +493,7 @@ final class ProxyLoop implements AutoCloseable {
       // Otherwise the backend connection stays with this client for its next request to the same
       // socket, as a client talking to workerd directly would keep its own; it goes back to the
       // pool when the client leaves.
-      bStart = bScan = bEnd = 0;
+      down.clear();
     }
 
     private void backendGone() throws IOException, HttpHead.Malformed {
@@ -560,34 +552,15 @@ final class ProxyLoop implements AutoCloseable {
       }
     }
 
-    private void compact() {
-      if (cStart == cEnd) {
-        cStart = cScan = cEnd = 0;
-      } else if (cStart > cin.length / 2) {
-        System.arraycopy(cin, cStart, cin, 0, cEnd - cStart);
-        cEnd -= cStart;
-        cScan -= cStart;
-        cStart = 0;
-      }
-      if (bStart == bEnd) {
-        bStart = bScan = bEnd = 0;
-      } else if (bStart > bin.length / 2) {
-        System.arraycopy(bin, bStart, bin, 0, bEnd - bStart);
-        bEnd -= bStart;
-        bScan -= bStart;
-        bStart = 0;
-      }
-    }
-
     private void interest() {
       if (!client.isOpen()) {
         return;
       }
       int ops = 0;
-      if (!clientEof && cEnd < cin.length) {
+      if (!clientEof && up.hasRoom()) {
         ops |= SelectionKey.OP_READ;
       }
-      if (answer != null || bScan > bStart) {
+      if (answer != null || down.hasFramedUnsent()) {
         ops |= SelectionKey.OP_WRITE;
       }
       if (ops != clientOps) {
@@ -599,10 +572,10 @@ final class ProxyLoop implements AutoCloseable {
         if (connecting) {
           b = SelectionKey.OP_CONNECT;
         } else {
-          if (headOut != null || cScan > cStart) {
+          if (headOut != null || up.hasFramedUnsent()) {
             b |= SelectionKey.OP_WRITE;
           }
-          if (!backendEof && bEnd < bin.length) {
+          if (!backendEof && down.hasRoom()) {
             b |= SelectionKey.OP_READ;
           }
         }
