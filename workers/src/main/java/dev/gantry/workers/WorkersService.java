@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Workers as the API sees them: scripts, versions, deployments, secrets and settings of an account,
@@ -40,6 +41,13 @@ public final class WorkersService {
   private final ObjectStore objects;
   private final WorkerRuntime runtime;
   private final Clock clock;
+
+  /**
+   * One lock per worker around "serve, then record": without it two deployments (or a deployment
+   * and a secret change) of one worker could reach the runtime in one order and the metadata in the
+   * other, leaving it serving what the record does not say, and serving otherwise after a restart.
+   */
+  private final Map<WorkerKey, Object> workerLocks = new ConcurrentHashMap<>();
 
   public WorkersService(
       MetadataStore metadata,
@@ -201,6 +209,17 @@ public final class WorkersService {
   /** Makes a split of existing versions the active deployment and has the runtime serve it. */
   public Deployment deploy(
       WorkerKey worker, List<Split> split, Map<String, String> annotations, String source) {
+    synchronized (lock(worker)) {
+      return deployLocked(worker, split, annotations, source);
+    }
+  }
+
+  private Object lock(WorkerKey worker) {
+    return workerLocks.computeIfAbsent(worker, k -> new Object());
+  }
+
+  private Deployment deployLocked(
+      WorkerKey worker, List<Split> split, Map<String, String> annotations, String source) {
     ScriptRecord script = requireScript(worker);
     if (split == null || split.isEmpty()) {
       throw ApiError.invalid("a deployment needs versions: [{version_id, percentage}, ...]");
@@ -277,15 +296,17 @@ public final class WorkersService {
 
   /** Deletes a worker: it stops serving, then its metadata, secrets and modules go. */
   public void delete(WorkerKey worker) {
-    ScriptRecord script = requireScript(worker);
-    runtime.apply(worker, Optional.empty());
-    metadata.update(s -> s.accounts.get(worker.account()).scripts.remove(worker.script()));
-    secrets.removeAll(worker);
-    script.versions.stream()
-        .flatMap(v -> v.modules().stream())
-        .map(ModuleRef::key)
-        .distinct()
-        .forEach(objects::delete);
+    synchronized (lock(worker)) {
+      ScriptRecord script = requireScript(worker);
+      runtime.apply(worker, Optional.empty());
+      metadata.update(s -> s.accounts.get(worker.account()).scripts.remove(worker.script()));
+      secrets.removeAll(worker);
+      script.versions.stream()
+          .flatMap(v -> v.modules().stream())
+          .map(ModuleRef::key)
+          .distinct()
+          .forEach(objects::delete);
+    }
   }
 
   // --- secrets ---
@@ -297,15 +318,17 @@ public final class WorkersService {
 
   /** Sets (value) or removes (null) secrets; a deployed worker is served with them at once. */
   public void changeSecrets(WorkerKey worker, Map<String, String> changes) {
-    requireScript(worker);
-    for (String name : changes.keySet()) {
-      if (name == null || !name.matches("[A-Za-z_$][A-Za-z0-9_$]{0,127}")) {
-        throw ApiError.invalid("secret name \"" + name + "\" is not a JavaScript identifier");
+    synchronized (lock(worker)) {
+      requireScript(worker);
+      for (String name : changes.keySet()) {
+        if (name == null || !name.matches("[A-Za-z_$][A-Za-z0-9_$]{0,127}")) {
+          throw ApiError.invalid("secret name \"" + name + "\" is not a JavaScript identifier");
+        }
       }
-    }
-    secrets.change(worker, changes);
-    if (activeDeployment(worker).isPresent()) {
-      serve(worker, active(worker));
+      secrets.change(worker, changes);
+      if (activeDeployment(worker).isPresent()) {
+        serve(worker, active(worker));
+      }
     }
   }
 
@@ -324,16 +347,18 @@ public final class WorkersService {
   }
 
   public void setSubdomain(WorkerKey worker, boolean enabled, Boolean previews) {
-    requireScript(worker);
-    metadata.update(
-        s -> {
-          ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
-          r.subdomainEnabled = enabled;
-          if (previews != null) {
-            r.previewsEnabled = previews;
-          }
-        });
-    serve(worker, active(worker));
+    synchronized (lock(worker)) {
+      requireScript(worker);
+      metadata.update(
+          s -> {
+            ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
+            r.subdomainEnabled = enabled;
+            if (previews != null) {
+              r.previewsEnabled = previews;
+            }
+          });
+      serve(worker, active(worker));
+    }
   }
 
   // --- what the runtime serves ---
