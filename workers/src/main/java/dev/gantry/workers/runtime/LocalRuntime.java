@@ -19,14 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded runtime: one supervised workerd process per worker, serving the versions of its
  * active deployment, behind the {@link Router}. A change starts a new process beside the old one,
- * waits until it listens, switches the route, and only then drains and stops the old process: the
- * running deployment answers every request until the new one does.
+ * waits until it has started its workers, switches the route, and only then drains and stops the
+ * old process: the running deployment answers every request until the new one does.
  */
 public final class LocalRuntime implements WorkerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -51,6 +53,12 @@ public final class LocalRuntime implements WorkerRuntime {
   private final Map<WorkerKey, Running> running = new ConcurrentHashMap<>();
   private final java.util.Set<Running> retiring = ConcurrentHashMap.newKeySet();
   private final AtomicLong generations = new AtomicLong(System.currentTimeMillis());
+  private final Map<WorkerKey, Object> workerLocks = new ConcurrentHashMap<>();
+
+  /** Changes hold it shared, closing holds it alone. */
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+  private boolean closed;
   private final ExecutorService drains =
       Executors.newCachedThreadPool(
           r -> {
@@ -81,8 +89,26 @@ public final class LocalRuntime implements WorkerRuntime {
     return newestDate;
   }
 
+  /**
+   * Changes to one worker go one at a time; different workers' changes run side by side, so one
+   * that is slow to start holds up no other. Closing waits for the changes under way.
+   */
   @Override
-  public synchronized void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
+  public void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the workers runtime is closed");
+      }
+      synchronized (workerLocks.computeIfAbsent(worker, k -> new Object())) {
+        applyLocked(worker, desired);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private void applyLocked(WorkerKey worker, Optional<ActiveWorker> desired) {
     Running old = running.get(worker);
     if (desired.isEmpty()) {
       router.remove(worker.toString());
@@ -261,11 +287,20 @@ public final class LocalRuntime implements WorkerRuntime {
   }
 
   @Override
-  public synchronized void close() {
-    running.values().forEach(r -> r.route().process().close());
-    running.clear();
-    retiring.forEach(r -> r.route().process().close());
-    router.close();
-    drains.shutdownNow();
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      running.values().forEach(r -> r.route().process().close());
+      running.clear();
+      retiring.forEach(r -> r.route().process().close());
+      router.close();
+      drains.shutdownNow();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
   }
 }

@@ -85,4 +85,63 @@ class LocalRuntimeIT {
               java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
     }
   }
+
+  /** A worker of one ES module, as the runtime is given it. */
+  static ActiveWorker worker(FileObjectStore objects, WorkerKey key, String id, String source)
+      throws Exception {
+    byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
+    String objectKey = "scripts/" + key.account() + "/" + key.script() + "/" + id;
+    objects.put(objectKey, bytes);
+    Version v =
+        new Version(
+            id,
+            1,
+            "2026-12-01T00:00:00Z",
+            "index.js",
+            false,
+            "2024-09-23",
+            List.of(),
+            List.of(),
+            List.of(new ModuleRef("index.js", ModuleKind.ES_MODULE, objectKey, id, bytes.length)),
+            new ObjectMapper().createObjectNode(),
+            Map.of());
+    return new ActiveWorker(
+        key, key.account(), true, List.of(new Split(v.id(), 100)), List.of(v), Map.of());
+  }
+
+  @Test
+  void aWorkerThatIsSlowToStartHoldsUpNoOtherWorkersDeployment() throws Exception {
+    var objects = new FileObjectStore(temp.resolve("objects"));
+    WorkerKey slowKey = new WorkerKey("acct", "slow");
+    WorkerKey quickKey = new WorkerKey("acct", "quick");
+    // About 1.5 s of top-level work here before the worker can answer.
+    ActiveWorker slow =
+        worker(
+            objects,
+            slowKey,
+            "aaaaaaaa-0000-0000-0000-000000000001",
+            "let x = 0;\nfor (let i = 0; i < 4e8; i++) x = (x * 31 + i) % 1000003;\n"
+                + "export default { fetch() { return new Response('slow ' + x) } }");
+    ActiveWorker quick =
+        worker(
+            objects,
+            quickKey,
+            "bbbbbbbb-0000-0000-0000-000000000002",
+            "export default { fetch() { return new Response('quick') } }");
+    try (var runtime =
+        new LocalRuntime(
+            new LocalRuntime.Settings(
+                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
+            objects)) {
+      var slowStarted =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> runtime.apply(slowKey, Optional.of(slow)));
+      Thread.sleep(100); // the slow one is starting
+      runtime.apply(quickKey, Optional.of(quick));
+      assertThat(slowStarted).as("the slow worker is still starting").isNotDone();
+      slowStarted.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(runtime.process(slowKey)).isPresent();
+      assertThat(runtime.process(quickKey)).isPresent();
+    }
+  }
 }
