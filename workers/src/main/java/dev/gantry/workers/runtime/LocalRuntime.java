@@ -125,6 +125,22 @@ public final class LocalRuntime implements WorkerRuntime {
       running.put(worker, new Running(old.route(), old.directory(), active));
       return;
     }
+    Running started = start(worker, active);
+    router.set(worker.toString(), host(worker, active), started.route());
+    running.put(worker, started);
+    if (old != null) {
+      retire(old);
+    }
+    LOG.info(
+        "{} serves {}",
+        worker,
+        String.join(
+            ", ",
+            active.split().stream().map(s -> s.versionId() + " " + s.percentage() + "%").toList()));
+  }
+
+  /** A new workerd serving {@code active}; if it does not start, none of its files stay. */
+  private Running start(WorkerKey worker, ActiveWorker active) {
     Path directory =
         settings
             .directory()
@@ -141,31 +157,26 @@ public final class LocalRuntime implements WorkerRuntime {
       shares.add(new TrafficSplit.Share<>(port, split.percentage()));
     }
     int readyPort = freePort();
-    WorkerdConfig.Rendered config =
-        WorkerdConfig.render(
-            worker.account(), served, active.secrets(), router.bindingAddress(), readyPort);
-    write(directory, config);
-    WorkerdProcess process =
-        new WorkerdProcess(
-                settings.workerd(),
-                directory,
-                "config.capnp",
-                worker.toString(),
-                served.stream().map(WorkerdConfig.Served::port).toList(),
-                readyPort)
-            .start();
-    Route route = new Route(new TrafficSplit<>(shares), process);
-    router.set(worker.toString(), host(worker, active), route);
-    running.put(worker, new Running(route, directory, active));
-    if (old != null) {
-      retire(old);
+    try {
+      write(
+          directory,
+          WorkerdConfig.render(
+              worker.account(), served, active.secrets(), router.bindingAddress(), readyPort));
+      WorkerdProcess process =
+          new WorkerdProcess(
+                  settings.workerd(),
+                  directory,
+                  "config.capnp",
+                  worker.toString(),
+                  served.stream().map(WorkerdConfig.Served::port).toList(),
+                  readyPort)
+              .start();
+      return new Running(new Route(new TrafficSplit<>(shares), process), directory, active);
+    } catch (RuntimeException e) {
+      // The configuration holds the worker's secrets: a start that failed leaves nothing behind.
+      deleteTree(directory);
+      throw e;
     }
-    LOG.info(
-        "{} serves {}",
-        worker,
-        String.join(
-            ", ",
-            active.split().stream().map(s -> s.versionId() + " " + s.percentage() + "%").toList()));
   }
 
   private String host(WorkerKey worker, ActiveWorker active) {

@@ -144,4 +144,32 @@ class LocalRuntimeIT {
       assertThat(runtime.process(quickKey)).isPresent();
     }
   }
+
+  @Test
+  void aWorkerThatDoesNotStartLeavesNoFilesBehind() throws Exception {
+    var objects = new FileObjectStore(temp.resolve("objects"));
+    WorkerKey key = new WorkerKey("acct", "broken");
+    ActiveWorker broken =
+        worker(
+            objects,
+            key,
+            "cccccccc-0000-0000-0000-000000000003",
+            "throw new Error('not today');\nexport default { fetch() { return new Response('x') } }");
+    try (var runtime =
+        new LocalRuntime(
+            new LocalRuntime.Settings(
+                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
+            objects)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> runtime.apply(key, Optional.of(broken)))
+          .isInstanceOf(WorkerStartException.class)
+          .hasMessageContaining("not today");
+      try (var files = java.nio.file.Files.walk(temp.resolve("runtime"))) {
+        assertThat(files.filter(java.nio.file.Files::isRegularFile).toList())
+            .as("its configuration (which would hold its secrets) and modules are gone")
+            .isEmpty();
+      }
+      assertThat(runtime.process(key)).isEmpty();
+    }
+  }
 }
