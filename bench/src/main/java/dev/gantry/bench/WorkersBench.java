@@ -52,6 +52,7 @@ public final class WorkersBench {
                     "127.0.0.1",
                     0,
                     0,
+                    0,
                     WorkersServer.Settings.DEFAULT_DOMAIN,
                     TOOLS.resolve("node_modules/.bin/workerd"),
                     WorkersServer.Settings.DEFAULT_MAX_UPLOAD,

@@ -79,7 +79,9 @@ final class WorkersCommand implements Runnable {
               + ":"
               + server.apiPort()
               + "/client/v4, router on port "
-              + server.routerPort());
+              + server.routerPort()
+              + ", wrangler tail on port "
+              + server.tailPort());
       return server;
     } catch (RuntimeException e) {
       throw new UserError("cannot start the workers server: " + e.getMessage());

@@ -34,6 +34,12 @@ final class WorkersOptions {
   int routerPort;
 
   @Option(
+      names = "--tail-port",
+      defaultValue = "${env:GANTRY_WORKERS_TAIL_PORT:-8789}",
+      description = "Port wrangler tail reads a worker's logs from. Default: ${DEFAULT-VALUE}.")
+  int tailPort;
+
+  @Option(
       names = "--domain",
       defaultValue = "${env:GANTRY_WORKERS_DOMAIN:-" + WorkersServer.Settings.DEFAULT_DOMAIN + "}",
       description =
@@ -102,6 +108,7 @@ final class WorkersOptions {
         host,
         apiPort,
         routerPort,
+        tailPort,
         domain,
         workerd != null ? workerd : WorkersServer.defaultWorkerd(),
         maxUploadBytes,

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ public final class WorkersServer implements AutoCloseable {
    * @param host the address the API and the router listen on
    * @param apiPort the API's port (0: any)
    * @param routerPort the router's port (0: any)
+   * @param tailPort the port {@code wrangler tail} reads trace events from (0: any)
    * @param domain workers answer at script.subdomain.domain
    * @param workerd the workerd binary
    * @param maxUploadBytes the upload size limit
@@ -38,6 +42,7 @@ public final class WorkersServer implements AutoCloseable {
       String host,
       int apiPort,
       int routerPort,
+      int tailPort,
       String domain,
       Path workerd,
       long maxUploadBytes,
@@ -51,6 +56,8 @@ public final class WorkersServer implements AutoCloseable {
   private final LocalRuntime runtime;
   private final WorkersService service;
   private final WorkersApi api;
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("workers-tail-sweep"));
 
   public WorkersServer(Settings settings) {
     this.settings = settings;
@@ -72,7 +79,12 @@ public final class WorkersServer implements AutoCloseable {
         new WorkersService(
             new MetadataStore(data), new SecretStore(data), objects, runtime, Clock.systemUTC());
     this.api =
-        new WorkersApi(service, settings.host(), settings.apiPort(), settings.maxUploadBytes());
+        new WorkersApi(
+            service,
+            settings.host(),
+            settings.apiPort(),
+            settings.tailPort(),
+            settings.maxUploadBytes());
   }
 
   /** Starts the API and serves every worker deployed before. */
@@ -85,6 +97,17 @@ public final class WorkersServer implements AutoCloseable {
       }
     }
     api.start();
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            service.sweepTails();
+          } catch (RuntimeException e) {
+            LOG.warn("ending idle tail sessions failed: {}", e.toString());
+          }
+        },
+        10,
+        10,
+        TimeUnit.SECONDS);
     return this;
   }
 
@@ -98,6 +121,11 @@ public final class WorkersServer implements AutoCloseable {
 
   public int routerPort() {
     return runtime.port();
+  }
+
+  /** The port {@code wrangler tail} reads trace events from. */
+  public int tailPort() {
+    return api.tailPort();
   }
 
   public String domain() {
@@ -138,6 +166,7 @@ public final class WorkersServer implements AutoCloseable {
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     api.close();
     runtime.close();
     if (objects instanceof S3ObjectStore s3) {

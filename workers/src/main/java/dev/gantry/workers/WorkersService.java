@@ -15,6 +15,8 @@ import dev.gantry.workers.store.MetadataStore.AccountRecord;
 import dev.gantry.workers.store.MetadataStore.ScriptRecord;
 import dev.gantry.workers.store.ObjectStore;
 import dev.gantry.workers.store.SecretStore;
+import dev.gantry.workers.tail.TailFilter;
+import dev.gantry.workers.tail.TailSessions;
 import dev.gantry.workers.upload.Module;
 import dev.gantry.workers.upload.ScriptNames;
 import dev.gantry.workers.upload.Upload;
@@ -49,6 +51,8 @@ public final class WorkersService {
    */
   private final Map<WorkerKey, Object> workerLocks = new ConcurrentHashMap<>();
 
+  private final TailSessions tails;
+
   public WorkersService(
       MetadataStore metadata,
       SecretStore secrets,
@@ -60,6 +64,8 @@ public final class WorkersService {
     this.objects = objects;
     this.runtime = runtime;
     this.clock = clock;
+    this.tails = new TailSessions(clock);
+    runtime.onTraceEvents(tails::publish);
   }
 
   public WorkerRuntime runtime() {
@@ -361,6 +367,68 @@ public final class WorkersService {
     }
   }
 
+  // --- tails (wrangler tail) ---
+
+  /**
+   * Opens a tail session. The worker's first one has its runtime send trace events from now on (a
+   * new process, switched to like a deployment); they cost on every request, so only then.
+   */
+  public TailSessions.Session createTail(WorkerKey worker, TailFilter filter) {
+    synchronized (lock(worker)) {
+      requireScript(worker);
+      boolean wasTailed = tails.tailed(worker);
+      TailSessions.Session session = tails.create(worker, filter);
+      if (!wasTailed && activeDeployment(worker).isPresent()) {
+        try {
+          serve(worker, active(worker));
+        } catch (RuntimeException e) {
+          tails.delete(worker, session.id());
+          throw e;
+        }
+      }
+      return session;
+    }
+  }
+
+  public List<TailSessions.Session> tails(WorkerKey worker) {
+    requireScript(worker);
+    return tails.list(worker);
+  }
+
+  /** Ends a tail session; the worker's last one stops its trace events. */
+  public void deleteTail(WorkerKey worker, String id) {
+    synchronized (lock(worker)) {
+      requireScript(worker);
+      if (!tails.delete(worker, id)) {
+        throw new ApiError(
+            ApiError.SCRIPT_NOT_FOUND, 404, "worker " + worker.script() + " has no tail " + id);
+      }
+      untailIfDone(worker);
+    }
+  }
+
+  /** The sessions and their sockets, for the API's WebSocket. */
+  public TailSessions tailSessions() {
+    return tails;
+  }
+
+  /** Ends expired and abandoned tail sessions; workers left with none stop sending events. */
+  public void sweepTails() {
+    for (WorkerKey worker : tails.sweep()) {
+      synchronized (lock(worker)) {
+        if (script(worker).isPresent()) {
+          untailIfDone(worker);
+        }
+      }
+    }
+  }
+
+  private void untailIfDone(WorkerKey worker) {
+    if (!tails.tailed(worker) && activeDeployment(worker).isPresent()) {
+      serve(worker, active(worker));
+    }
+  }
+
   // --- what the runtime serves ---
 
   /** What a worker should serve: its active deployment, when it has one and its route is on. */
@@ -394,7 +462,8 @@ public final class WorkersService {
                   r.subdomainEnabled,
                   d.versions(),
                   versions,
-                  secrets.of(worker)));
+                  secrets.of(worker),
+                  tails.tailed(worker)));
         });
   }
 

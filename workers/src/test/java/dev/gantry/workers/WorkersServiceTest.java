@@ -55,6 +55,9 @@ class WorkersServiceTest {
     }
 
     @Override
+    public void onTraceEvents(TraceListener listener) {}
+
+    @Override
     public LocalDate newestCompatibilityDate() {
       return LocalDate.of(2026, 11, 17);
     }

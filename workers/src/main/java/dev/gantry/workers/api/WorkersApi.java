@@ -10,6 +10,8 @@ import dev.gantry.workers.model.Split;
 import dev.gantry.workers.model.Version;
 import dev.gantry.workers.model.WorkerKey;
 import dev.gantry.workers.store.MetadataStore.ScriptRecord;
+import dev.gantry.workers.tail.TailFilter;
+import dev.gantry.workers.tail.TailSessions;
 import dev.gantry.workers.upload.ScriptNames;
 import dev.gantry.workers.upload.Upload;
 import io.javalin.Javalin;
@@ -38,10 +40,13 @@ public final class WorkersApi implements AutoCloseable {
   private final WorkersService workers;
   private final long maxUploadBytes;
   private final Javalin app;
+  private final TailSocketServer tailSockets;
 
-  public WorkersApi(WorkersService workers, String host, int port, long maxUploadBytes) {
+  public WorkersApi(
+      WorkersService workers, String host, int port, int tailPort, long maxUploadBytes) {
     this.workers = workers;
     this.maxUploadBytes = maxUploadBytes;
+    this.tailSockets = new TailSocketServer(host, tailPort, workers.tailSessions());
     this.app =
         Javalin.create(
             config -> {
@@ -122,11 +127,15 @@ public final class WorkersApi implements AutoCloseable {
               r.patch(SCRIPT + "/secrets-bulk", this::bulkSecrets);
               r.get(SCRIPT + "/subdomain", this::getSubdomain);
               r.post(SCRIPT + "/subdomain", this::postSubdomain);
+              r.post(SCRIPT + "/tails", this::createTail);
+              r.get(SCRIPT + "/tails", this::listTails);
+              r.delete(SCRIPT + "/tails/{tail}", this::deleteTail);
             });
   }
 
   public WorkersApi start() {
     app.start();
+    tailSockets.start();
     return this;
   }
 
@@ -134,9 +143,15 @@ public final class WorkersApi implements AutoCloseable {
     return app.port();
   }
 
+  /** The port {@code wrangler tail} reads events from. */
+  public int tailPort() {
+    return tailSockets.port();
+  }
+
   @Override
   public void close() {
     app.stop();
+    tailSockets.close();
   }
 
   // --- authentication ---
@@ -488,6 +503,56 @@ public final class WorkersApi implements AutoCloseable {
         .filter(v -> v.id().equals(id))
         .findFirst()
         .orElse(latest(script));
+  }
+
+  // --- tails ---
+
+  private void createTail(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    TailFilter filter;
+    try {
+      filter = TailFilter.parse(json(ctx), ctx.ip());
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("tail filters: " + e.getMessage());
+    }
+    ok(ctx, tailShape(ctx, workers.createTail(worker, filter)));
+  }
+
+  private void listTails(Context ctx) {
+    ok(ctx, workers.tails(worker(ctx)).stream().map(t -> tailShape(ctx, t)).toList());
+  }
+
+  private void deleteTail(Context ctx) {
+    workers.deleteTail(worker(ctx), ctx.pathParam("tail"));
+    ok(ctx, Map.of());
+  }
+
+  /**
+   * Where the session's events are read: the tail socket's port on the host the client reached this
+   * API at.
+   */
+  private Map<String, Object> tailShape(Context ctx, TailSessions.Session tail) {
+    String scheme = "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) ? "wss" : "ws";
+    return Map.of(
+        "id",
+        tail.id(),
+        "url",
+        scheme + "://" + hostName(ctx.host()) + ":" + tailSockets.port() + "/tails/" + tail.id(),
+        "expires_at",
+        tail.expires().toString());
+  }
+
+  /** A Host header's name without its port ({@code [::1]:8787} → {@code [::1]}). */
+  static String hostName(String host) {
+    if (host == null || host.isBlank()) {
+      return "127.0.0.1";
+    }
+    if (host.startsWith("[")) {
+      int end = host.indexOf(']');
+      return end < 0 ? host : host.substring(0, end + 1);
+    }
+    int colon = host.lastIndexOf(':');
+    return colon < 0 || host.indexOf(':') != colon ? host : host.substring(0, colon);
   }
 
   private static JsonNode json(Context ctx) {

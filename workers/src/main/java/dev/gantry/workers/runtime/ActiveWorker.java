@@ -16,6 +16,8 @@ import java.util.Map;
  * @param split the active deployment's versions and percentages
  * @param versions those versions
  * @param secrets secret_text bindings, by name
+ * @param tailed whether someone is tailing it ({@code wrangler tail}): its runtime then sends trace
+ *     events of every request, which costs, so only then
  */
 public record ActiveWorker(
     WorkerKey key,
@@ -23,4 +25,5 @@ public record ActiveWorker(
     boolean routable,
     List<Split> split,
     List<Version> versions,
-    Map<String, String> secrets) {}
+    Map<String, String> secrets,
+    boolean tailed) {}

@@ -1,5 +1,6 @@
 package dev.gantry.workers.runtime;
 
+import dev.gantry.workers.DaemonThreads;
 import dev.gantry.workers.model.Split;
 import dev.gantry.workers.model.Version;
 import dev.gantry.workers.model.WorkerKey;
@@ -49,6 +50,7 @@ public final class LocalRuntime implements WorkerRuntime {
   private final Settings settings;
   private final ObjectStore objects;
   private final Router router;
+  private final TraceSink traces;
   private final LocalDate newestDate;
   private final Map<WorkerKey, Running> running = new ConcurrentHashMap<>();
   private final java.util.Set<Running> retiring = ConcurrentHashMap.newKeySet();
@@ -60,12 +62,7 @@ public final class LocalRuntime implements WorkerRuntime {
 
   private boolean closed;
   private final ExecutorService drains =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "workerd-drain");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("workerd-drain"));
 
   public LocalRuntime(Settings settings, ObjectStore objects) {
     this.settings = settings;
@@ -74,6 +71,12 @@ public final class LocalRuntime implements WorkerRuntime {
     stopOrphans(settings.directory());
     privateDirectory(settings.directory());
     this.router = new Router(settings.host(), settings.port(), settings.domain()).start();
+    this.traces = new TraceSink();
+  }
+
+  @Override
+  public void onTraceEvents(TraceListener listener) {
+    traces.listener(listener);
   }
 
   public int port() {
@@ -161,7 +164,12 @@ public final class LocalRuntime implements WorkerRuntime {
       write(
           directory,
           WorkerdConfig.render(
-              worker.account(), served, active.secrets(), router.bindingAddress(), readyPort));
+              worker.account(),
+              served,
+              active.secrets(),
+              router.bindingAddress(),
+              readyPort,
+              active.tailed() ? traces.tracing(worker) : null));
       WorkerdProcess process =
           new WorkerdProcess(
                   settings.workerd(),
@@ -185,14 +193,15 @@ public final class LocalRuntime implements WorkerRuntime {
         : null;
   }
 
-  /** Whether two states run the same code with the same bindings, secrets and split. */
+  /** Whether two states run the same code with the same bindings, secrets, split and tail. */
   private static boolean sameProgram(ActiveWorker a, ActiveWorker b) {
     return a.split().equals(b.split())
         && a.versions().stream()
             .map(Version::id)
             .toList()
             .equals(b.versions().stream().map(Version::id).toList())
-        && a.secrets().equals(b.secrets());
+        && a.secrets().equals(b.secrets())
+        && a.tailed() == b.tailed();
   }
 
   /** Drains the old process in the background and removes its files. */
@@ -309,6 +318,7 @@ public final class LocalRuntime implements WorkerRuntime {
       running.clear();
       retiring.forEach(r -> r.route().process().close());
       router.close();
+      traces.close();
       drains.shutdownNow();
     } finally {
       lifecycle.writeLock().unlock();

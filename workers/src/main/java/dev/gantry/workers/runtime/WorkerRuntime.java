@@ -15,6 +15,18 @@ public interface WorkerRuntime extends AutoCloseable {
    */
   void apply(WorkerKey worker, Optional<ActiveWorker> desired);
 
+  /**
+   * Where the trace events of tailed workers go: for each event batch, the worker, the version that
+   * served and the trace items as workerd gives them (a JSON array).
+   */
+  void onTraceEvents(TraceListener listener);
+
+  /** Takes the trace events of tailed workers. */
+  @FunctionalInterface
+  interface TraceListener {
+    void events(WorkerKey worker, String versionId, String traceItemsJson);
+  }
+
   /** The newest compatibility date this runtime can run; a later one is refused at upload. */
   LocalDate newestCompatibilityDate();
 

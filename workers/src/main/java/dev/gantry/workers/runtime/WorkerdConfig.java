@@ -32,6 +32,21 @@ public final class WorkerdConfig {
 
   static final String READY_ANSWER = "ready";
 
+  /**
+   * Where a tailed worker's trace events go: each version gets a tail worker of Gantry's own that
+   * posts them, with the key and the worker and version they come from, to the runtime's sink.
+   *
+   * @param worker the worker, as account/script
+   * @param address the sink's loopback address
+   * @param key the sink's key
+   */
+  public record Tracing(String worker, String address, String key) {}
+
+  /** The tail worker's code: workerd's trace items serialize to what wrangler tail shows. */
+  static final String TAIL_WORKER =
+      "export default { async tail(events) { await fetch(\"http://sink/\", "
+          + "{ method: \"POST\", body: JSON.stringify(events) }) } }";
+
   private WorkerdConfig() {}
 
   /**
@@ -56,13 +71,15 @@ public final class WorkerdConfig {
    * @param secrets the worker's secrets, bound into every version
    * @param bindingAddress the router's socket for service bindings
    * @param readyPort the port of the readiness socket ({@link #READY_SERVICE})
+   * @param tracing where trace events go while the worker is tailed; null when it is not
    */
   public static Rendered render(
       String account,
       List<Served> served,
       Map<String, String> secrets,
       String bindingAddress,
-      int readyPort) {
+      int readyPort,
+      Tracing tracing) {
     Map<String, ModuleRef> files = new LinkedHashMap<>();
     Map<String, String> boundWorkers = new TreeMap<>();
     StringBuilder out = new StringBuilder();
@@ -124,7 +141,34 @@ public final class WorkerdConfig {
       out.append("      bindings = [\n");
       bindings.forEach(b -> out.append("        ").append(b).append(",\n"));
       out.append("      ],\n");
+      if (tracing != null) {
+        out.append("      tails = [").append(quote("gantry-tail-" + i)).append("],\n");
+      }
       out.append("    )),\n");
+    }
+    if (tracing != null) {
+      for (int i = 0; i < served.size(); i++) {
+        out.append("    (name = ")
+            .append(quote("gantry-tail-" + i))
+            .append(
+                ", worker = (compatibilityDate = \"2024-01-01\", modules = [(name = \"tail.js\",")
+            .append(" esModule = ")
+            .append(quote(TAIL_WORKER))
+            .append(")], globalOutbound = ")
+            .append(quote("gantry-trace-" + i))
+            .append(")),\n");
+        out.append("    (name = ")
+            .append(quote("gantry-trace-" + i))
+            .append(", external = (address = ")
+            .append(quote(tracing.address()))
+            .append(", http = (injectRequestHeaders = [")
+            .append(header(TraceSink.KEY_HEADER, tracing.key()))
+            .append(", ")
+            .append(header(BINDING_HEADER, tracing.worker()))
+            .append(", ")
+            .append(header(TraceSink.VERSION_HEADER, served.get(i).version().id()))
+            .append("]))),\n");
+      }
     }
     boundWorkers.forEach(
         (name, target) ->
@@ -163,6 +207,10 @@ public final class WorkerdConfig {
         .append("),\n");
     out.append("  ],\n);\n");
     return new Rendered(out.toString(), files);
+  }
+
+  private static String header(String name, String value) {
+    return "(name = " + quote(name) + ", value = " + quote(value) + ")";
   }
 
   static String service(Version v) {

@@ -327,4 +327,44 @@ class WorkersApiIT {
     assertThat(slow.message()).contains("worker patient did not start").contains("gave up after");
     assertThat(workers.get("patient", "/").body()).isEqualTo("first");
   }
+
+  @Test
+  void tailsAreMadeListedAndDeletedWithClearErrorsForWhatIsNotThere() throws Exception {
+    deploy(
+        "watched",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "export default { fetch() { return new Response('watched') } }"));
+    var missing = api.json("POST", "/accounts/{account}/workers/scripts/ghost/tails", "{}");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.code()).isEqualTo(10007);
+    var badFilter =
+        api.json(
+            "POST",
+            "/accounts/{account}/workers/scripts/watched/tails",
+            "{\"filters\":[{\"colour\":\"red\"}]}");
+    assertThat(badFilter.status()).isEqualTo(400);
+    assertThat(badFilter.message()).contains("unknown tail filter");
+
+    var made = api.json("POST", "/accounts/{account}/workers/scripts/watched/tails", "{}");
+    assertThat(made.status()).isEqualTo(200);
+    String id = made.body().get("result").get("id").asText();
+    assertThat(made.body().get("result").get("url").asText())
+        .isEqualTo("ws://127.0.0.1:" + workers.server.tailPort() + "/tails/" + id);
+    var listed = api.json("GET", "/accounts/{account}/workers/scripts/watched/tails", null);
+    assertThat(listed.body().get("result").get(0).get("id").asText()).isEqualTo(id);
+    // Tailed, the worker runs in a new process, switched to like a deployment: it answers.
+    assertThat(workers.get("watched", "/").body()).isEqualTo("watched");
+
+    var deleted =
+        api.json("DELETE", "/accounts/{account}/workers/scripts/watched/tails/" + id, null);
+    assertThat(deleted.status()).isEqualTo(200);
+    var again = api.json("DELETE", "/accounts/{account}/workers/scripts/watched/tails/" + id, null);
+    assertThat(again.status()).isEqualTo(404);
+    assertThat(again.message()).contains("has no tail " + id);
+    assertThat(workers.get("watched", "/").body()).isEqualTo("watched");
+  }
 }

@@ -31,6 +31,7 @@ final class WorkersHarness implements AutoCloseable {
                     "127.0.0.1",
                     0,
                     0,
+                    0,
                     WorkersServer.Settings.DEFAULT_DOMAIN,
                     Tools.workerd(),
                     WorkersServer.Settings.DEFAULT_MAX_UPLOAD,

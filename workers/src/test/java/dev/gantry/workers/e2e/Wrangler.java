@@ -48,13 +48,7 @@ final class Wrangler {
 
   /** Runs wrangler with {@code stdin} as its standard input (for secret put). */
   Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(node.toString(), wrangler.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb =
-        new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(environment);
-    Files.createDirectories(project.resolve(".home/.config"));
-    Process p = pb.start();
+    Process p = launch(args);
     if (stdin != null) {
       p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     }
@@ -65,6 +59,37 @@ final class Wrangler {
       throw new IllegalStateException("wrangler " + String.join(" ", args) + " timed out");
     }
     return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  /** Starts a wrangler that keeps running (tail); its output goes to {@code output}. */
+  Process start(StringBuffer output, String... args) throws IOException {
+    Process p = launch(args);
+    p.getOutputStream().close();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in = p.inputReader(StandardCharsets.UTF_8)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  output.append(line).append('\n');
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "wrangler " + args[0]);
+    reader.setDaemon(true);
+    reader.start();
+    return p;
+  }
+
+  private Process launch(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(node.toString(), wrangler.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(environment);
+    Files.createDirectories(project.resolve(".home/.config"));
+    return pb.start();
   }
 
   Result ok(String... args) throws IOException, InterruptedException {

@@ -1,8 +1,11 @@
 package dev.gantry.workers.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +127,51 @@ class WranglerDeployIT {
 
   static dev.gantry.workers.model.WorkerKey key(String script) {
     return new dev.gantry.workers.model.WorkerKey(WorkersHarness.ACCOUNT, script);
+  }
+
+  @Test
+  void tailStreamsTheWorkersLogsAndEndsItsSessionWhenWranglerStops() throws Exception {
+    Path project =
+        WorkersHarness.project(
+            temp.resolve("tailed"),
+            "tailed",
+            TOML.formatted("hello"),
+            """
+            export default {
+              async fetch(request) {
+                console.log(`tail-me ${new URL(request.url).pathname}`);
+                return new Response("logged");
+              },
+            };
+            """);
+    Wrangler wrangler = workers.wrangler(project);
+    wrangler.ok("deploy");
+    StringBuffer output = new StringBuffer();
+    Process tail = wrangler.start(output, "tail", "--format", "json");
+    try {
+      // Until wrangler's socket is up and the worker's new process sends events, requests go
+      // untraced; keep asking.
+      int[] n = {0};
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                assertThat(workers.get("tailed", "/n" + n[0]++).body()).isEqualTo("logged");
+                return output.toString().contains("tail-me /n");
+              });
+      assertThat(output.toString())
+          .contains("\"scriptName\": \"tailed\"")
+          .contains("\"outcome\": \"ok\"");
+      assertThat(workers.server.service().tails(key("tailed"))).hasSize(1);
+    } finally {
+      tail.destroy(); // SIGTERM: wrangler deletes its tail as it stops
+      tail.waitFor(30, TimeUnit.SECONDS);
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> workers.server.service().tails(key("tailed")).isEmpty());
+    assertThat(workers.get("tailed", "/after").body()).isEqualTo("logged");
   }
 
   @Test

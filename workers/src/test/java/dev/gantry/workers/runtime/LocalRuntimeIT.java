@@ -63,7 +63,13 @@ class LocalRuntimeIT {
           key,
           Optional.of(
               new ActiveWorker(
-                  key, "acct", true, List.of(new Split(v.id(), 100)), List.of(v), Map.of())));
+                  key,
+                  "acct",
+                  true,
+                  List.of(new Split(v.id(), 100)),
+                  List.of(v),
+                  Map.of(),
+                  false)));
       var response =
           HttpClient.newHttpClient()
               .send(
@@ -106,7 +112,7 @@ class LocalRuntimeIT {
             new ObjectMapper().createObjectNode(),
             Map.of());
     return new ActiveWorker(
-        key, key.account(), true, List.of(new Split(v.id(), 100)), List.of(v), Map.of());
+        key, key.account(), true, List.of(new Split(v.id(), 100)), List.of(v), Map.of(), false);
   }
 
   @Test
@@ -170,6 +176,48 @@ class LocalRuntimeIT {
             .isEmpty();
       }
       assertThat(runtime.process(key)).isEmpty();
+    }
+  }
+
+  @Test
+  void aTailedWorkersLogsReachTheTraceListenerWithItsVersion() throws Exception {
+    var objects = new FileObjectStore(temp.resolve("objects"));
+    WorkerKey key = new WorkerKey("acct", "traced");
+    ActiveWorker plain =
+        worker(
+            objects,
+            key,
+            "dddddddd-0000-0000-0000-000000000004",
+            "export default { fetch() { console.log('seen-in-tail'); return new Response('ok') } }");
+    ActiveWorker tailed =
+        new ActiveWorker(
+            key, plain.subdomain(), true, plain.split(), plain.versions(), plain.secrets(), true);
+    var received = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    try (var runtime =
+        new LocalRuntime(
+            new LocalRuntime.Settings(
+                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
+            objects)) {
+      runtime.onTraceEvents(
+          (worker, version, json) -> received.add(worker + " " + version + " " + json));
+      var request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
+              .header("Host", "traced.acct.workers.localhost")
+              .build();
+      runtime.apply(key, Optional.of(plain));
+      HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      runtime.apply(key, Optional.of(tailed));
+      assertThat(
+              HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body())
+          .isEqualTo("ok");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+      assertThat(received)
+          .as("only the request made while tailed")
+          .singleElement()
+          .asString()
+          .startsWith("acct/traced dddddddd-0000-0000-0000-000000000004 [")
+          .contains("seen-in-tail")
+          .contains("\"outcome\":\"ok\"");
     }
   }
 }

@@ -68,7 +68,8 @@ class WorkerdConfigTest {
             List.of(new WorkerdConfig.Served(v, 40001)),
             Map.of("API_KEY", "s3cr3t"),
             "127.0.0.1:40000",
-            40009);
+            40009,
+            null);
     assertThat(rendered.text()).isEqualTo(golden("modules-and-bindings.capnp", rendered.text()));
     assertThat(rendered.files())
         .containsOnlyKeys(
@@ -100,8 +101,34 @@ class WorkerdConfigTest {
             List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
             Map.of(),
             "127.0.0.1:40000",
-            40009);
+            40009,
+            null);
     assertThat(rendered.text()).isEqualTo(golden("split.capnp", rendered.text()));
+  }
+
+  @Test
+  void aTailedWorkerSendsEachVersionsTraceEventsToTheSinkWithItsKeyAndVersion() throws Exception {
+    Version a =
+        version(
+            "aaaaaaaa-0000-0000-0000-000000000000",
+            false,
+            List.of(module("index.js", ModuleKind.ES_MODULE)),
+            List.of());
+    Version b =
+        version(
+            "bbbbbbbb-0000-0000-0000-000000000000",
+            false,
+            List.of(module("index.js", ModuleKind.ES_MODULE)),
+            List.of());
+    var rendered =
+        WorkerdConfig.render(
+            "acct",
+            List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
+            Map.of(),
+            "127.0.0.1:40000",
+            40009,
+            new WorkerdConfig.Tracing("acct/hello", "127.0.0.1:40010", "k3y"));
+    assertThat(rendered.text()).isEqualTo(golden("tailed.capnp", rendered.text()));
   }
 
   @Test
