@@ -16,9 +16,7 @@ const config :Workerd.Config = (
     (name = "v-bbbbbbbb-0000-0000-0000-000000000000", worker = (
       compatibilityDate = "2024-09-23",
       compatibilityFlags = ["nodejs_compat"],
-      modules = [
-        (name = "index.js", esModule = embed "v1/index.js"),
-      ],
+      serviceWorkerScript = embed "v1/script",
       bindings = [
       ],
       tails = ["gantry-tail-1"],

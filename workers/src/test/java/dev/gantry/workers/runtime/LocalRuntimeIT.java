@@ -54,11 +54,7 @@ class LocalRuntimeIT {
             new ObjectMapper().createObjectNode(),
             Map.of());
     WorkerKey key = new WorkerKey("acct", "logger");
-    try (var runtime =
-        new LocalRuntime(
-            new LocalRuntime.Settings(
-                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
-            objects)) {
+    try (var runtime = runtime(objects)) {
       runtime.apply(
           key,
           Optional.of(
@@ -90,6 +86,13 @@ class LocalRuntimeIT {
               java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
               java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
     }
+  }
+
+  LocalRuntime runtime(FileObjectStore objects) {
+    return new LocalRuntime(
+        new LocalRuntime.Settings(
+            WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
+        objects);
   }
 
   /** A worker of one ES module, as the runtime is given it. */
@@ -134,11 +137,7 @@ class LocalRuntimeIT {
             quickKey,
             "bbbbbbbb-0000-0000-0000-000000000002",
             "export default { fetch() { return new Response('quick') } }");
-    try (var runtime =
-        new LocalRuntime(
-            new LocalRuntime.Settings(
-                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
-            objects)) {
+    try (var runtime = runtime(objects)) {
       var slowStarted =
           java.util.concurrent.CompletableFuture.runAsync(
               () -> runtime.apply(slowKey, Optional.of(slow)));
@@ -161,11 +160,7 @@ class LocalRuntimeIT {
             key,
             "cccccccc-0000-0000-0000-000000000003",
             "throw new Error('not today');\nexport default { fetch() { return new Response('x') } }");
-    try (var runtime =
-        new LocalRuntime(
-            new LocalRuntime.Settings(
-                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
-            objects)) {
+    try (var runtime = runtime(objects)) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> runtime.apply(key, Optional.of(broken)))
           .isInstanceOf(WorkerStartException.class)
@@ -193,11 +188,7 @@ class LocalRuntimeIT {
         new ActiveWorker(
             key, plain.subdomain(), true, plain.split(), plain.versions(), plain.secrets(), true);
     var received = new java.util.concurrent.CopyOnWriteArrayList<String>();
-    try (var runtime =
-        new LocalRuntime(
-            new LocalRuntime.Settings(
-                WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
-            objects)) {
+    try (var runtime = runtime(objects)) {
       runtime.onTraceEvents(
           (worker, version, json) -> received.add(worker + " " + version + " " + json));
       var request =

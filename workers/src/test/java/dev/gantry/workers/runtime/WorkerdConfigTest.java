@@ -81,8 +81,8 @@ class WorkerdConfigTest {
             "v0/data.json");
   }
 
-  @Test
-  void aSplitDeploymentServesEachVersionOnItsOwnSocket() throws Exception {
+  /** Two versions, an ES module and a service worker, split across two sockets. */
+  static WorkerdConfig.Rendered split(WorkerdConfig.Tracing tracing) {
     Version a =
         version(
             "aaaaaaaa-0000-0000-0000-000000000000",
@@ -95,39 +95,24 @@ class WorkerdConfigTest {
             true,
             List.of(module("script", ModuleKind.COMMONJS)),
             List.of());
-    var rendered =
-        WorkerdConfig.render(
-            "acct",
-            List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
-            Map.of(),
-            "127.0.0.1:40000",
-            40009,
-            null);
+    return WorkerdConfig.render(
+        "acct",
+        List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
+        Map.of(),
+        "127.0.0.1:40000",
+        40009,
+        tracing);
+  }
+
+  @Test
+  void aSplitDeploymentServesEachVersionOnItsOwnSocket() throws Exception {
+    var rendered = split(null);
     assertThat(rendered.text()).isEqualTo(golden("split.capnp", rendered.text()));
   }
 
   @Test
   void aTailedWorkerSendsEachVersionsTraceEventsToTheSinkWithItsKeyAndVersion() throws Exception {
-    Version a =
-        version(
-            "aaaaaaaa-0000-0000-0000-000000000000",
-            false,
-            List.of(module("index.js", ModuleKind.ES_MODULE)),
-            List.of());
-    Version b =
-        version(
-            "bbbbbbbb-0000-0000-0000-000000000000",
-            false,
-            List.of(module("index.js", ModuleKind.ES_MODULE)),
-            List.of());
-    var rendered =
-        WorkerdConfig.render(
-            "acct",
-            List.of(new WorkerdConfig.Served(a, 40001), new WorkerdConfig.Served(b, 40002)),
-            Map.of(),
-            "127.0.0.1:40000",
-            40009,
-            new WorkerdConfig.Tracing("acct/hello", "127.0.0.1:40010", "k3y"));
+    var rendered = split(new WorkerdConfig.Tracing("acct/hello", "127.0.0.1:40010", "k3y"));
     assertThat(rendered.text()).isEqualTo(golden("tailed.capnp", rendered.text()));
   }
 
