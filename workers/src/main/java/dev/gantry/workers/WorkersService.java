@@ -300,11 +300,14 @@ public final class WorkersService {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
-  /** Deletes a worker: it stops serving, then its metadata, secrets and modules go. */
+  /**
+   * Deletes a worker: it stops serving, its tails end, then its metadata, secrets and modules go.
+   */
   public void delete(WorkerKey worker) {
     synchronized (lock(worker)) {
       ScriptRecord script = requireScript(worker);
       runtime.apply(worker, Optional.empty());
+      tails.endAll(worker, "the worker was deleted");
       metadata.update(s -> s.accounts.get(worker.account()).scripts.remove(worker.script()));
       secrets.removeAll(worker);
       script.versions.stream()

@@ -96,6 +96,15 @@ public final class TailSessions {
     return true;
   }
 
+  /** Ends every session of a worker (it was deleted), closing their sockets with the reason. */
+  public void endAll(WorkerKey worker, String reason) {
+    for (Entry e : List.copyOf(byId.values())) {
+      if (e.session.worker().equals(worker)) {
+        end(e, reason);
+      }
+    }
+  }
+
   public boolean tailed(WorkerKey worker) {
     return byId.values().stream().anyMatch(e -> e.session.worker().equals(worker));
   }

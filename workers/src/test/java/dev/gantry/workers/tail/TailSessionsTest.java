@@ -100,4 +100,19 @@ class TailSessionsTest {
     assertThat(sessions.sweep()).containsExactly(OTHER);
     assertThat(holder.closed).isEqualTo("the tail expired");
   }
+
+  @Test
+  void aDeletedWorkersSessionsAllEndAndOthersStay() {
+    TailSessions sessions = new TailSessions(new Hands());
+    Received first = new Received();
+    Received second = new Received();
+    sessions.attach(sessions.create(HELLO, TailFilter.all()).id(), first);
+    sessions.attach(sessions.create(HELLO, TailFilter.all()).id(), second);
+    sessions.create(OTHER, TailFilter.all());
+    sessions.endAll(HELLO, "the worker was deleted");
+    assertThat(first.closed).isEqualTo("the worker was deleted");
+    assertThat(second.closed).isEqualTo("the worker was deleted");
+    assertThat(sessions.tailed(HELLO)).isFalse();
+    assertThat(sessions.tailed(OTHER)).isTrue();
+  }
 }
