@@ -158,6 +158,31 @@ public final class WorkersBench {
           routedOne.p50 - straightOne.p50,
           routedOne.p99 - straightOne.p99);
 
+      // 1d. What a tail costs while open: workerd sends a trace event for every request. Last of
+      // the router measurements: it replaces the worker's process, and the direct address with it.
+      String tails = api + "/accounts/" + ACCOUNT + "/workers/scripts/hello/tails";
+      HttpResponse<String> tail =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(tails))
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"filters\":[]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher tailId = Pattern.compile("\"id\":\"([0-9a-f]+)\"").matcher(tail.body());
+      if (tail.statusCode() != 200 || !tailId.find()) {
+        throw new IllegalStateException("no tail: " + tail.body());
+      }
+      Wrk tailed = wrk(router, plain, THREADS, CONNECTIONS, seconds);
+      HTTP.send(
+          HttpRequest.newBuilder(URI.create(tails + "/" + tailId.group(1)))
+              .header("Authorization", "Bearer " + token)
+              .DELETE()
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      System.out.printf(
+          "while tailed (no client reading): router %.0f req/s, %.2f of untailed%n",
+          tailed.rps, tailed.rps / median(routed, Wrk::rps));
+
       // 2. Deploy to first response: from the end of `wrangler deploy` to the new body.
       List<Double> firsts = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
