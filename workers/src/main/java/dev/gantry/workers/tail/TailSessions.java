@@ -124,6 +124,11 @@ public final class TailSessions {
       return false;
     }
     e.sockets.add(socket);
+    if (byId.get(id) != e) {
+      // Ended while this socket came in: it would wait for events that never come.
+      e.sockets.remove(socket);
+      return false;
+    }
     e.unclaimedSince = null;
     return true;
   }
