@@ -164,6 +164,29 @@ class WranglerDeployIT {
           .contains("\"scriptName\": \"tailed\"")
           .contains("\"outcome\": \"ok\"");
       assertThat(workers.server.service().tails(key("tailed"))).hasSize(1);
+
+      // A deploy while tailed keeps the tail: the new version's events come through it.
+      WorkersHarness.project(
+          project,
+          "tailed",
+          TOML.formatted("hello"),
+          """
+          export default {
+            async fetch(request) {
+              console.log(`tail-me-again ${new URL(request.url).pathname}`);
+              return new Response("logged again");
+            },
+          };
+          """);
+      wrangler.ok("deploy");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                assertThat(workers.get("tailed", "/m" + n[0]++).body()).isEqualTo("logged again");
+                return output.toString().contains("tail-me-again /m");
+              });
     } finally {
       tail.destroy(); // SIGTERM: wrangler deletes its tail as it stops
       tail.waitFor(30, TimeUnit.SECONDS);
@@ -171,7 +194,7 @@ class WranglerDeployIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> workers.server.service().tails(key("tailed")).isEmpty());
-    assertThat(workers.get("tailed", "/after").body()).isEqualTo("logged");
+    assertThat(workers.get("tailed", "/after").body()).isEqualTo("logged again");
   }
 
   @Test
