@@ -155,34 +155,38 @@ public final class WorkersService {
     String id =
         UUID.nameUUIDFromBytes((worker + "\n" + identity).getBytes(StandardCharsets.UTF_8))
             .toString();
+    Version recorded =
+        metadata.write(
+            s -> {
+              ScriptRecord script = scriptFor(s, worker);
+              Optional<Version> existing =
+                  script.versions.stream().filter(v -> v.id().equals(id)).findFirst();
+              if (existing.isPresent()) {
+                return existing.get();
+              }
+              Version version =
+                  new Version(
+                      id,
+                      script.versions.size() + 1,
+                      now(),
+                      upload.mainModule(),
+                      upload.serviceWorker(),
+                      upload.compatibilityDate(),
+                      upload.compatibilityFlags(),
+                      upload.bindings(),
+                      List.copyOf(refs),
+                      upload.metadata(),
+                      annotations == null ? Map.of() : Map.copyOf(annotations));
+              script.versions.add(version);
+              script.modified = now();
+              return version;
+            });
+    // Secrets are the worker's, not a version's: ones sent with an upload are the worker's from
+    // now on, and a deployed worker is served with them at once, as after `secret put`.
     if (!upload.secrets().isEmpty()) {
-      secrets.change(worker, new HashMap<>(upload.secrets()));
+      changeSecrets(worker, new HashMap<>(upload.secrets()));
     }
-    return metadata.write(
-        s -> {
-          ScriptRecord script = scriptFor(s, worker);
-          Optional<Version> existing =
-              script.versions.stream().filter(v -> v.id().equals(id)).findFirst();
-          if (existing.isPresent()) {
-            return existing.get();
-          }
-          Version version =
-              new Version(
-                  id,
-                  script.versions.size() + 1,
-                  now(),
-                  upload.mainModule(),
-                  upload.serviceWorker(),
-                  upload.compatibilityDate(),
-                  upload.compatibilityFlags(),
-                  upload.bindings(),
-                  List.copyOf(refs),
-                  upload.metadata(),
-                  annotations == null ? Map.of() : Map.copyOf(annotations));
-          script.versions.add(version);
-          script.modified = now();
-          return version;
-        });
+    return recorded;
   }
 
   private ScriptRecord scriptFor(MetadataStore.State s, WorkerKey worker) {
