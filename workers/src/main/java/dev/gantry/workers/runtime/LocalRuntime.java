@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +65,18 @@ public final class LocalRuntime implements WorkerRuntime {
   private final ExecutorService drains =
       Executors.newCachedThreadPool(DaemonThreads.named("workerd-drain"));
 
+  /** Picks the loopback ports a new workerd listens on. */
+  private final IntSupplier ports;
+
   public LocalRuntime(Settings settings, ObjectStore objects) {
+    this(settings, objects, LocalRuntime::freePort);
+  }
+
+  /** With the ports a test chooses (taken ones among them, to see what follows). */
+  LocalRuntime(Settings settings, ObjectStore objects, IntSupplier ports) {
     this.settings = settings;
     this.objects = objects;
+    this.ports = ports;
     this.newestDate = WorkerdVersion.newestCompatibilityDate(settings.workerd());
     stopOrphans(settings.directory());
     privateDirectory(settings.directory());
@@ -142,8 +152,25 @@ public final class LocalRuntime implements WorkerRuntime {
             active.split().stream().map(s -> s.versionId() + " " + s.percentage() + "%").toList()));
   }
 
-  /** A new workerd serving {@code active}; if it does not start, none of its files stay. */
+  /**
+   * A new workerd serving {@code active}. The ports were free when picked, but another process can
+   * take one before workerd binds it: then it is tried again on other ports (twice at most).
+   */
   private Running start(WorkerKey worker, ActiveWorker active) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(worker, active);
+      } catch (WorkerStartException e) {
+        if (attempt == 3 || !e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+        LOG.info("{}: a port given to workerd was taken meanwhile; trying others", worker);
+      }
+    }
+  }
+
+  /** A new workerd serving {@code active}; if it does not start, none of its files stay. */
+  private Running startOnce(WorkerKey worker, ActiveWorker active) {
     Path directory =
         settings
             .directory()
@@ -155,11 +182,11 @@ public final class LocalRuntime implements WorkerRuntime {
     for (int i = 0; i < active.versions().size(); i++) {
       Version v = active.versions().get(i);
       Split split = active.split().get(i);
-      int port = freePort();
+      int port = ports.getAsInt();
       served.add(new WorkerdConfig.Served(v, port));
       shares.add(new TrafficSplit.Share<>(port, split.percentage()));
     }
-    int readyPort = freePort();
+    int readyPort = ports.getAsInt();
     try {
       write(
           directory,

@@ -1,6 +1,7 @@
 package dev.gantry.workers.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,16 +11,26 @@ import dev.gantry.workers.model.Version;
 import dev.gantry.workers.model.WorkerKey;
 import dev.gantry.workers.store.FileObjectStore;
 import dev.gantry.workers.upload.ModuleKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,11 +91,11 @@ class LocalRuntimeIT {
           .atMost(Duration.ofSeconds(5))
           .until(() -> process.output().contains("seen-by-gantry"));
       // Rendered configurations carry secrets: only the server's user can read them.
-      assertThat(java.nio.file.Files.getPosixFilePermissions(temp.resolve("runtime")))
+      assertThat(Files.getPosixFilePermissions(temp.resolve("runtime")))
           .containsExactlyInAnyOrder(
-              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-              java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.OWNER_EXECUTE);
     }
   }
 
@@ -138,13 +149,11 @@ class LocalRuntimeIT {
             "bbbbbbbb-0000-0000-0000-000000000002",
             "export default { fetch() { return new Response('quick') } }");
     try (var runtime = runtime(objects)) {
-      var slowStarted =
-          java.util.concurrent.CompletableFuture.runAsync(
-              () -> runtime.apply(slowKey, Optional.of(slow)));
+      var slowStarted = CompletableFuture.runAsync(() -> runtime.apply(slowKey, Optional.of(slow)));
       Thread.sleep(100); // the slow one is starting
       runtime.apply(quickKey, Optional.of(quick));
       assertThat(slowStarted).as("the slow worker is still starting").isNotDone();
-      slowStarted.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      slowStarted.get(30, TimeUnit.SECONDS);
       assertThat(runtime.process(slowKey)).isPresent();
       assertThat(runtime.process(quickKey)).isPresent();
     }
@@ -161,12 +170,11 @@ class LocalRuntimeIT {
             "cccccccc-0000-0000-0000-000000000003",
             "throw new Error('not today');\nexport default { fetch() { return new Response('x') } }");
     try (var runtime = runtime(objects)) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> runtime.apply(key, Optional.of(broken)))
+      assertThatThrownBy(() -> runtime.apply(key, Optional.of(broken)))
           .isInstanceOf(WorkerStartException.class)
           .hasMessageContaining("not today");
-      try (var files = java.nio.file.Files.walk(temp.resolve("runtime"))) {
-        assertThat(files.filter(java.nio.file.Files::isRegularFile).toList())
+      try (var files = Files.walk(temp.resolve("runtime"))) {
+        assertThat(files.filter(Files::isRegularFile).toList())
             .as("its configuration (which would hold its secrets) and modules are gone")
             .isEmpty();
       }
@@ -187,7 +195,7 @@ class LocalRuntimeIT {
     ActiveWorker tailed =
         new ActiveWorker(
             key, plain.subdomain(), true, plain.split(), plain.versions(), plain.secrets(), true);
-    var received = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    var received = new CopyOnWriteArrayList<String>();
     try (var runtime = runtime(objects)) {
       runtime.onTraceEvents(
           (worker, version, json) -> received.add(worker + " " + version + " " + json));
@@ -209,6 +217,50 @@ class LocalRuntimeIT {
           .startsWith("acct/traced dddddddd-0000-0000-0000-000000000004 [")
           .contains("seen-in-tail")
           .contains("\"outcome\":\"ok\"");
+    }
+  }
+
+  @Test
+  void aPortTakenBeforeWorkerdBindsItIsReplacedAndTheWorkerStarts() throws Exception {
+    var objects = new FileObjectStore(temp.resolve("objects"));
+    WorkerKey key = new WorkerKey("acct", "crowded");
+    ActiveWorker crowded =
+        worker(
+            objects,
+            key,
+            "eeeeeeee-0000-0000-0000-000000000005",
+            "export default { fetch() { return new Response('made room') } }");
+    try (ServerSocket taken = new ServerSocket(0)) {
+      // The first workerd gets a free version port and, for its readiness socket, a taken one.
+      var given = new AtomicInteger();
+      IntSupplier ports =
+          () -> {
+            if (given.incrementAndGet() == 2) {
+              return taken.getLocalPort();
+            }
+            try (ServerSocket free = new ServerSocket(0)) {
+              return free.getLocalPort();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          };
+      try (var runtime =
+          new LocalRuntime(
+              new LocalRuntime.Settings(
+                  WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
+              objects,
+              ports)) {
+        runtime.apply(key, Optional.of(crowded));
+        assertThat(given.get()).as("a second start, on two new ports").isEqualTo(4);
+        var response =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
+                        .header("Host", "crowded.acct.workers.localhost")
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).isEqualTo("made room");
+      }
     }
   }
 }
