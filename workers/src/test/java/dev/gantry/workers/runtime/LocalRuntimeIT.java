@@ -77,14 +77,7 @@ class LocalRuntimeIT {
                   List.of(v),
                   Map.of(),
                   false)));
-      var response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
-                      .header("Host", "logger.acct.workers.localhost")
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(response.body()).isEqualTo("ok");
+      assertThat(get(runtime, "logger")).isEqualTo("ok");
       WorkerdProcess process = runtime.process(key).orElseThrow();
       assertThat(process.label()).isEqualTo("acct/logger");
       await()
@@ -104,6 +97,17 @@ class LocalRuntimeIT {
         new LocalRuntime.Settings(
             WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
         objects);
+  }
+
+  /** The body a script of account acct answers through the runtime's router. */
+  static String get(LocalRuntime runtime, String script) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
+                .header("Host", script + ".acct.workers.localhost")
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** A worker of one ES module, as the runtime is given it. */
@@ -199,16 +203,10 @@ class LocalRuntimeIT {
     try (var runtime = runtime(objects)) {
       runtime.onTraceEvents(
           (worker, version, json) -> received.add(worker + " " + version + " " + json));
-      var request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
-              .header("Host", "traced.acct.workers.localhost")
-              .build();
       runtime.apply(key, Optional.of(plain));
-      HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      get(runtime, "traced");
       runtime.apply(key, Optional.of(tailed));
-      assertThat(
-              HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body())
-          .isEqualTo("ok");
+      assertThat(get(runtime, "traced")).isEqualTo("ok");
       await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
       assertThat(received)
           .as("only the request made while tailed")
@@ -252,14 +250,7 @@ class LocalRuntimeIT {
               ports)) {
         runtime.apply(key, Optional.of(crowded));
         assertThat(given.get()).as("a second start, on two new ports").isEqualTo(4);
-        var response =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/"))
-                        .header("Host", "crowded.acct.workers.localhost")
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(response.body()).isEqualTo("made room");
+        assertThat(get(runtime, "crowded")).isEqualTo("made room");
       }
     }
   }
