@@ -30,28 +30,13 @@ class WorkersServiceTest {
 
   @TempDir Path data;
 
-  /**
-   * Switches traffic as soon as it is asked and then takes a while to return, as a runtime that
-   * drains the old process does; the first deployment waits for a second one to arrive, up to a
-   * limit, which is where two deployments could overtake each other.
-   */
-  static final class SlowRuntime implements WorkerRuntime {
-    final CountDownLatch secondArrived = new CountDownLatch(1);
+  /** Remembers what it was last asked to serve. */
+  static class RecordingRuntime implements WorkerRuntime {
     volatile Optional<ActiveWorker> serving = Optional.empty();
-    int calls;
 
     @Override
     public void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
       serving = desired;
-      if (++calls == 1) {
-        try {
-          secondArrived.await(300, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      } else {
-        secondArrived.countDown();
-      }
     }
 
     @Override
@@ -64,6 +49,30 @@ class WorkersServiceTest {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * Switches traffic as soon as it is asked and then takes a while to return, as a runtime that
+   * drains the old process does; the first deployment waits for a second one to arrive, up to a
+   * limit, which is where two deployments could overtake each other.
+   */
+  static final class SlowRuntime extends RecordingRuntime {
+    final CountDownLatch secondArrived = new CountDownLatch(1);
+    int calls;
+
+    @Override
+    public void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
+      super.apply(worker, desired);
+      if (++calls == 1) {
+        try {
+          secondArrived.await(300, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else {
+        secondArrived.countDown();
+      }
+    }
   }
 
   WorkersService service(WorkerRuntime runtime) {
@@ -108,27 +117,6 @@ class WorkersServiceTest {
     String recorded = service.activeDeployment(WORKER).orElseThrow().versions().get(0).versionId();
     String served = runtime.serving.orElseThrow().versions().get(0).id();
     assertThat(served).isEqualTo(recorded).isEqualTo(b.id());
-  }
-
-  /** Remembers what it was last asked to serve. */
-  static final class RecordingRuntime implements WorkerRuntime {
-    volatile Optional<ActiveWorker> serving = Optional.empty();
-
-    @Override
-    public void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
-      serving = desired;
-    }
-
-    @Override
-    public void onTraceEvents(TraceListener listener) {}
-
-    @Override
-    public LocalDate newestCompatibilityDate() {
-      return LocalDate.of(2026, 11, 17);
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

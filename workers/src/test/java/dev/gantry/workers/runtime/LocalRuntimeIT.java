@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,10 +42,15 @@ class LocalRuntimeIT {
           .toAbsolutePath();
 
   @TempDir Path temp;
+  FileObjectStore objects;
+
+  @BeforeEach
+  void stores() {
+    objects = new FileObjectStore(temp.resolve("objects"));
+  }
 
   @Test
   void whatAWorkerLogsIsKeptUnderItsNameAndTheRuntimeFilesArePrivate() throws Exception {
-    var objects = new FileObjectStore(temp.resolve("objects"));
     byte[] source =
         "export default { fetch() { console.log('seen-by-gantry'); return new Response('ok') } }"
             .getBytes(StandardCharsets.UTF_8);
@@ -65,7 +71,7 @@ class LocalRuntimeIT {
             new ObjectMapper().createObjectNode(),
             Map.of());
     WorkerKey key = new WorkerKey("acct", "logger");
-    try (var runtime = runtime(objects)) {
+    try (var runtime = runtime()) {
       runtime.apply(
           key,
           Optional.of(
@@ -92,7 +98,7 @@ class LocalRuntimeIT {
     }
   }
 
-  LocalRuntime runtime(FileObjectStore objects) {
+  LocalRuntime runtime() {
     return new LocalRuntime(
         new LocalRuntime.Settings(
             WORKERD, temp.resolve("runtime"), "127.0.0.1", 0, "workers.localhost"),
@@ -111,8 +117,7 @@ class LocalRuntimeIT {
   }
 
   /** A worker of one ES module, as the runtime is given it. */
-  static ActiveWorker worker(FileObjectStore objects, WorkerKey key, String id, String source)
-      throws Exception {
+  ActiveWorker worker(WorkerKey key, String id, String source) throws Exception {
     byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
     String objectKey = "scripts/" + key.account() + "/" + key.script() + "/" + id;
     objects.put(objectKey, bytes);
@@ -135,24 +140,21 @@ class LocalRuntimeIT {
 
   @Test
   void aWorkerThatIsSlowToStartHoldsUpNoOtherWorkersDeployment() throws Exception {
-    var objects = new FileObjectStore(temp.resolve("objects"));
     WorkerKey slowKey = new WorkerKey("acct", "slow");
     WorkerKey quickKey = new WorkerKey("acct", "quick");
     // About 1.5 s of top-level work here before the worker can answer.
     ActiveWorker slow =
         worker(
-            objects,
             slowKey,
             "aaaaaaaa-0000-0000-0000-000000000001",
             "let x = 0;\nfor (let i = 0; i < 4e8; i++) x = (x * 31 + i) % 1000003;\n"
                 + "export default { fetch() { return new Response('slow ' + x) } }");
     ActiveWorker quick =
         worker(
-            objects,
             quickKey,
             "bbbbbbbb-0000-0000-0000-000000000002",
             "export default { fetch() { return new Response('quick') } }");
-    try (var runtime = runtime(objects)) {
+    try (var runtime = runtime()) {
       var slowStarted = CompletableFuture.runAsync(() -> runtime.apply(slowKey, Optional.of(slow)));
       Thread.sleep(100); // the slow one is starting
       runtime.apply(quickKey, Optional.of(quick));
@@ -165,15 +167,13 @@ class LocalRuntimeIT {
 
   @Test
   void aWorkerThatDoesNotStartLeavesNoFilesBehind() throws Exception {
-    var objects = new FileObjectStore(temp.resolve("objects"));
     WorkerKey key = new WorkerKey("acct", "broken");
     ActiveWorker broken =
         worker(
-            objects,
             key,
             "cccccccc-0000-0000-0000-000000000003",
             "throw new Error('not today');\nexport default { fetch() { return new Response('x') } }");
-    try (var runtime = runtime(objects)) {
+    try (var runtime = runtime()) {
       assertThatThrownBy(() -> runtime.apply(key, Optional.of(broken)))
           .isInstanceOf(WorkerStartException.class)
           .hasMessageContaining("not today");
@@ -188,11 +188,9 @@ class LocalRuntimeIT {
 
   @Test
   void aTailedWorkersLogsReachTheTraceListenerWithItsVersion() throws Exception {
-    var objects = new FileObjectStore(temp.resolve("objects"));
     WorkerKey key = new WorkerKey("acct", "traced");
     ActiveWorker plain =
         worker(
-            objects,
             key,
             "dddddddd-0000-0000-0000-000000000004",
             "export default { fetch() { console.log('seen-in-tail'); return new Response('ok') } }");
@@ -200,7 +198,7 @@ class LocalRuntimeIT {
         new ActiveWorker(
             key, plain.subdomain(), true, plain.split(), plain.versions(), plain.secrets(), true);
     var received = new CopyOnWriteArrayList<String>();
-    try (var runtime = runtime(objects)) {
+    try (var runtime = runtime()) {
       runtime.onTraceEvents(
           (worker, version, json) -> received.add(worker + " " + version + " " + json));
       runtime.apply(key, Optional.of(plain));
@@ -220,11 +218,9 @@ class LocalRuntimeIT {
 
   @Test
   void aPortTakenBeforeWorkerdBindsItIsReplacedAndTheWorkerStarts() throws Exception {
-    var objects = new FileObjectStore(temp.resolve("objects"));
     WorkerKey key = new WorkerKey("acct", "crowded");
     ActiveWorker crowded =
         worker(
-            objects,
             key,
             "eeeeeeee-0000-0000-0000-000000000005",
             "export default { fetch() { return new Response('made room') } }");
