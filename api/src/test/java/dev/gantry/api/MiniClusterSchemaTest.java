@@ -7,8 +7,13 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.FileInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +96,55 @@ class MiniClusterSchemaTest {
     assertThat(flux.get("logLevel").getDefault().asInt()).isEqualTo(6);
     assertThat(flux.get("container").getProperties().get("mountPath").getDefault().asText())
         .isEqualTo("/mnt/flux");
+  }
+
+  /**
+   * kubectl refuses unknown fields by default, so a Flux Operator manifest applies only if every
+   * field of the upstream schema exists here, with the same type.
+   */
+  @Test
+  void everyFieldOfTheFluxOperatorsSchemaExistsWithItsType() throws Exception {
+    List<String> lines;
+    try (var in = getClass().getResourceAsStream("/upstream/minicluster-v1alpha2-fields.txt")) {
+      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+    List<String> missing = new ArrayList<>();
+    int checked = 0;
+    for (String line : lines) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] pathAndType = line.split(" ");
+      JSONSchemaProps ours = at(pathAndType[0]);
+      checked++;
+      if (ours == null) {
+        missing.add(pathAndType[0] + " is missing");
+      } else if (!pathAndType[1].equals("any") && !pathAndType[1].equals(ours.getType())) {
+        missing.add(pathAndType[0] + " is " + ours.getType() + ", upstream " + pathAndType[1]);
+      }
+    }
+    assertThat(checked).isGreaterThan(300);
+    assertThat(missing).isEmpty();
+  }
+
+  /** The schema at a path like spec.containers[].volumes{}.path, or null. */
+  private static JSONSchemaProps at(String path) {
+    JSONSchemaProps node = spec;
+    Matcher step =
+        Pattern.compile("\\.([A-Za-z0-9_]+)|(\\[\\])|(\\{\\})").matcher(path.substring(4));
+    while (node != null && step.find()) {
+      if (step.group(1) != null) {
+        node = node.getProperties() == null ? null : node.getProperties().get(step.group(1));
+      } else if (step.group(2) != null) {
+        node = node.getItems() == null ? null : node.getItems().getSchema();
+      } else {
+        node =
+            node.getAdditionalProperties() == null
+                ? null
+                : node.getAdditionalProperties().getSchema();
+      }
+    }
+    return node;
   }
 
   @Test

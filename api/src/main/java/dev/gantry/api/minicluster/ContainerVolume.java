@@ -34,4 +34,10 @@ public class ContainerVolume {
 
   @JsonPropertyDescription("emptyDir size limit.")
   public String emptyDirSizeLimit;
+
+  @JsonPropertyDescription("A CSI volume of this driver.")
+  public String csiDriver;
+
+  @JsonPropertyDescription("Attributes passed to the CSI driver.")
+  public Map<String, String> csiDriverAttributes;
 }

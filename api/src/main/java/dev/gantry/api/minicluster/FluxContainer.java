@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 
 /** The flux view: an image with Flux that an init container copies into a shared volume. */
 public class FluxContainer {
@@ -39,6 +40,19 @@ public class FluxContainer {
 
   @JsonPropertyDescription("Always pull the flux view image.")
   public Boolean pullAlways;
+
+  @io.fabric8.generator.annotation.Pattern("^(Always|IfNotPresent|Never)$")
+  @JsonPropertyDescription(
+      "Pull policy of the flux view image (a Gantry field): Always, IfNotPresent or Never."
+          + " Default: Always with pullAlways, else the Flux runner container's imagePullPolicy,"
+          + " else IfNotPresent.")
+  public String imagePullPolicy;
+
+  @JsonPropertyDescription("A Secret to pull the flux view image with.")
+  public String imagePullSecret;
+
+  @JsonPropertyDescription("Security context of the init container.")
+  public SecurityContext securityContext;
 
   @JsonIgnore
   public String imageOrDefault() {

@@ -2,10 +2,11 @@ package dev.gantry.api.minicluster;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
 import java.util.Map;
 
 /** Flux settings ({@code spec.flux}). */
@@ -64,10 +65,14 @@ public class FluxSpec {
   @JsonPropertyDescription("Scheduler settings.")
   public Scheduler scheduler;
 
-  @PreserveUnknownFields
   @JsonPropertyDescription(
-      "Not supported by Gantry (bursting); reported in the Supported condition.")
-  public Object bursting;
+      "Bursting to other clusters. Not supported by Gantry; reported in the Supported condition.")
+  public Bursting bursting;
+
+  @JsonPropertyDescription(
+      "Architecture of the entrypoint's binaries. Not used (as in the Flux Operator); reported in"
+          + " the Supported condition.")
+  public String arch;
 
   @JsonPropertyDescription(
       "Not used (as in the Flux Operator); reported in the Supported condition.")
@@ -91,6 +96,44 @@ public class FluxSpec {
   @JsonIgnore
   public String queuePolicy() {
     return scheduler == null || scheduler.queuePolicy == null ? "fcfs" : scheduler.queuePolicy;
+  }
+
+  /** {@code spec.flux.bursting}: the Flux Operator's experimental bursting settings. */
+  public static class Bursting {
+    @JsonPropertyDescription("The lead broker this cluster bursts from.")
+    public LeadBroker leadBroker;
+
+    @JsonPropertyDescription("A host list used as it is.")
+    public String hostlist;
+
+    @Size(max = 64)
+    @JsonPropertyDescription("Clusters to burst to.")
+    public List<BurstCluster> clusters;
+  }
+
+  /** The lead broker of a burst. */
+  public static class LeadBroker {
+    @JsonPropertyDescription("Address of the lead broker.")
+    public String address;
+
+    @JsonPropertyDescription("Name of the lead broker's MiniCluster.")
+    public String name;
+
+    @JsonPropertyDescription("Size of the lead broker's MiniCluster.")
+    public Integer size;
+
+    @Default("8050")
+    @JsonPropertyDescription("Port of the lead broker.")
+    public Integer port;
+  }
+
+  /** One cluster a burst goes to. */
+  public static class BurstCluster {
+    @JsonPropertyDescription("Name of the cluster; default burst-<index>.")
+    public String name;
+
+    @JsonPropertyDescription("Size of the cluster; default the MiniCluster's size.")
+    public Integer size;
   }
 
   /** The Fluxion queue policy. */

@@ -54,6 +54,7 @@ public class MiniClusterContainer {
   @JsonPropertyDescription("Always pull the image.")
   public Boolean pullAlways;
 
+  @io.fabric8.generator.annotation.Pattern("^(Always|IfNotPresent|Never)$")
   @JsonPropertyDescription(
       "Image pull policy: Always, IfNotPresent or Never. Default: IfNotPresent.")
   public String imagePullPolicy;
@@ -83,6 +84,9 @@ public class MiniClusterContainer {
 
   @JsonPropertyDescription("Shell snippets run at points of the entrypoint.")
   public Commands commands;
+
+  @JsonPropertyDescription("Exec hooks run after the container starts and before it stops.")
+  public LifeCycle lifeCycle;
 
   @JsonIgnore
   public String imageOrDefault() {
@@ -116,6 +120,15 @@ public class MiniClusterContainer {
 
     @JsonPropertyDescription("Key in the Secret.")
     public String key;
+  }
+
+  /** Container lifecycle hooks; each string is one command run without a shell, as upstream. */
+  public static class LifeCycle {
+    @JsonPropertyDescription("Command run right after the container starts (postStart exec).")
+    public String postStartExec;
+
+    @JsonPropertyDescription("Command run before the container is stopped (preStop exec).")
+    public String preStopExec;
   }
 
   /** Snippets placed in the entrypoint scripts. */

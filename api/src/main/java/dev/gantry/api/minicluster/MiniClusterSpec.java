@@ -2,10 +2,10 @@ package dev.gantry.api.minicluster;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
@@ -37,8 +37,17 @@ public class MiniClusterSpec {
   public static final long DEFAULT_DEADLINE_SECONDS = 31_500_000L;
   public static final int DEFAULT_BACKOFF_LIMIT = 100;
 
+  /**
+   * The API server estimates the cost of every CEL rule when the CRD is created and refuses rules
+   * over unbounded lists; the rules below iterate containers, so the list is bounded (a pod holds
+   * far fewer containers than this in practice).
+   */
+  public static final int MAX_CONTAINERS = 32;
+
   @Required
-  @JsonPropertyDescription("The pod's containers; exactly one runs the Flux broker (runFlux).")
+  @Size(min = 1, max = MAX_CONTAINERS)
+  @JsonPropertyDescription(
+      "The pod's containers (at most 32); exactly one runs the Flux broker (runFlux).")
   public List<MiniClusterContainer> containers;
 
   @Default("1")
@@ -99,18 +108,25 @@ public class MiniClusterSpec {
       "Flux settings: the flux view image, broker options, the CURVE certificate.")
   public FluxSpec flux;
 
-  @PreserveUnknownFields
+  @Size(max = MAX_CONTAINERS)
   @JsonPropertyDescription(
-      "Not supported by Gantry (a separate services pod); reported in the Supported condition.")
-  public Object services;
+      "Containers of a separate services pod. Not supported by Gantry; reported in the Supported"
+          + " condition.")
+  public List<MiniClusterContainer> services;
 
-  @PreserveUnknownFields
   @JsonPropertyDescription(
-      "Not supported by Gantry (archive restore); reported in the Supported condition.")
-  public Object archive;
+      "Archive to restore the broker's content from. Not supported by Gantry; reported in the"
+          + " Supported condition.")
+  public Archive archive;
 
   @JsonPropertyDescription("Not supported by Gantry; reported in the Supported condition.")
   public Boolean shareProcessNamespace;
+
+  /** {@code spec.archive}: where the broker's content archive is kept. */
+  public static class Archive {
+    @JsonPropertyDescription("Save or load the archive at this path.")
+    public String path;
+  }
 
   @JsonIgnore
   public int sizeOrDefault() {

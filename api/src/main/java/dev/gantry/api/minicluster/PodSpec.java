@@ -2,6 +2,7 @@ package dev.gantry.api.minicluster;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -53,17 +54,11 @@ public class PodSpec {
   @JsonPropertyDescription("Pod overhead resources.")
   public Map<String, Quantity> resources;
 
-  @JsonPropertyDescription("Pod security context; only fsGroup is used.")
-  public PodSecurity securityContext;
+  @JsonPropertyDescription("Pod security context of every rank.")
+  public PodSecurityContext securityContext;
 
   public enum RestartPolicy {
     OnFailure,
     Never
-  }
-
-  /** The pod security settings Gantry passes on. */
-  public static class PodSecurity {
-    @JsonPropertyDescription("Group that owns mounted volumes.")
-    public Long fsGroup;
   }
 }

@@ -73,10 +73,11 @@ public final class RankJob {
         new ContainerBuilder()
             .withName(view.nameOrDefault())
             .withImage(initImage)
-            .withImagePullPolicy(Boolean.TRUE.equals(view.pullAlways) ? "Always" : "IfNotPresent")
+            .withImagePullPolicy(viewPullPolicy(view, spec.containers.get(runners.get(0))))
             .withCommand("/bin/bash", MiniClusterNames.ENTRYPOINT_DIR + "/flux-init.sh")
             .withWorkingDir(view.workingDir)
             .withResources(view.resources)
+            .withSecurityContext(view.securityContext)
             .withVolumeMounts(
                 mount(view.nameOrDefault(), view.mountPathOrDefault(), false),
                 mount(ENTRYPOINT_VOLUME, MiniClusterNames.ENTRYPOINT_DIR, true))
@@ -96,6 +97,8 @@ public final class RankJob {
             .withDnsPolicy(pod.dnsPolicy)
             .withHostIPC(pod.hostIPC)
             .withHostPID(pod.hostPID)
+            .withShareProcessNamespace(spec.shareProcessNamespace)
+            .withSecurityContext(pod.securityContext)
             .withOverhead(
                 pod.resources == null ? null : new TreeMap<String, Quantity>(pod.resources))
             .withInitContainers(init)
@@ -103,12 +106,6 @@ public final class RankJob {
             .withVolumes(volumes)
             .withImagePullSecrets(pullSecrets(spec))
             .withAffinity(affinity(mc));
-    if (pod.securityContext != null && pod.securityContext.fsGroup != null) {
-      podSpec
-          .withNewSecurityContext()
-          .withFsGroup(pod.securityContext.fsGroup)
-          .endSecurityContext();
-    }
 
     return new JobBuilder()
         .withNewMetadata()
@@ -163,6 +160,9 @@ public final class RankJob {
     } else if (!Boolean.TRUE.equals(c.noWrapEntrypoint)) {
       b.withCommand("/bin/bash", MiniClusterNames.ENTRYPOINT_DIR + "/start-" + index + ".sh");
     }
+    if (c.lifeCycle != null) {
+      b.withLifecycle(lifecycle(c.lifeCycle));
+    }
     if (c.ports != null) {
       b.withPorts(
           c.ports.stream()
@@ -181,6 +181,35 @@ public final class RankJob {
       }
     }
     return b.withVolumeMounts(mounts).build();
+  }
+
+  /** Each hook's string is one argv element, as the Flux Operator passes it. */
+  private static io.fabric8.kubernetes.api.model.Lifecycle lifecycle(
+      MiniClusterContainer.LifeCycle hooks) {
+    var b = new io.fabric8.kubernetes.api.model.LifecycleBuilder();
+    if (hooks.postStartExec != null && !hooks.postStartExec.isBlank()) {
+      b.withNewPostStart().withNewExec().withCommand(hooks.postStartExec).endExec().endPostStart();
+    }
+    if (hooks.preStopExec != null && !hooks.preStopExec.isBlank()) {
+      b.withNewPreStop().withNewExec().withCommand(hooks.preStopExec).endExec().endPreStop();
+    }
+    return b.build();
+  }
+
+  /**
+   * The flux view's own setting wins; otherwise it follows the runner container's, so a cluster
+   * told never to pull (air-gapped, images imported) does not pull the init image either.
+   */
+  static String viewPullPolicy(FluxContainer view, MiniClusterContainer runner) {
+    if (Boolean.TRUE.equals(view.pullAlways)) {
+      return "Always";
+    }
+    if (view.imagePullPolicy != null) {
+      return view.imagePullPolicy;
+    }
+    return runner.imagePullPolicy == null || Boolean.TRUE.equals(runner.pullAlways)
+        ? "IfNotPresent"
+        : runner.imagePullPolicy;
   }
 
   private static String pullPolicy(MiniClusterContainer c) {
@@ -270,7 +299,14 @@ public final class RankJob {
         }
         ContainerVolume v = e.getValue();
         VolumeBuilder b = new VolumeBuilder().withName(e.getKey());
-        if (v.secretName != null) {
+        if (v.csiDriver != null) {
+          b.withNewCsi()
+              .withDriver(v.csiDriver)
+              .withReadOnly(v.readOnly)
+              .withVolumeAttributes(
+                  v.csiDriverAttributes == null ? null : new TreeMap<>(v.csiDriverAttributes))
+              .endCsi();
+        } else if (v.secretName != null) {
           b.withNewSecret().withSecretName(v.secretName).endSecret();
         } else if (Boolean.TRUE.equals(v.emptyDir)) {
           b.withNewEmptyDir()
@@ -304,8 +340,10 @@ public final class RankJob {
   }
 
   private static List<LocalObjectReference> pullSecrets(MiniClusterSpec spec) {
-    return spec.containers.stream()
-        .map(c -> c.imagePullSecret)
+    String viewSecret = spec.fluxOrDefault().containerOrDefault().imagePullSecret;
+    return java.util.stream.Stream.concat(
+            spec.containers.stream().map(c -> c.imagePullSecret),
+            java.util.stream.Stream.of(viewSecret))
         .filter(s -> s != null && !s.isBlank())
         .distinct()
         .map(LocalObjectReference::new)

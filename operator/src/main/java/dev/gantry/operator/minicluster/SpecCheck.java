@@ -84,20 +84,20 @@ public final class SpecCheck {
   public static List<String> unsupported(MiniCluster mc) {
     MiniClusterSpec spec = mc.getSpec();
     List<String> fields = new ArrayList<>();
-    if (spec.services != null) {
+    if (spec.services != null && !spec.services.isEmpty()) {
       fields.add("spec.services");
     }
     if (spec.archive != null) {
       fields.add("spec.archive");
-    }
-    if (spec.shareProcessNamespace != null) {
-      fields.add("spec.shareProcessNamespace");
     }
     if (spec.flux != null && spec.flux.bursting != null) {
       fields.add("spec.flux.bursting");
     }
     if (spec.flux != null && spec.flux.mungeSecret != null) {
       fields.add("spec.flux.mungeSecret");
+    }
+    if (spec.flux != null && spec.flux.arch != null) {
+      fields.add("spec.flux.arch");
     }
     return fields;
   }

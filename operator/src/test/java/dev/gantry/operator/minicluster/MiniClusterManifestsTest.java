@@ -198,4 +198,37 @@ class MiniClusterManifestsTest {
         .contains("/opt/view")
         .doesNotContain("/opt/views/._view");
   }
+
+  @Test
+  void upstreamFieldsReachTheRankPodsAndTheRestAreReportedUnsupported() throws Exception {
+    MiniCluster mc = fluxOperator("upstream-fields.yaml");
+    assertThat(SpecCheck.problems(mc)).isEmpty();
+    assertThat(SpecCheck.unsupported(mc)).containsExactly("spec.services", "spec.flux.arch");
+
+    var pod = RankJob.desired(mc, 2).getSpec().getTemplate().getSpec();
+    assertThat(pod.getShareProcessNamespace()).isTrue();
+    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(2000L);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("view-pull");
+    Container init = pod.getInitContainers().get(0);
+    assertThat(init.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+    // Told never to pull its image, the cluster does not pull the flux view either.
+    assertThat(init.getImagePullPolicy()).isEqualTo("Never");
+    Container runner = pod.getContainers().get(0);
+    assertThat(runner.getImagePullPolicy()).isEqualTo("Never");
+    assertThat(runner.getLifecycle().getPostStart().getExec().getCommand())
+        .containsExactly("/usr/local/bin/warm-up");
+    assertThat(runner.getLifecycle().getPreStop().getExec().getCommand())
+        .containsExactly("/usr/local/bin/drain");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("scratch"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getCsi().getDriver()).isEqualTo("csi.example.com");
+              assertThat(v.getCsi().getVolumeAttributes()).containsEntry("size", "1Gi");
+            });
+    assertThat(runner.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/scratch"));
+  }
 }

@@ -76,9 +76,15 @@ class SpecCheckTest {
   @Test
   void unsupportedFieldsAreListed() {
     MiniCluster m = mc(container(null, false));
-    m.getSpec().services = List.of(Map.of("image", "nginx"));
+    MiniClusterContainer redis = container(null, false);
+    redis.name = "redis";
+    m.getSpec().services = List.of(redis);
+    m.getSpec().archive = new dev.gantry.api.minicluster.MiniClusterSpec.Archive();
     m.getSpec().flux = new dev.gantry.api.minicluster.FluxSpec();
-    m.getSpec().flux.bursting = Map.of("clusters", List.of());
-    assertThat(SpecCheck.unsupported(m)).containsExactly("spec.services", "spec.flux.bursting");
+    m.getSpec().flux.bursting = new dev.gantry.api.minicluster.FluxSpec.Bursting();
+    m.getSpec().flux.arch = "arm";
+    m.getSpec().shareProcessNamespace = true;
+    assertThat(SpecCheck.unsupported(m))
+        .containsExactly("spec.services", "spec.archive", "spec.flux.bursting", "spec.flux.arch");
   }
 }
