@@ -1,6 +1,7 @@
 package dev.gantry.operator.relations;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -81,9 +82,48 @@ public final class RelationsWebhook implements AutoCloseable {
     return state.caBundle();
   }
 
-  /** One rotation step if one is due: store, publish, then serve. */
+  /**
+   * Removes a registration left by an earlier run that served the webhook: with failurePolicy Fail
+   * nothing may be written past it while nothing answers. Replicas that serve the webhook put it
+   * back within a minute (see {@link #rotate()}).
+   */
+  public static void removeStaleRegistration(KubernetesClient client) {
+    try {
+      var registrations = client.admissionRegistration().v1().mutatingWebhookConfigurations();
+      if (registrations.withName(WebhookRegistration.NAME).get() != null) {
+        registrations.withName(WebhookRegistration.NAME).delete();
+        LOG.info(
+            "removed the webhook registration {} left by an earlier run: this operator runs"
+                + " without --webhook-port, so nothing would answer it",
+            WebhookRegistration.NAME);
+      }
+    } catch (KubernetesClientException e) {
+      LOG.warn(
+          "could not check for a stale webhook registration {}: {}",
+          WebhookRegistration.NAME,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * One rotation step if one is due: store, publish, then serve. Also puts back a registration that
+   * was removed or changed (by an operator run without the webhook, or by hand).
+   */
   synchronized void rotate() {
     try {
+      var live =
+          client
+              .admissionRegistration()
+              .v1()
+              .mutatingWebhookConfigurations()
+              .withName(WebhookRegistration.NAME)
+              .get();
+      if (live == null
+          || !live.getWebhooks()
+              .equals(
+                  WebhookRegistration.desired(state.caBundle(), settings.target()).getWebhooks())) {
+        register();
+      }
       // From the Secret, not memory: another replica may have rotated, or won the first write.
       CertificateRotation.State stored = store.load();
       CertificateRotation.State next = advance(stored == null ? state : stored);

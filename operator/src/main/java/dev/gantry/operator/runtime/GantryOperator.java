@@ -16,7 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,13 @@ public class GantryOperator implements AutoCloseable {
   private final OperatorOptions options;
   private volatile boolean closing;
   private final RelationsWebhook webhook;
+  private final Map<Capability, String> disabled;
+  private final KubernetesClient client;
+  private final String identity = newIdentity();
 
   public GantryOperator(KubernetesClient client, OperatorOptions options, Clock clock) {
     this.options = options;
+    this.client = client;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.operator =
         new Operator(
@@ -62,17 +68,59 @@ public class GantryOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection(options));
               }
             });
+    this.disabled = disabledCapabilities(client);
     List<Reconciler<?>> reconcilers = new java.util.ArrayList<>();
-    reconcilers.add(new ProvisionReconciler(options.provision(), clock));
-    reconcilers.add(new MiniClusterReconciler(clock));
-    reconcilers.addAll(ConsumerReconciler.all(injection(options), clock));
-    reconcilers.add(new RelationReconciler(clock));
+    if (!disabled.containsKey(Capability.PROVISION)) {
+      reconcilers.add(new ProvisionReconciler(options.provision(), clock));
+    }
+    if (!disabled.containsKey(Capability.MINICLUSTER)) {
+      reconcilers.add(new MiniClusterReconciler(clock));
+    }
+    boolean relations = !disabled.containsKey(Capability.RELATIONS);
+    if (relations) {
+      reconcilers.addAll(ConsumerReconciler.all(injection(options), clock));
+      reconcilers.add(new RelationReconciler(clock));
+    }
     for (Reconciler<?> reconciler : reconcilers) {
       register(reconciler, options);
     }
-    this.http = options.httpPort() < 0 ? null : new HealthServer(operator, registry);
+    this.http = options.httpPort() < 0 ? null : new HealthServer(this);
     this.webhook =
-        options.webhook() == null ? null : new RelationsWebhook(client, options.webhook(), clock);
+        options.webhook() == null || !relations
+            ? null
+            : new RelationsWebhook(client, options.webhook(), clock);
+  }
+
+  /**
+   * Capabilities whose CRD the API server does not serve, with why. Each is logged once; the others
+   * start as usual, so one refused CRD does not take Provision and Relations down with it.
+   */
+  private static Map<Capability, String> disabledCapabilities(KubernetesClient client) {
+    Map<Capability, String> disabled = new EnumMap<>(Capability.class);
+    for (Capability capability : Capability.values()) {
+      String why = capability.missing(client);
+      if (why != null) {
+        LOG.error("{} is disabled: {}", capability.label(), why);
+        disabled.put(capability, why);
+      }
+    }
+    return disabled;
+  }
+
+  /** Capabilities that do not run, and why; empty when all run. */
+  public Map<String, String> disabledCapabilities() {
+    Map<String, String> byName = new java.util.LinkedHashMap<>();
+    disabled.forEach((c, why) -> byName.put(c.label(), why));
+    return byName;
+  }
+
+  /** This replica's leader-election identity, as the Lease shows its holder. */
+  public String identity() {
+    return identity;
+  }
+
+  Operator sdk() {
+    return operator;
   }
 
   /**
@@ -80,7 +128,6 @@ public class GantryOperator implements AutoCloseable {
    * follower; a replica being stopped on purpose just releases it.
    */
   private LeaderElectionConfiguration leaderElection(OperatorOptions options) {
-    String identity = identity();
     var callbacks =
         new LeaderCallbacks(
             () ->
@@ -130,7 +177,7 @@ public class GantryOperator implements AutoCloseable {
   /**
    * Unique per process: the pod name where there is one, plus a suffix for replicas on one host.
    */
-  static String identity() {
+  static String newIdentity() {
     String host = System.getenv().getOrDefault("HOSTNAME", "gantry");
     return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
@@ -144,6 +191,10 @@ public class GantryOperator implements AutoCloseable {
     if (webhook != null) {
       // Every replica serves admissions (the API server may call any); only the leader reconciles.
       webhook.start();
+    } else {
+      // With failurePolicy Fail, a registration that nothing serves blocks every matching write,
+      // this operator's own included.
+      RelationsWebhook.removeStaleRegistration(client);
     }
     operator.start();
     return this;
@@ -166,6 +217,10 @@ public class GantryOperator implements AutoCloseable {
   public void close() {
     closing = true;
     operator.stop();
+    if (options.leaderElection()) {
+      // JOSDK keeps the Lease on stop; release it so a follower takes over now, not at expiry.
+      LeaseRelease.release(client, options.leaseNamespace(), OperatorOptions.LEASE_NAME, identity);
+    }
     if (webhook != null) {
       webhook.close();
     }

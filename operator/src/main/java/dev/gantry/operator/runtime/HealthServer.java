@@ -1,14 +1,16 @@
 package dev.gantry.operator.runtime;
 
 import io.javalin.Javalin;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
 
-/** /healthz (the process answers), /readyz (controllers started, informers healthy), /metrics. */
+/**
+ * /healthz (the process answers), /readyz (controllers started, informers healthy; capabilities
+ * disabled for a missing CRD are listed, without failing readiness for the others), /metrics.
+ */
 final class HealthServer {
   private final Javalin app;
 
-  HealthServer(Operator operator, PrometheusMeterRegistry registry) {
+  HealthServer(GantryOperator gantry) {
     this.app =
         Javalin.create(
             config -> {
@@ -17,24 +19,33 @@ final class HealthServer {
               config.routes.get(
                   "/readyz",
                   ctx -> {
-                    var info = operator.getRuntimeInfo();
+                    var info = gantry.sdk().getRuntimeInfo();
+                    String disabled = disabled(gantry.disabledCapabilities());
                     if (info.isStarted() && info.allEventSourcesAreHealthy()) {
-                      ctx.result("ok");
+                      ctx.result("ok" + disabled);
                     } else {
                       ctx.status(503)
                           .result(
-                              info.isStarted()
-                                  ? "unhealthy event sources: "
-                                      + info.unhealthyEventSources().keySet()
-                                  : "starting");
+                              (info.isStarted()
+                                      ? "unhealthy event sources: "
+                                          + info.unhealthyEventSources().keySet()
+                                      : "starting")
+                                  + disabled);
                     }
                   });
               config.routes.get(
                   "/metrics",
                   ctx ->
                       ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(registry.scrape()));
+                          .result(gantry.registry().scrape()));
             });
+  }
+
+  private static String disabled(Map<String, String> capabilities) {
+    StringBuilder text = new StringBuilder();
+    capabilities.forEach(
+        (name, why) -> text.append("\n").append(name).append(": disabled: ").append(why));
+    return text.toString();
   }
 
   void start(int port) {
