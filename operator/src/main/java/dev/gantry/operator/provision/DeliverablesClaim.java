@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The deliverables volume. It holds the tool's state, so it is owned by the Provision (collected
- * with it) but deleted by Gantry only after a successful destroy, or released when retained.
+ * with it) but deleted by Gantry only after a successful destroy, or released when retained; its
+ * finalizer keeps it (and the state) through a namespace deletion until then.
  */
 public final class DeliverablesClaim {
   private DeliverablesClaim() {}
@@ -24,6 +25,7 @@ public final class DeliverablesClaim {
         .withNamespace(provision.getMetadata().getNamespace())
         .withLabels(ProvisionLabels.of(name, ProvisionLabels.DELIVERABLES))
         .withOwnerReferences(OwnerReferences.controllerOf(provision))
+        .withFinalizers(ProvisionNames.STATE_FINALIZER)
         .endMetadata()
         .withNewSpec()
         .withAccessModes(spec.accessModeOrDefault().name())

@@ -27,10 +27,17 @@ public final class DeliverablesFetchPod {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withActiveDeadlineSeconds((long) LIFETIME_SECONDS)
+        .withTerminationGracePeriodSeconds(5L)
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(toolsImage)
-        .withCommand("sleep", String.valueOf(LIFETIME_SECONDS))
+        .withImagePullPolicy(
+            provision.getSpec().imagePullPolicy == null
+                ? null
+                : provision.getSpec().imagePullPolicy.name())
+        // A sleep as PID 1 has no SIGTERM handler, so deleting the pod would wait the whole grace
+        // period while it holds the claim; the trap ends it at once.
+        .withCommand("sh", "-c", "trap 'exit 0' TERM; sleep " + LIFETIME_SECONDS + " & wait $!")
         .addNewVolumeMount()
         .withName("deliverables")
         .withMountPath(mountPath)

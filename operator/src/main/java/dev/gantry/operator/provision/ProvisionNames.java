@@ -13,7 +13,17 @@ public final class ProvisionNames {
   /** Annotation on a destroy Job: which destroy attempt it is, counting from 1. */
   public static final String ATTEMPT_ANNOTATION = "gantry.dev/attempt";
 
+  /** On the destroy Job, which has no owner reference: the uid of the Provision it destroys. */
+  public static final String UID_ANNOTATION = "gantry.dev/provision-uid";
+
   public static final String FINALIZER = "gantry.dev/destroy";
+
+  /**
+   * On the deliverables claim: it holds the tool's state, which a namespace deletion would
+   * otherwise take before the destroy has run. Gantry removes it when it releases the claim.
+   */
+  public static final String STATE_FINALIZER = "gantry.dev/state";
+
   public static final String DELIVERABLES_CONTAINER = "deliverables";
   public static final String TOOLS_INIT_CONTAINER = "gantry-tools";
 

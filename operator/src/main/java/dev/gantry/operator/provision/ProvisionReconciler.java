@@ -46,6 +46,12 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
   static final Duration VARIABLES_RECHECK = Duration.ofSeconds(10);
   static final Duration APPLY_WAIT = Duration.ofSeconds(10);
 
+  /**
+   * Also how soon a skip-destroy annotation is seen: annotations do not change the generation, so
+   * their update event is filtered out and the reschedule finds them.
+   */
+  static final Duration BLOCKED_RECHECK = Duration.ofSeconds(10);
+
   private final ProvisionSettings settings;
   private final Clock clock;
 
@@ -147,6 +153,10 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     }
 
     VariablesLookup lookup = new VariablesLookup(context.getClient());
+    Optional<String> terminating = namespaceTerminating(provision, context);
+    if (terminating.isPresent()) {
+      return blocked(provision, lookup.check(provision), terminating.get(), context);
+    }
     Optional<Job> apply = children.job(ProvisionNames.applyJob(name));
     if (apply.isPresent()) {
       RunOutcome outcome =
@@ -184,9 +194,25 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
             .rescheduleAfter(Duration.between(clock.instant(), retryAt.get()).toMillis() + 1);
       }
       int attempt = attempts + 1;
-      if (create(context, RunJob.destroy(provision, attempt))) {
-        events.normal(
-            provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
+      try {
+        if (create(context, RunJob.destroy(provision, attempt))) {
+          events.normal(
+              provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
+        } else if (removedLeftover(provision, destroyName, context)) {
+          return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(2));
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 403) {
+          throw e;
+        }
+        return blocked(
+            provision,
+            variables,
+            "the API server refused to create the destroy Job "
+                + destroyName
+                + ": "
+                + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()),
+            context);
       }
       writeStatus(provision, variables, new DestroyState.Started(destroyName, attempt), context);
       return DeleteControl.noFinalizerRemoval();
@@ -223,6 +249,68 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     return DeleteControl.noFinalizerRemoval();
   }
 
+  /**
+   * A terminating namespace takes no new objects, so the destroy Job cannot start there: say so,
+   * once as an Event and in the conditions, and keep the finalizer (and the state's claim) until
+   * the user decides, re-checking in case the namespace deletion was only a quota or policy.
+   */
+  private DeleteControl blocked(
+      Provision provision, VariablesCheck variables, String why, Context<Provision> context) {
+    boolean already =
+        provision.getStatus() != null
+            && provision.getStatus().conditions != null
+            && provision.getStatus().conditions.stream()
+                .anyMatch(c -> ProvisionStatusFactory.DESTROY_BLOCKED.equals(c.getReason()));
+    if (!already) {
+      new EventRecorder(context.getClient(), clock)
+          .warning(provision, ProvisionStatusFactory.DESTROY_BLOCKED, why);
+    }
+    writeStatus(provision, variables, new DestroyState.Blocked(why), context);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(BLOCKED_RECHECK);
+  }
+
+  /**
+   * A finished destroy Job outlives its Provision for an hour; one of an earlier Provision of the
+   * same name is deleted before this one's destroy is created.
+   *
+   * @return whether such a leftover was found (and its deletion started)
+   */
+  private static boolean removedLeftover(
+      Provision provision, String destroyName, Context<Provision> context) {
+    Job existing =
+        context
+            .getClient()
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(provision.getMetadata().getNamespace())
+            .withName(destroyName)
+            .get();
+    if (existing == null || Children.runsFor(existing, provision.getMetadata().getUid())) {
+      return false;
+    }
+    deleteJob(context, existing);
+    return true;
+  }
+
+  private static Optional<String> namespaceTerminating(
+      Provision provision, Context<Provision> context) {
+    String ns = provision.getMetadata().getNamespace();
+    var namespace = context.getClient().namespaces().withName(ns).get();
+    boolean terminating =
+        namespace != null
+            && (namespace.getMetadata().getDeletionTimestamp() != null
+                || (namespace.getStatus() != null
+                    && "Terminating".equals(namespace.getStatus().getPhase())));
+    return terminating
+        ? Optional.of(
+            "namespace "
+                + ns
+                + " is being deleted, and Kubernetes creates no new objects in a terminating"
+                + " namespace, so the destroy Job cannot start")
+        : Optional.empty();
+  }
+
   @Override
   public ErrorStatusUpdateControl<Provision> updateErrorStatus(
       Provision provision, Context<Provision> context, Exception e) {
@@ -251,11 +339,22 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
   }
 
   private void ensureClaim(Provision provision, Children children, Context<Provision> context) {
-    // A claim's spec is immutable once bound, so an existing claim is left as it is.
-    if (children
-        .claim(ProvisionNames.deliverablesClaim(provision.getMetadata().getName()))
-        .isEmpty()) {
+    // A claim's spec is immutable once bound, so an existing claim keeps its spec; one made
+    // before claims carried the state finalizer gets it.
+    Optional<PersistentVolumeClaim> live =
+        children.claim(ProvisionNames.deliverablesClaim(provision.getMetadata().getName()));
+    if (live.isEmpty()) {
       create(context, DeliverablesClaim.desired(provision));
+    } else if (live.get().getMetadata().getDeletionTimestamp() == null
+        && !live.get().getFinalizers().contains(ProvisionNames.STATE_FINALIZER)) {
+      context
+          .getClient()
+          .resource(live.get())
+          .edit(
+              c -> {
+                c.addFinalizer(ProvisionNames.STATE_FINALIZER);
+                return c;
+              });
     }
   }
 
@@ -269,18 +368,23 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         .claim(ProvisionNames.deliverablesClaim(name))
         .ifPresent(
             claim -> {
-              if (provision.getSpec().deliverablesOrDefault().retained()) {
-                context
-                    .getClient()
-                    .persistentVolumeClaims()
-                    .inNamespace(claim.getMetadata().getNamespace())
-                    .withName(claim.getMetadata().getName())
-                    .edit(
-                        c -> {
+              boolean retained = provision.getSpec().deliverablesOrDefault().retained();
+              context
+                  .getClient()
+                  .persistentVolumeClaims()
+                  .inNamespace(claim.getMetadata().getNamespace())
+                  .withName(claim.getMetadata().getName())
+                  .edit(
+                      c -> {
+                        if (c.getMetadata().getFinalizers() != null) {
+                          c.getMetadata().getFinalizers().remove(ProvisionNames.STATE_FINALIZER);
+                        }
+                        if (retained) {
                           c.getMetadata().setOwnerReferences(null);
-                          return c;
-                        });
-              } else {
+                        }
+                        return c;
+                      });
+              if (!retained) {
                 context.getClient().resource(claim).delete();
               }
             });
@@ -415,13 +519,19 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       return new Children(
           provision,
           context.getSecondaryResources(Job.class).stream()
-              .filter(j -> OwnerReferences.isOwnedBy(j, uid))
+              .filter(j -> OwnerReferences.isOwnedBy(j, uid) || runsFor(j, uid))
               .toList(),
           List.copyOf(context.getSecondaryResources(Pod.class)),
           context.getSecondaryResources(Secret.class).stream()
               .filter(s -> OwnerReferences.isOwnedBy(s, uid))
               .toList(),
           List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)));
+    }
+
+    /** The destroy Job carries its Provision's uid instead of an owner reference. */
+    static boolean runsFor(Job job, String uid) {
+      var annotations = job.getMetadata().getAnnotations();
+      return annotations != null && uid.equals(annotations.get(ProvisionNames.UID_ANNOTATION));
     }
 
     Optional<Job> job(String name) {

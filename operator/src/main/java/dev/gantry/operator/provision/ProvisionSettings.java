@@ -9,10 +9,26 @@ import java.time.Duration;
  *     deliverables sidecar (the official busybox images are static)
  * @param destroyRetryBase delay before retrying a failed destroy; it doubles with each failure, up
  *     to 64 times this
+ * @param toolsPullPolicy pull policy of the tools image where the Provision sets none (null: the
+ *     cluster's default); a Provision's spec.imagePullPolicy applies to every image of its pods
  */
-public record ProvisionSettings(String toolsImage, Duration destroyRetryBase) {
+public record ProvisionSettings(
+    String toolsImage, Duration destroyRetryBase, String toolsPullPolicy) {
   public static final String DEFAULT_TOOLS_IMAGE = "busybox:1.36";
   public static final Duration DEFAULT_DESTROY_RETRY_BASE = Duration.ofSeconds(10);
+
+  public ProvisionSettings(String toolsImage, Duration destroyRetryBase) {
+    this(toolsImage, destroyRetryBase, null);
+  }
+
+  public ProvisionSettings withToolsPullPolicy(String policy) {
+    return new ProvisionSettings(toolsImage, destroyRetryBase, policy);
+  }
+
+  /** The pull policy of the tools containers in a Provision's pods. */
+  public String toolsPullPolicy(dev.gantry.api.provision.ProvisionSpec spec) {
+    return spec.imagePullPolicy != null ? spec.imagePullPolicy.name() : toolsPullPolicy;
+  }
 
   public static ProvisionSettings defaults() {
     return new ProvisionSettings(DEFAULT_TOOLS_IMAGE, DEFAULT_DESTROY_RETRY_BASE);

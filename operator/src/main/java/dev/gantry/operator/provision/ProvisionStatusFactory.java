@@ -20,6 +20,7 @@ public final class ProvisionStatusFactory {
   public static final String VARIABLES_RESOLVED = "VariablesResolved";
   public static final String DELIVERABLES_AVAILABLE = "DeliverablesAvailable";
   public static final String DESTROYED = "Destroyed";
+  public static final String DESTROY_BLOCKED = "DestroyBlocked";
 
   private ProvisionStatusFactory() {}
 
@@ -47,6 +48,9 @@ public final class ProvisionStatusFactory {
     record Started(String jobName, int attempt) implements DestroyState {}
 
     record Run(String jobName, RunOutcome outcome, Instant retryAt) implements DestroyState {}
+
+    /** The destroy Job cannot be created: the namespace is terminating, or the server refuses. */
+    record Blocked(String why) implements DestroyState {}
   }
 
   public static ProvisionStatus forApply(
@@ -157,6 +161,16 @@ public final class ProvisionStatusFactory {
     } else if (state instanceof DestroyState.VariablesMissing) {
       reason = "WaitingForVariables";
       message = "the destroy needs the variables the apply used: " + variables.message();
+    } else if (state instanceof DestroyState.Blocked b) {
+      reason = DESTROY_BLOCKED;
+      message =
+          b.why()
+              + ". The infrastructure still exists and its state stays on claim "
+              + ProvisionNames.deliverablesClaim(provision.getMetadata().getName())
+              + ". To let the Provision go without destroying, annotate it "
+              + Provision.SKIP_DESTROY_ANNOTATION
+              + "=true and destroy the infrastructure by hand; delete Provisions before their"
+              + " namespace (gantry delete provision/NAME --wait) so the destroy can run";
     } else if (state instanceof DestroyState.Started s) {
       status.destroyAttempts = s.attempt();
       status.run = run("destroy", s.jobName(), generation, null);
@@ -201,7 +215,11 @@ public final class ProvisionStatusFactory {
     }
     boolean destroyed = state instanceof DestroyState.Run r && r.outcome().succeeded();
     conditions.set(DESTROYED, destroyed, reason, message);
-    conditions.set(READY, false, "Deleting", "the Provision is being deleted: " + message);
+    conditions.set(
+        READY,
+        false,
+        state instanceof DestroyState.Blocked ? DESTROY_BLOCKED : "Deleting",
+        "the Provision is being deleted: " + message);
     status.conditions = conditions.build();
     return status;
   }

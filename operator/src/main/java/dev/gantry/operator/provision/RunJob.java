@@ -50,6 +50,7 @@ public final class RunJob {
         new ContainerBuilder()
             .withName(ProvisionNames.TOOLS_INIT_CONTAINER)
             .withImage(settings.toolsImage())
+            .withImagePullPolicy(settings.toolsPullPolicy(spec))
             .withCommand("sh", "-c", RunScripts.INIT)
             .withEnv(new EnvVar("GANTRY_DELIVERABLES", mountPath, null))
             .withVolumeMounts(tools, volume)
@@ -65,6 +66,7 @@ public final class RunJob {
         new ContainerBuilder()
             .withName(ProvisionNames.DELIVERABLES_CONTAINER)
             .withImage(settings.toolsImage())
+            .withImagePullPolicy(settings.toolsPullPolicy(spec))
             .withCommand("sh", "-c", RunScripts.SIDECAR)
             .withEnv(
                 new EnvVar("GANTRY_DELIVERABLES", mountPath, null),
@@ -88,6 +90,9 @@ public final class RunJob {
             .withVolumes(volumes));
   }
 
+  /** How long a finished destroy Job (and its pod's output) stays after its Provision went. */
+  public static final int DESTROY_KEPT_SECONDS = 3600;
+
   public static Job destroy(Provision provision, int attempt) {
     String name = provision.getMetadata().getName();
     Container tool =
@@ -98,14 +103,21 @@ public final class RunJob {
                 commandLine(provision.getSpec().destroy, "destroy", provision.getSpec()))
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
-    return job(
-        provision,
-        ProvisionNames.destroyJob(name),
-        ProvisionLabels.DESTROY,
-        Map.of(
-            ProvisionNames.GENERATION_ANNOTATION, generation(provision),
-            ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt)),
-        new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
+    Job job =
+        job(
+            provision,
+            ProvisionNames.destroyJob(name),
+            ProvisionLabels.DESTROY,
+            Map.of(
+                ProvisionNames.GENERATION_ANNOTATION, generation(provision),
+                ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt),
+                ProvisionNames.UID_ANNOTATION, provision.getMetadata().getUid()),
+            new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
+    // Not owned: the destroy's pod and its output outlive the Provision it removes, so `gantry
+    // logs --destroy` still reads them; the TTL controller collects the Job after an hour.
+    job.getMetadata().setOwnerReferences(null);
+    job.getSpec().setTtlSecondsAfterFinished(DESTROY_KEPT_SECONDS);
+    return job;
   }
 
   /**

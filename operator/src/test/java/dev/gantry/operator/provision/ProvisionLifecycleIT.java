@@ -12,6 +12,7 @@ import dev.gantry.operator.kube.Conditions;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.testing.OperatorHarness;
 import dev.gantry.operator.testing.SimulatedCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -310,6 +311,85 @@ class ProvisionLifecycleIT {
   }
 
   @Test
+  void deletedWithItsNamespaceTheProvisionSaysTheDestroyIsBlockedKeepsTheStateAndLetsGoOnSkip() {
+    Provision p = provision("doomed", inline("x = 1\n"));
+    p.getMetadata().setNamespace("doomed-ns");
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("doomed-ns").endMetadata().build())
+        .create();
+    client.resource(p).create();
+    Job apply =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> cluster.job("doomed-ns", "apply-doomed"), j -> j != null);
+    Pod pod = cluster.startPod(apply);
+    cluster.containerExited(pod, "apply-doomed", 0, MANIFEST);
+    cluster.containerExited(pod, "deliverables", 0, null);
+    cluster.jobSucceeded(apply);
+    var claims = client.persistentVolumeClaims().inNamespace("doomed-ns");
+    assertThat(claims.withName("doomed-deliverables").get().getMetadata().getFinalizers())
+        .contains(ProvisionNames.STATE_FINALIZER);
+
+    // The namespace controller's part: the namespace terminates, its content is deleted.
+    client
+        .namespaces()
+        .withName("doomed-ns")
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .withNewStatus()
+                    .withPhase("Terminating")
+                    .endStatus()
+                    .build());
+    var provisions = client.resources(Provision.class).inNamespace("doomed-ns");
+    provisions.withName("doomed").delete();
+    claims.withName("doomed-deliverables").delete();
+
+    Provision blocked =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> provisions.withName("doomed").get(),
+                d ->
+                    d != null
+                        && d.getStatus() != null
+                        && Conditions.find(d.getStatus().conditions, "Destroyed")
+                            .filter(c -> "DestroyBlocked".equals(c.getReason()))
+                            .isPresent());
+    var destroyed = Conditions.find(blocked.getStatus().conditions, "Destroyed").orElseThrow();
+    assertThat(destroyed.getStatus()).isEqualTo("False");
+    assertThat(destroyed.getMessage())
+        .contains("namespace doomed-ns is being deleted")
+        .contains("doomed-deliverables")
+        .contains(Provision.SKIP_DESTROY_ANNOTATION + "=true");
+    assertThat(Conditions.find(blocked.getStatus().conditions, "Ready").orElseThrow().getReason())
+        .isEqualTo("DestroyBlocked");
+    assertThat(cluster.job("doomed-ns", "destroy-doomed")).isNull();
+    // The state is kept: the claim's finalizer holds it while the namespace terminates.
+    assertThat(claims.withName("doomed-deliverables").get()).isNotNull();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.v1().events().inNamespace("doomed-ns").list().getItems().stream()
+                    .anyMatch(e -> "DestroyBlocked".equals(e.getReason())));
+
+    // The user lets it go without a destroy: the Provision and the claim go.
+    provisions
+        .withName("doomed")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\""
+                + Provision.SKIP_DESTROY_ANNOTATION
+                + "\":\"true\"}}}");
+    await().atMost(TIMEOUT).until(() -> provisions.withName("doomed").get() == null);
+    await().atMost(TIMEOUT).until(() -> claims.withName("doomed-deliverables").get() == null);
+  }
+
+  @Test
   void operatorRestartMidRunCreatesNoDuplicateJob() {
     create(provision("restart", inline("x = 1\n")));
     Job apply = awaitJob("apply-restart");
@@ -360,15 +440,26 @@ class ProvisionLifecycleIT {
     return client.resources(Provision.class).inNamespace(NS).withName(name).get();
   }
 
+  /** Edits a Provision, again on a conflict with the operator's own writes (as kubectl edit). */
   void edit(String name, java.util.function.Consumer<Provision> change) {
-    client
-        .resources(Provision.class)
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            p -> {
-              change.accept(p);
-              return p;
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409)
+        .until(
+            () -> {
+              client
+                  .resources(Provision.class)
+                  .inNamespace(NS)
+                  .withName(name)
+                  .edit(
+                      p -> {
+                        change.accept(p);
+                        return p;
+                      });
+              return true;
             });
   }
 
