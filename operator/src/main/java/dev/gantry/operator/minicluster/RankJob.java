@@ -78,6 +78,8 @@ public final class RankJob {
             .withWorkingDir(view.workingDir)
             .withResources(view.resources)
             .withSecurityContext(view.securityContext)
+            // A failed init shows its last log lines in the pod's status, which Gantry reports.
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withVolumeMounts(
                 mount(view.nameOrDefault(), view.mountPathOrDefault(), false),
                 mount(ENTRYPOINT_VOLUME, MiniClusterNames.ENTRYPOINT_DIR, true))
@@ -154,7 +156,8 @@ public final class RankJob {
             .withTty(true)
             .withEnv(env(c))
             .withResources(c.resources)
-            .withSecurityContext(c.securityContext);
+            .withSecurityContext(c.securityContext)
+            .withTerminationMessagePolicy("FallbackToLogsOnError");
     if (runner) {
       b.withCommand("/bin/bash", MiniClusterNames.ENTRYPOINT_DIR + "/wait-" + index + ".sh");
     } else if (!Boolean.TRUE.equals(c.noWrapEntrypoint)) {

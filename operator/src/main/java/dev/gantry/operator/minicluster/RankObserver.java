@@ -111,15 +111,60 @@ public final class RankObserver {
         statuses.addAll(pod.getStatus().getContainerStatuses());
       }
       for (var s : statuses) {
-        if (s.getState() != null
-            && s.getState().getWaiting() != null
-            && s.getState().getWaiting().getReason() != null
-            && !"PodInitializing".equals(s.getState().getWaiting().getReason())) {
-          return s.getName() + " " + s.getState().getWaiting().getReason();
+        String why = containerProblem(s);
+        if (why != null) {
+          return why;
         }
       }
     }
     return "starting";
+  }
+
+  /**
+   * Why one container keeps its pod from running: a failed (init) container with its exit code and
+   * last output (the pod's termination message, filled from the log on error), or a waiting reason
+   * with the runtime's message, such as an image without /bin/bash.
+   */
+  static String containerProblem(io.fabric8.kubernetes.api.model.ContainerStatus s) {
+    var state = s.getState();
+    if (state == null) {
+      return null;
+    }
+    var terminated =
+        state.getTerminated() != null
+            ? state.getTerminated()
+            : s.getLastState() == null ? null : s.getLastState().getTerminated();
+    String waitingReason = state.getWaiting() == null ? null : state.getWaiting().getReason();
+    if (terminated != null && terminated.getExitCode() != null && terminated.getExitCode() != 0) {
+      String output = terminated.getMessage() == null ? "" : terminated.getMessage().strip();
+      return s.getName()
+          + " exited with code "
+          + terminated.getExitCode()
+          + (waitingReason == null ? "" : " (" + waitingReason + ")")
+          + (output.isEmpty() ? "" : "; last output: " + tail(output))
+          + bashHint(output);
+    }
+    if (waitingReason != null && !"PodInitializing".equals(waitingReason)) {
+      String message = state.getWaiting().getMessage();
+      return s.getName()
+          + " "
+          + waitingReason
+          + (message == null || message.isBlank() ? "" : ": " + tail(message.strip()))
+          + bashHint(message);
+    }
+    return null;
+  }
+
+  /** Gantry's entrypoints run under /bin/bash, which the images must have; say so when missing. */
+  private static String bashHint(String text) {
+    return text != null && text.contains("/bin/bash") && text.contains("no such file")
+        ? " (the MiniCluster's images need /bin/bash: the entrypoint scripts run under it)"
+        : "";
+  }
+
+  private static String tail(String text) {
+    int max = 500;
+    return text.length() <= max ? text : "…" + text.substring(text.length() - max);
   }
 
   private static Optional<io.fabric8.kubernetes.api.model.batch.v1.JobCondition> condition(

@@ -154,6 +154,15 @@ public final class PodInjection {
     spec.setVolumes(volumes);
   }
 
+  private static String gatePullPolicy(PodSpec spec, InjectionSettings settings) {
+    if (settings.gatePullPolicy() != null) {
+      return settings.gatePullPolicy();
+    }
+    return spec.getContainers() == null || spec.getContainers().isEmpty()
+        ? null
+        : spec.getContainers().get(0).getImagePullPolicy();
+  }
+
   private static void gate(PodSpec spec, Resolution resolution, InjectionSettings settings) {
     List<Container> init =
         spec.getInitContainers() == null
@@ -169,6 +178,7 @@ public final class PodInjection {
           new ContainerBuilder()
               .withName(GATE)
               .withImage(settings.gateImage())
+              .withImagePullPolicy(gatePullPolicy(spec, settings))
               .withCommand(
                   "sh",
                   "-c",
