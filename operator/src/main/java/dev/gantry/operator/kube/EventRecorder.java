@@ -66,12 +66,17 @@ public class EventRecorder {
     try {
       client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
-      LOG.warn(
-          "could not record event {} on {}/{}: {}",
-          reason,
-          meta.getNamespace(),
-          meta.getName(),
-          e.getMessage());
+      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
+        // Expected while a namespace goes: the status conditions carry the same news.
+        LOG.debug("no event {} in terminating namespace {}", reason, meta.getNamespace());
+      } else {
+        LOG.warn(
+            "could not record event {} on {}/{}: {}",
+            reason,
+            meta.getNamespace(),
+            meta.getName(),
+            e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+      }
     }
     LOG.info("{}/{} {}: {}", meta.getNamespace(), meta.getName(), reason, message);
   }

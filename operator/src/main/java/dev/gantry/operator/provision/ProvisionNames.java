@@ -13,9 +13,6 @@ public final class ProvisionNames {
   /** Annotation on a destroy Job: which destroy attempt it is, counting from 1. */
   public static final String ATTEMPT_ANNOTATION = "gantry.dev/attempt";
 
-  /** On the destroy Job, which has no owner reference: the uid of the Provision it destroys. */
-  public static final String UID_ANNOTATION = "gantry.dev/provision-uid";
-
   public static final String FINALIZER = "gantry.dev/destroy";
 
   /**

@@ -198,8 +198,6 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         if (create(context, RunJob.destroy(provision, attempt))) {
           events.normal(
               provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
-        } else if (removedLeftover(provision, destroyName, context)) {
-          return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(2));
         }
       } catch (KubernetesClientException e) {
         if (e.getCode() != 403) {
@@ -267,30 +265,6 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     }
     writeStatus(provision, variables, new DestroyState.Blocked(why), context);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(BLOCKED_RECHECK);
-  }
-
-  /**
-   * A finished destroy Job outlives its Provision for an hour; one of an earlier Provision of the
-   * same name is deleted before this one's destroy is created.
-   *
-   * @return whether such a leftover was found (and its deletion started)
-   */
-  private static boolean removedLeftover(
-      Provision provision, String destroyName, Context<Provision> context) {
-    Job existing =
-        context
-            .getClient()
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(provision.getMetadata().getNamespace())
-            .withName(destroyName)
-            .get();
-    if (existing == null || Children.runsFor(existing, provision.getMetadata().getUid())) {
-      return false;
-    }
-    deleteJob(context, existing);
-    return true;
   }
 
   private static Optional<String> namespaceTerminating(
@@ -519,19 +493,13 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       return new Children(
           provision,
           context.getSecondaryResources(Job.class).stream()
-              .filter(j -> OwnerReferences.isOwnedBy(j, uid) || runsFor(j, uid))
+              .filter(j -> OwnerReferences.isOwnedBy(j, uid))
               .toList(),
           List.copyOf(context.getSecondaryResources(Pod.class)),
           context.getSecondaryResources(Secret.class).stream()
               .filter(s -> OwnerReferences.isOwnedBy(s, uid))
               .toList(),
           List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)));
-    }
-
-    /** The destroy Job carries its Provision's uid instead of an owner reference. */
-    static boolean runsFor(Job job, String uid) {
-      var annotations = job.getMetadata().getAnnotations();
-      return annotations != null && uid.equals(annotations.get(ProvisionNames.UID_ANNOTATION));
     }
 
     Optional<Job> job(String name) {

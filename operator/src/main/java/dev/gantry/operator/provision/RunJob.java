@@ -90,9 +90,6 @@ public final class RunJob {
             .withVolumes(volumes));
   }
 
-  /** How long a finished destroy Job (and its pod's output) stays after its Provision went. */
-  public static final int DESTROY_KEPT_SECONDS = 3600;
-
   public static Job destroy(Provision provision, int attempt) {
     String name = provision.getMetadata().getName();
     Container tool =
@@ -103,21 +100,16 @@ public final class RunJob {
                 commandLine(provision.getSpec().destroy, "destroy", provision.getSpec()))
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
-    Job job =
-        job(
-            provision,
-            ProvisionNames.destroyJob(name),
-            ProvisionLabels.DESTROY,
-            Map.of(
-                ProvisionNames.GENERATION_ANNOTATION, generation(provision),
-                ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt),
-                ProvisionNames.UID_ANNOTATION, provision.getMetadata().getUid()),
-            new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
-    // Not owned: the destroy's pod and its output outlive the Provision it removes, so `gantry
-    // logs --destroy` still reads them; the TTL controller collects the Job after an hour.
-    job.getMetadata().setOwnerReferences(null);
-    job.getSpec().setTtlSecondsAfterFinished(DESTROY_KEPT_SECONDS);
-    return job;
+    // Owned, so it goes with the Provision: a finished pod that mounts the claim would keep the
+    // claim Terminating (pvc-protection), so its output cannot outlive the claim's deletion.
+    return job(
+        provision,
+        ProvisionNames.destroyJob(name),
+        ProvisionLabels.DESTROY,
+        Map.of(
+            ProvisionNames.GENERATION_ANNOTATION, generation(provision),
+            ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt)),
+        new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
   }
 
   /**
