@@ -42,6 +42,9 @@ import java.util.stream.Collectors;
  */
 public abstract class ConsumerReconciler<W extends HasMetadata> implements Reconciler<W> {
   static final Duration RECHECK_MISSING = Duration.ofSeconds(15);
+  static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ConsumerReconciler.class);
   private final WorkloadKind<W> kind;
   private final InjectionSettings settings;
   private final Clock clock;
@@ -236,21 +239,49 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
             Serialization.jsonMapper().valueToTree(desired));
     boolean statusChanged = !summary.equals(annotation(workload, Relation.STATUS_ANNOTATION));
     if (templateChanged || statusChanged) {
-      client
-          .resources(kind.type())
-          .inNamespace(namespace)
-          .withName(workload.getMetadata().getName())
-          .edit(
-              d -> {
-                kind.setTemplate(d, desired);
-                Map<String, String> annotations =
-                    d.getMetadata().getAnnotations() == null
-                        ? new HashMap<>()
-                        : new HashMap<>(d.getMetadata().getAnnotations());
-                annotations.put(Relation.STATUS_ANNOTATION, summary);
-                d.getMetadata().setAnnotations(annotations);
-                return d;
-              });
+      // Judged against the server's copy in the edit: a pass on a stale cache (right after the
+      // last edit) finds nothing to change there and records no second event.
+      java.util.concurrent.atomic.AtomicBoolean changedOnServer =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      try {
+        client
+            .resources(kind.type())
+            .inNamespace(namespace)
+            .withName(workload.getMetadata().getName())
+            .edit(
+                d -> {
+                  boolean differs =
+                      !summary.equals(annotation(d, Relation.STATUS_ANNOTATION))
+                          || !Objects.equals(
+                              Serialization.jsonMapper().valueToTree(kind.template(d)),
+                              Serialization.jsonMapper().valueToTree(desired));
+                  changedOnServer.set(differs);
+                  kind.setTemplate(d, desired);
+                  Map<String, String> annotations =
+                      d.getMetadata().getAnnotations() == null
+                          ? new HashMap<>()
+                          : new HashMap<>(d.getMetadata().getAnnotations());
+                  annotations.put(Relation.STATUS_ANNOTATION, summary);
+                  d.getMetadata().setAnnotations(annotations);
+                  return d;
+                });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // Another writer (the workload's own controller) was first; try again on fresh data.
+        LOG.debug(
+            "{} {}/{} changed while being injected; again",
+            kind.name(),
+            namespace,
+            workload.getMetadata().getName());
+        return UpdateControl.<W>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+      }
+      if (!changedOnServer.get()) {
+        return resolution.missing().isEmpty()
+            ? UpdateControl.noUpdate()
+            : UpdateControl.<W>noUpdate().rescheduleAfter(RECHECK_MISSING);
+      }
       EventRecorder events = new EventRecorder(client, clock);
       if (cycle.isPresent()) {
         events.warning(
