@@ -107,7 +107,7 @@ class OperatorRuntimeIT {
 
       client.resource(provision("elected")).create();
       await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations(leader) >= 1);
-      // A second change gives the follower a second event it would act on if it reconciled.
+      // A spec change (a new generation) is a second event the follower would act on.
       double before = reconciliations(leader);
       client
           .resources(Provision.class)
@@ -116,7 +116,7 @@ class OperatorRuntimeIT {
           .patch(
               io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                   io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-              "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+              "{\"spec\":{\"image\":\"busybox:1.37\"}}");
       await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations(leader) > before);
       assertThat(reconciliations(follower)).isZero();
     }

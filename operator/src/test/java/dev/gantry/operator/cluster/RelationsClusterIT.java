@@ -1,0 +1,193 @@
+package dev.gantry.operator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.relations.InjectionSettings;
+import dev.gantry.operator.relations.RelationsWebhook;
+import dev.gantry.operator.relations.WebhookRegistration;
+import dev.gantry.operator.runtime.GantryOperator;
+import dev.gantry.operator.runtime.OperatorOptions;
+import dev.gantry.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.FileInputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real-cluster tier for Relations: the webhook registered by URL and called by the real API
+ * server over TLS for a bare pod (only the webhook can inject it), and the controller rolling a
+ * Deployment when its provider changes. The API server must reach this JVM at {@code
+ * gantry.cluster.webhookHost} (default 127.0.0.1: an API server on this machine).
+ */
+class RelationsClusterIT {
+  static final String NS = "gantry-cluster-relations";
+  static final String HOST = System.getProperty("gantry.cluster.webhookHost", "127.0.0.1");
+  static RealCluster cluster;
+  static GantryOperator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = RealCluster.connect();
+    if (cluster == null) {
+      return;
+    }
+    OperatorHarness.installCrds(cluster.client);
+    cluster.namespace(NS, Map.of("tengu-injector", "enabled"));
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    OperatorOptions options =
+        new OperatorOptions(
+                Set.of(NS),
+                false,
+                null,
+                -1,
+                new ProvisionSettings(
+                    cluster.toolsImage, Duration.ofSeconds(5), cluster.pullPolicy))
+            .withWebhook(
+                new RelationsWebhook.Settings(
+                    NS,
+                    List.of(HOST),
+                    "0.0.0.0",
+                    port,
+                    WebhookRegistration.Target.url("https://" + HOST + ":" + port),
+                    new InjectionSettings(cluster.toolsImage, cluster.pullPolicy)));
+    operator = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (operator != null) {
+      operator.close();
+      // failurePolicy Fail: a registration left behind would block pod writes in labelled
+      // namespaces.
+      cluster
+          .client
+          .admissionRegistration()
+          .v1()
+          .mutatingWebhookConfigurations()
+          .withName(WebhookRegistration.NAME)
+          .delete();
+      cluster.deleteNamespace(NS, Duration.ofMinutes(2));
+      cluster.client.close();
+    }
+  }
+
+  static List<HasMetadata> example(String file) throws Exception {
+    try (var in = new FileInputStream(Path.of("..", "examples", "relations", file).toFile())) {
+      List<HasMetadata> items = cluster.client.load(in).items();
+      items.forEach(i -> i.getMetadata().setNamespace(NS));
+      return items;
+    }
+  }
+
+  static String env(Pod pod, String name) {
+    return pod.getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> name.equals(e.getName()))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void theApiServerCallsTheWebhookForABarePodAndTheControllerRollsADeploymentOnChange()
+      throws Exception {
+    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
+    example("providers.yaml").forEach(p -> cluster.client.resource(p).createOr(r -> r.update()));
+
+    // A bare pod: nothing but the webhook, called by the API server, can inject it.
+    Pod bare =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: bare
+              annotations: {tengu.io/consumes: "sse,db", tengu.io/relations: "sse-endpoint,db-endpoint"}
+            spec:
+              containers:
+              - {name: main, image: %s, imagePullPolicy: %s, command: [sleep, "3600"]}
+            """
+                .formatted(cluster.toolsImage, cluster.pullPolicy),
+            Pod.class);
+    bare.getMetadata().setNamespace(NS);
+    // The webhook answers from its informer caches, which see the new providers a moment later;
+    // until then it holds the pod back with its gate. Pods made after that are injected.
+    java.util.concurrent.atomic.AtomicInteger attempt =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Pod> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(2))
+        .failFast(() -> false)
+        .until(
+            () -> {
+              bare.getMetadata().setName("bare-" + attempt.incrementAndGet());
+              last.set(cluster.client.resource(bare).create());
+              return env(last.get(), "SSE") != null;
+            });
+    Pod stored = last.get();
+    assertThat(env(stored, "SSE"))
+        .as(io.fabric8.kubernetes.client.utils.Serialization.asYaml(stored))
+        .isEqualTo("idlab-iot.tengu.io");
+    assertThat(env(stored, "DB")).isEqualTo("db.tengu.io");
+
+    // A Deployment is injected and rolled when a provider changes.
+    Deployment sleep = (Deployment) example("sleep-deployment.yaml").get(0);
+    var container = sleep.getSpec().getTemplate().getSpec().getContainers().get(0);
+    container.setImage(cluster.toolsImage);
+    container.setImagePullPolicy(cluster.pullPolicy);
+    container.setCommand(List.of("sleep", "3600"));
+    cluster.client.resource(sleep).create();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> runningWith("db.tengu.io"));
+
+    cluster
+        .client
+        .services()
+        .inNamespace(NS)
+        .withName("db-endpoint")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"externalName\":\"db2.tengu.io\"}}");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> runningWith("db2.tengu.io"));
+  }
+
+  static boolean runningWith(String db) {
+    return cluster
+        .client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("app", "sleep")
+        .list()
+        .getItems()
+        .stream()
+        .anyMatch(
+            p ->
+                "Running".equals(p.getStatus().getPhase())
+                    && p.getMetadata().getDeletionTimestamp() == null
+                    && db.equals(env(p, "DB")));
+  }
+}
