@@ -68,8 +68,21 @@ final class DeleteCommand implements Callable<Integer> {
           .println(ref + " deleted" + (await ? ", waiting for it to go" : ""));
       spec.commandLine().getOut().flush();
       if (await) {
-        return WaitCommand.waitFor(
-            client, namespace, ref, "delete", Durations.parse(timeout), spec);
+        Thread output =
+            ref.kind() == ResourceKind.PROVISION && !skipDestroy
+                ? DestroyOutput.follow(
+                    client,
+                    namespace,
+                    ref.name(),
+                    spec.commandLine().getOut(),
+                    Durations.parse(timeout))
+                : null;
+        int exit =
+            WaitCommand.waitFor(client, namespace, ref, "delete", Durations.parse(timeout), spec);
+        if (output != null) {
+          output.join(5000);
+        }
+        return exit;
       }
       return 0;
     }

@@ -21,6 +21,7 @@ final class Errors {
       if (cause instanceof java.nio.channels.UnresolvedAddressException
           || cause instanceof java.net.ConnectException
           || cause instanceof java.net.UnknownHostException
+          || cause instanceof java.nio.channels.ClosedChannelException
           || cause instanceof java.net.http.HttpConnectTimeoutException) {
         return "cannot reach the Kubernetes API server ("
             + cause.getClass().getSimpleName()
@@ -29,6 +30,9 @@ final class Errors {
       }
       return k.getMessage() + (cause == null ? "" : " (" + cause + ")");
     }
-    return e.toString();
+    // A message is for the user; the exception's class name is not.
+    return e.getMessage() != null && !e.getMessage().isBlank()
+        ? e.getMessage()
+        : e.getClass().getSimpleName();
   }
 }

@@ -21,7 +21,7 @@ final class EventsTable {
           e.getLastTimestamp() != null
               ? e.getLastTimestamp()
               : e.getMetadata().getCreationTimestamp();
-      String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      String message = OneLine.of(e.getMessage());
       table.row(List.of("  " + e.getType(), e.getReason(), Ages.since(when, now), message));
     }
     table.print(out);

@@ -48,7 +48,7 @@ public final class GantryCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine(new KubeClients()).execute(args));
+    System.exit(commandLine(new KubeClients()).execute(GlobalFlags.afterCommand(args)));
   }
 
   /** The command line with its collaborators; tests pass their own client factory. */

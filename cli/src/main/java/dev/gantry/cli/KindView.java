@@ -30,6 +30,15 @@ interface KindView<T extends HasMetadata> {
   LogSource logSource(String name, boolean alternate);
 
   /**
+   * What of a deleted resource is still going away, for {@code delete --wait}; empty when nothing
+   * is. The resource itself can be gone while a child it deleted still terminates.
+   */
+  default java.util.Optional<String> stillGoing(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String name) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * @param done the condition holds
    * @param failed it never will (the resource failed)
    * @param progress one line on where it stands

@@ -99,13 +99,35 @@ final class LogsCommand implements Callable<Integer> {
         progress.done();
       }
       if (pod.isEmpty()) {
+        boolean gone =
+            client
+                    .resources(ref.kind().view.type())
+                    .inNamespace(namespace)
+                    .withName(ref.name())
+                    .get()
+                == null;
         throw new UserError(
             "no pod of "
                 + source.what()
                 + " in namespace "
                 + namespace
-                + " (it has not started, or its pod was removed); see gantry describe "
-                + ref);
+                + (gone
+                    ? ", and "
+                        + ref
+                        + " no longer exists"
+                        + (destroy
+                            ? ": its destroy Job and pod went with it (a finished pod would keep"
+                                + " the state's claim from being deleted). Follow a destroy while"
+                                + " it runs: gantry delete "
+                                + ref
+                                + " --wait prints its output, as does gantry logs "
+                                + ref
+                                + " --destroy -f; its events: kubectl get events -n "
+                                + namespace
+                                + " --field-selector involvedObject.name="
+                                + ref.name()
+                            : "")
+                    : " (it has not started, or its pod was removed); see gantry describe " + ref));
       }
       var logs =
           client

@@ -78,6 +78,13 @@ final class OperatorCommand implements Callable<Integer> {
           "Image with a static busybox for the Provision init container and sidecar [GANTRY_TOOLS_IMAGE]. Default: ${DEFAULT-VALUE}.")
   String toolsImage;
 
+  @Option(
+      names = "--image-pull-policy",
+      defaultValue = "${env:GANTRY_IMAGE_PULL_POLICY}",
+      description =
+          "Pull policy of the images Gantry adds to pods (the Provision tools image, the relations gate) where the resource sets none: Always, IfNotPresent or Never; Never suits clusters that cannot pull [GANTRY_IMAGE_PULL_POLICY]. Default: the cluster's.")
+  String imagePullPolicy;
+
   @Option(names = "--context", description = "Kube context to use (default: the current one).")
   String context;
 
@@ -139,7 +146,21 @@ final class OperatorCommand implements Callable<Integer> {
         leaderElection,
         leaseNamespace,
         httpPort,
-        new ProvisionSettings(toolsImage, ProvisionSettings.DEFAULT_DESTROY_RETRY_BASE));
+        new ProvisionSettings(
+            toolsImage, ProvisionSettings.DEFAULT_DESTROY_RETRY_BASE, pullPolicy()));
+  }
+
+  private String pullPolicy() {
+    if (imagePullPolicy == null || imagePullPolicy.isBlank()) {
+      return null;
+    }
+    if (!java.util.Set.of("Always", "IfNotPresent", "Never").contains(imagePullPolicy)) {
+      throw new UserError(
+          "--image-pull-policy must be Always, IfNotPresent or Never, not \""
+              + imagePullPolicy
+              + "\"");
+    }
+    return imagePullPolicy;
   }
 
   /** The webhook settings, or null when it is off. */
@@ -180,7 +201,12 @@ final class OperatorCommand implements Callable<Integer> {
       target = WebhookRegistration.Target.url(webhookUrl);
     }
     return new RelationsWebhook.Settings(
-        namespace, names, "0.0.0.0", webhookPort, target, new InjectionSettings(gateImage));
+        namespace,
+        names,
+        "0.0.0.0",
+        webhookPort,
+        target,
+        new InjectionSettings(gateImage, pullPolicy()));
   }
 
   /** Starts the operator, prints its configuration once, and blocks until the JVM is stopped. */
@@ -195,7 +221,12 @@ final class OperatorCommand implements Callable<Integer> {
         "  leader election: "
             + (options.leaderElection() ? "on (Lease " + OperatorOptions.LEASE_NAME + ")" : "off"));
     out.println("  http port:       " + (options.httpPort() < 0 ? "off" : options.httpPort()));
-    out.println("  tools image:     " + options.provision().toolsImage());
+    out.println(
+        "  tools image:     "
+            + options.provision().toolsImage()
+            + (options.provision().toolsPullPolicy() == null
+                ? ""
+                : " (pull policy " + options.provision().toolsPullPolicy() + ")"));
     out.println(
         "  relations hook:  "
             + (options.webhook() == null

@@ -40,8 +40,7 @@ final class ProvisionKind implements KindView<Provision> {
         p.getStatus() != null
             && p.getMetadata().getGeneration() != null
             && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
-    String progress =
-        phase + (message.isEmpty() ? "" : ": " + message.lines().findFirst().orElse(""));
+    String progress = phase + (message.isEmpty() ? "" : ": " + OneLine.of(message));
     return new WaitState(
         current && phase == Phase.Ready, current && phase == Phase.Failed, progress);
   }
@@ -52,5 +51,21 @@ final class ProvisionKind implements KindView<Provision> {
     String container =
         destroy ? ProvisionNames.destroyContainer(name) : ProvisionNames.applyContainer(name);
     return new LogSource(Map.of("job-name", job), container, "Job " + job);
+  }
+
+  /**
+   * After the destroy Gantry deletes the claim; pvc-protection keeps it Terminating while a pod
+   * still mounts it, and the next Provision of the same name could not bind it then. A claim that
+   * is not being deleted was retained (retainOnDelete) and stays.
+   */
+  @Override
+  public java.util.Optional<String> stillGoing(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String name) {
+    String claim = dev.gantry.operator.provision.ProvisionNames.deliverablesClaim(name);
+    var live = client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
+    return live != null && live.getMetadata().getDeletionTimestamp() != null
+        ? java.util.Optional.of(
+            "claim " + claim + " is terminating (released once no pod mounts it)")
+        : java.util.Optional.empty();
   }
 }

@@ -35,7 +35,7 @@ final class ProvisionView {
             s == null || s.deliverables == null
                 ? "0"
                 : String.valueOf(s.deliverables.files.size()));
-        row.add(readyMessage(p).lines().findFirst().orElse(""));
+        row.add(OneLine.of(readyMessage(p)));
       }
       table.row(row);
     }
@@ -129,7 +129,7 @@ final class ProvisionView {
                 c.getStatus(),
                 c.getReason(),
                 Ages.since(c.getLastTransitionTime(), now),
-                firstLine(c.getMessage())));
+                OneLine.of(c.getMessage())));
       }
       conditions.print(out);
       s.conditions.stream()
@@ -147,10 +147,6 @@ final class ProvisionView {
     }
     EventsTable.print(events, out, now);
     out.flush();
-  }
-
-  private static String firstLine(String text) {
-    return text == null ? "" : text.lines().findFirst().orElse("");
   }
 
   private static String orDash(String value) {

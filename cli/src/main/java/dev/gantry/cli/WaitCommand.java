@@ -103,6 +103,14 @@ final class WaitCommand implements Callable<Integer> {
     while (Instant.now().isBefore(deadline)) {
       T item = client.resources(view.type()).inNamespace(namespace).withName(ref.name()).get();
       if (item == null) {
+        java.util.Optional<String> going =
+            forDelete ? view.stillGoing(client, namespace, ref.name()) : java.util.Optional.empty();
+        if (going.isPresent()) {
+          last = "deleted; " + going.get();
+          progress.show(ref + " " + last);
+          Thread.sleep(POLL.toMillis());
+          continue;
+        }
         if (forDelete) {
           progress.done();
           spec.commandLine().getOut().println(ref + " deleted");

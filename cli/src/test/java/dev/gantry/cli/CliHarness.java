@@ -26,7 +26,7 @@ final class CliHarness {
     CommandLine cli = GantryCli.commandLine(clients);
     cli.setOut(new PrintWriter(h.out, true));
     cli.setErr(new PrintWriter(h.err, true));
-    h.exitCode = cli.execute(args);
+    h.exitCode = cli.execute(GlobalFlags.afterCommand(args));
     return h;
   }
 

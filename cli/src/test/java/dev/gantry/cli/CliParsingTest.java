@@ -26,6 +26,41 @@ class CliParsingTest {
   }
 
   @Test
+  void namespaceAndContextBeforeTheCommandReachItAsKubectlTakesThem() {
+    var parsed =
+        GantryCli.commandLine(new KubeClients())
+            .parseArgs(
+                GlobalFlags.afterCommand(
+                    new String[] {"-n", "infra", "--context=lab", "get", "provisions"}));
+    GetCommand get = (GetCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(get.kube.namespace).isEqualTo("infra");
+    assertThat(get.kube.context).isEqualTo("lab");
+
+    assertThat(
+            GlobalFlags.afterCommand(
+                new String[] {"-ninfra", "deliverables", "get", "provision/x", "-o", "out"}))
+        .containsExactly("deliverables", "get", "provision/x", "-o", "out", "-ninfra");
+    assertThat(GlobalFlags.afterCommand(new String[] {"get", "provisions", "-n", "a"}))
+        .containsExactly("get", "provisions", "-n", "a");
+  }
+
+  @Test
+  void aFailedRunsOutputStaysInItsOneLineView() {
+    assertThat(
+            OneLine.of(
+                "apply failed: exit code 3; last output:\nError: bad thing\n  at main.tf:3\n"))
+        .isEqualTo("apply failed: exit code 3; last output: Error: bad thing / at main.tf:3");
+    assertThat(OneLine.of("x".repeat(300), 20)).hasSize(20).endsWith("…");
+  }
+
+  @Test
+  void anErrorsMessageIsShownWithoutItsClassName() {
+    assertThat(Errors.describe(new IllegalStateException("account acme has no token")))
+        .isEqualTo("account acme has no token");
+    assertThat(Errors.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
+  }
+
+  @Test
   void durationsTakeKubectlForms() {
     assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
     assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));

@@ -1,0 +1,102 @@
+package dev.gantry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI as users run it: the ./gantry launcher and the shaded jar the build just packaged, in
+ * their own processes, for commands that need no cluster. A dependency missing from the jar (as
+ * commons-compress once was) fails here, not on a user's machine.
+ */
+class LauncherIT {
+  static final Path JAR = Path.of("target", "gantry.jar");
+  static final Path LAUNCHER = Path.of("..", "gantry");
+
+  record Run(int exit, String out) {}
+
+  static Run run(Path dir, List<String> command) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(dir, "out", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    // No cluster: the commands under test must not need one.
+    pb.environment().put("KUBECONFIG", dir.resolve("no-such-kubeconfig").toString());
+    Process p = pb.start();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(command + " did not finish: " + Files.readString(log));
+    }
+    return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  static List<String> jar(String... args) {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * The launcher beside a copy of the built jar, as in a checkout whose jar is up to date (a copy,
+   * so the launcher never rebuilds the jar under the running build).
+   */
+  static Path installedLauncher(Path dir) throws IOException {
+    Path root = dir.resolve("checkout");
+    Files.createDirectories(root.resolve("cli/target"));
+    Files.copy(LAUNCHER, root.resolve("gantry"));
+    Files.copy(JAR, root.resolve("cli/target/gantry.jar"));
+    return root.resolve("gantry");
+  }
+
+  @Test
+  void theLauncherRunsTheBuiltJarAndPrintsHelpAndVersion(@TempDir Path dir) throws Exception {
+    Path launcher = installedLauncher(dir);
+    Run help = run(dir, List.of("bash", launcher.toString(), "--help"));
+    assertThat(help.exit()).as(help.out()).isZero();
+    assertThat(help.out()).contains("Usage: gantry").contains("deliverables").contains("workers");
+    assertThat(help.out()).doesNotContain("building the CLI");
+
+    Run version = run(dir, List.of("bash", launcher.toString(), "version"));
+    assertThat(version.exit()).as(version.out()).isZero();
+    assertThat(version.out()).containsPattern("\\d+\\.\\d+\\.\\d+");
+  }
+
+  @Test
+  void theJarHoldsWhatThePodCopyOfDeliverablesNeeds(@TempDir Path dir) throws Exception {
+    Path probe = Path.of("src", "test", "resources", "launcher", "TarProbe.java");
+    Run run = run(dir, List.of("java", "-cp", JAR.toString(), probe.toString()));
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out()).contains("tar ok");
+  }
+
+  @Test
+  void commandsThatNeedNoClusterRunFromTheJar(@TempDir Path dir) throws Exception {
+    Run install = run(dir, jar("install", "--image", "gantry:test", "--dry-run"));
+    assertThat(install.exit()).as(install.out()).isZero();
+    assertThat(install.out()).contains("CustomResourceDefinition").contains("gantry:test");
+
+    Run token =
+        run(
+            dir,
+            jar(
+                "workers",
+                "token",
+                "create",
+                "--account",
+                "acc",
+                "--data-dir",
+                dir.resolve("data").toString()));
+    assertThat(token.exit()).as(token.out()).isZero();
+
+    Run deliverables = run(dir, jar("deliverables", "get", "--help"));
+    assertThat(deliverables.exit()).as(deliverables.out()).isZero();
+    assertThat(deliverables.out()).contains("--output");
+  }
+}
