@@ -2,9 +2,7 @@ package dev.gantry.cli;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -51,7 +49,7 @@ final class DestroyOutput {
                         .inNamespace(namespace)
                         .withName(pod.get().getMetadata().getName())
                         .inContainer(source.container())
-                        .watchLog(new Lines(out))) {
+                        .watchLog(new WriterStream(out))) {
                   watch.onClose().toCompletableFuture().join();
                 }
               } catch (InterruptedException e) {
@@ -64,24 +62,5 @@ final class DestroyOutput {
     t.setDaemon(true);
     t.start();
     return t;
-  }
-
-  private static final class Lines extends OutputStream {
-    private final PrintWriter out;
-
-    Lines(PrintWriter out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) {
-      out.write(new String(bytes, off, len, StandardCharsets.UTF_8));
-      out.flush();
-    }
   }
 }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -147,26 +146,6 @@ final class LogsCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    }
-  }
-
-  /** Copies raw log bytes to the command's writer as UTF-8 text. */
-  private static final class WriterStream extends OutputStream {
-    private final PrintWriter out;
-
-    WriterStream(PrintWriter out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) {
-      out.write(new String(bytes, off, len, StandardCharsets.UTF_8));
-      out.flush();
     }
   }
 }
