@@ -67,9 +67,10 @@ public final class WorkersApi implements AutoCloseable {
               r.error(
                   404,
                   ctx -> {
-                    // Our own 404s are already in the envelope; a path with no route is not.
+                    // Our own 404s are already in the envelope; a path with no route is not,
+                    // whatever the HTTP library wrote (JSON of its own when asked for JSON).
                     String result = ctx.result();
-                    if (result == null || !result.startsWith("{")) {
+                    if (result == null || !result.startsWith("{\"success\"")) {
                       fail(
                           ctx,
                           new ApiError(

@@ -265,6 +265,29 @@ class WorkersApiIT {
   }
 
   @Test
+  void aRouteGantryDoesNotServeAnswersInCloudflaresEnvelopeAlsoWhenJsonIsAsked() throws Exception {
+    // wrangler 4 sends Accept: application/json (seen on `wrangler kv namespace create`).
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    workers.apiBase()
+                        + "/accounts/"
+                        + WorkersHarness.ACCOUNT
+                        + "/storage/kv/namespaces/abc/keys"))
+            .header("Authorization", "Bearer " + workers.token)
+            .header("Accept", "application/json")
+            .build();
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body())
+        .startsWith("{\"success\":false")
+        .contains("\"code\":7003")
+        .contains("No route for GET /client/v4/accounts/" + WorkersHarness.ACCOUNT + "/storage/kv");
+  }
+
+  @Test
   void aWorkerThatDoesNotStartIsRefusedWithWorkerdsErrorAndTheRunningOneKeepsServing()
       throws Exception {
     deploy(
