@@ -58,12 +58,14 @@ class WorkersServiceTest {
    */
   static final class SlowRuntime extends RecordingRuntime {
     final CountDownLatch secondArrived = new CountDownLatch(1);
+    final CountDownLatch firstInRuntime = new CountDownLatch(1);
     int calls;
 
     @Override
     public void apply(WorkerKey worker, Optional<ActiveWorker> desired) {
       super.apply(worker, desired);
       if (++calls == 1) {
+        firstInRuntime.countDown();
         try {
           secondArrived.await(300, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -108,7 +110,8 @@ class WorkersServiceTest {
     CompletableFuture<?> first =
         CompletableFuture.runAsync(
             () -> service.deploy(WORKER, List.of(new Split(a.id(), 100)), Map.of(), "test"));
-    Thread.sleep(50); // the first is in the runtime now
+    // The second starts only once the first is in the runtime, so their order is fixed.
+    assertThat(runtime.firstInRuntime.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<?> second =
         CompletableFuture.runAsync(
             () -> service.deploy(WORKER, List.of(new Split(b.id(), 100)), Map.of(), "test"));
