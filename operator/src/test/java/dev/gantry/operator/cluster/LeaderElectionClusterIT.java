@@ -3,10 +3,8 @@ package dev.gantry.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.operator.provision.ProvisionSettings;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.runtime.OperatorOptions;
-import dev.gantry.operator.testing.OperatorHarness;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -26,9 +24,8 @@ class LeaderElectionClusterIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = RealCluster.connect();
+    cluster = RealCluster.withCrds();
     if (cluster != null) {
-      OperatorHarness.installCrds(cluster.client);
       cluster.namespace(NS, Map.of());
     }
   }
@@ -49,13 +46,7 @@ class LeaderElectionClusterIT {
   @Test
   void aLeaderThatStopsHandsTheLeaseOverBeforeItExpires() {
     Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
-    OperatorOptions options =
-        new OperatorOptions(
-            Set.of(NS),
-            true,
-            NS,
-            -1,
-            new ProvisionSettings(cluster.toolsImage, Duration.ofSeconds(5), cluster.pullPolicy));
+    OperatorOptions options = cluster.operatorOptions(Set.of(NS), true, NS);
     GantryOperator first = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
     GantryOperator second = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
     try {

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.api.minicluster.MiniCluster;
 import dev.gantry.operator.kube.Conditions;
 import dev.gantry.operator.runtime.GantryOperator;
-import dev.gantry.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,13 +33,15 @@ class MiniClusterClusterIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = RealCluster.connect();
+    cluster = RealCluster.withCrds();
     if (cluster == null) {
       return;
     }
-    OperatorHarness.installCrds(cluster.client);
     cluster.namespace(NS, Map.of());
-    operator = OperatorHarness.start(cluster.client, -1);
+    operator =
+        new GantryOperator(
+                cluster.client, cluster.operatorOptions(Set.of(), false, null), Clock.systemUTC())
+            .start();
   }
 
   @AfterAll

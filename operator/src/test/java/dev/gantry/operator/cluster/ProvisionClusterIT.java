@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus.Phase;
 import dev.gantry.operator.kube.Conditions;
-import dev.gantry.operator.provision.ProvisionSettings;
 import dev.gantry.operator.runtime.GantryOperator;
-import dev.gantry.operator.runtime.OperatorOptions;
-import dev.gantry.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.FileInputStream;
@@ -37,20 +34,15 @@ class ProvisionClusterIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = RealCluster.connect();
+    cluster = RealCluster.withCrds();
     if (cluster == null) {
       return;
     }
-    OperatorHarness.installCrds(cluster.client);
     cluster.namespace(NS, Map.of());
-    OperatorOptions options =
-        new OperatorOptions(
-            Set.of(),
-            false,
-            null,
-            -1,
-            new ProvisionSettings(cluster.toolsImage, Duration.ofSeconds(5), cluster.pullPolicy));
-    operator = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
+    operator =
+        new GantryOperator(
+                cluster.client, cluster.operatorOptions(Set.of(), false, null), Clock.systemUTC())
+            .start();
   }
 
   @AfterAll

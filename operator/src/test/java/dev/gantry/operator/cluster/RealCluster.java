@@ -49,6 +49,27 @@ final class RealCluster {
     return new RealCluster(client);
   }
 
+  /** {@link #connect()}, with Gantry's CRDs installed as `gantry install` does. */
+  static RealCluster withCrds() throws java.io.IOException {
+    RealCluster cluster = connect();
+    if (cluster != null) {
+      dev.gantry.operator.testing.OperatorHarness.installCrds(cluster.client);
+    }
+    return cluster;
+  }
+
+  /** How the tier's operators run: the configured tools image and pull policy, no HTTP port. */
+  dev.gantry.operator.runtime.OperatorOptions operatorOptions(
+      java.util.Set<String> namespaces, boolean leaderElection, String leaseNamespace) {
+    return new dev.gantry.operator.runtime.OperatorOptions(
+        namespaces,
+        leaderElection,
+        leaseNamespace,
+        -1,
+        new dev.gantry.operator.provision.ProvisionSettings(
+            toolsImage, Duration.ofSeconds(5), pullPolicy));
+  }
+
   static String unreachable() {
     return "no cluster reachable from the current kube context (set KUBECONFIG or a context)";
   }

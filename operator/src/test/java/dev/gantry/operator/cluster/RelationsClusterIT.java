@@ -3,13 +3,11 @@ package dev.gantry.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.operator.provision.ProvisionSettings;
 import dev.gantry.operator.relations.InjectionSettings;
 import dev.gantry.operator.relations.RelationsWebhook;
 import dev.gantry.operator.relations.WebhookRegistration;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.runtime.OperatorOptions;
-import dev.gantry.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -42,24 +40,18 @@ class RelationsClusterIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = RealCluster.connect();
+    cluster = RealCluster.withCrds();
     if (cluster == null) {
       return;
     }
-    OperatorHarness.installCrds(cluster.client);
     cluster.namespace(NS, Map.of("tengu-injector", "enabled"));
     int port;
     try (var socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     OperatorOptions options =
-        new OperatorOptions(
-                Set.of(NS),
-                false,
-                null,
-                -1,
-                new ProvisionSettings(
-                    cluster.toolsImage, Duration.ofSeconds(5), cluster.pullPolicy))
+        cluster
+            .operatorOptions(Set.of(NS), false, null)
             .withWebhook(
                 new RelationsWebhook.Settings(
                     NS,
