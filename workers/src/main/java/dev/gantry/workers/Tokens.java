@@ -28,7 +28,7 @@ public final class Tokens {
           "account id \"" + account + "\" must be 1 to 64 letters, digits, - or _");
     }
     if (subdomain != null) {
-      ScriptNames.check(subdomain);
+      ScriptNames.checkSubdomain(subdomain);
     }
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);

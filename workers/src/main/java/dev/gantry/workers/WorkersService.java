@@ -17,6 +17,7 @@ import dev.gantry.workers.store.ObjectStore;
 import dev.gantry.workers.store.SecretStore;
 import dev.gantry.workers.tail.TailFilter;
 import dev.gantry.workers.tail.TailSessions;
+import dev.gantry.workers.upload.BindingSpec;
 import dev.gantry.workers.upload.Module;
 import dev.gantry.workers.upload.ScriptNames;
 import dev.gantry.workers.upload.Upload;
@@ -120,6 +121,16 @@ public final class WorkersService {
    * content gives the same version back; nothing is stored for an invalid upload.
    */
   public Version createVersion(WorkerKey worker, Upload upload, Map<String, String> annotations) {
+    Version recorded = recordVersion(worker, upload, annotations);
+    // Secrets are the worker's, not a version's: ones sent with an upload are the worker's from
+    // now on, and a deployed worker is served with them at once, as after `secret put`.
+    if (!upload.secrets().isEmpty()) {
+      changeSecrets(worker, new HashMap<>(upload.secrets()));
+    }
+    return recorded;
+  }
+
+  private Version recordVersion(WorkerKey worker, Upload upload, Map<String, String> annotations) {
     ScriptNames.check(worker.script());
     List<ModuleRef> refs = new ArrayList<>();
     StringBuilder identity = new StringBuilder();
@@ -181,11 +192,6 @@ public final class WorkersService {
               script.modified = now();
               return version;
             });
-    // Secrets are the worker's, not a version's: ones sent with an upload are the worker's from
-    // now on, and a deployed worker is served with them at once, as after `secret put`.
-    if (!upload.secrets().isEmpty()) {
-      changeSecrets(worker, new HashMap<>(upload.secrets()));
-    }
     return recorded;
   }
 
@@ -214,6 +220,71 @@ public final class WorkersService {
             () ->
                 new ApiError(
                     10220, 404, "version " + id + " of worker " + worker.script() + " not found"));
+  }
+
+  /**
+   * An upload deployed at once to all traffic (wrangler's first deploy; every wrangler 3 deploy). A
+   * worker that does not start is refused and leaves nothing behind: no version, no new script, no
+   * modules only it used, as Cloudflare stores nothing of an upload it refuses.
+   */
+  public Version uploadAndDeploy(WorkerKey worker, Upload upload, String source) {
+    synchronized (lock(worker)) {
+      boolean newScript = script(worker).isEmpty();
+      java.util.Set<String> before =
+          newScript
+              ? java.util.Set.of()
+              : versions(worker).stream()
+                  .map(Version::id)
+                  .collect(java.util.stream.Collectors.toSet());
+      Map<String, String> secretsBefore = secrets.of(worker);
+      Version version = recordVersion(worker, upload, Map.of());
+      try {
+        // stored, not yet served: the deployment serves the worker with them
+        secrets.change(worker, new HashMap<>(upload.secrets()));
+        deployLocked(worker, List.of(new Split(version.id(), 100)), Map.of(), source);
+        return version;
+      } catch (RuntimeException e) {
+        restoreSecrets(worker, secretsBefore);
+        if (!before.contains(version.id())) {
+          forget(worker, version, newScript);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private void restoreSecrets(WorkerKey worker, Map<String, String> before) {
+    Map<String, String> restore = new HashMap<>(before);
+    secrets.of(worker).keySet().stream()
+        .filter(k -> !before.containsKey(k))
+        .forEach(k -> restore.put(k, null));
+    secrets.change(worker, restore);
+  }
+
+  /** Undoes {@link #recordVersion} of a version nothing uses. */
+  private void forget(WorkerKey worker, Version version, boolean newScript) {
+    List<String> stillUsed =
+        metadata.write(
+            s -> {
+              ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
+              r.versions.removeIf(v -> v.id().equals(version.id()));
+              if (newScript) {
+                s.accounts.get(worker.account()).scripts.remove(worker.script());
+                return List.of();
+              }
+              return r.versions.stream()
+                  .flatMap(v -> v.modules().stream())
+                  .map(ModuleRef::key)
+                  .toList();
+            });
+    version.modules().stream()
+        .map(ModuleRef::key)
+        .distinct()
+        .filter(k -> !stillUsed.contains(k))
+        .forEach(objects::delete);
+    if (newScript) {
+      secrets.removeAll(worker);
+    }
   }
 
   /** Makes a split of existing versions the active deployment and has the runtime serve it. */
@@ -303,6 +374,31 @@ public final class WorkersService {
     List<Deployment> all = deployments(worker);
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
+
+  /**
+   * The workers of the same account whose active deployment binds {@code worker} as a service, with
+   * the binding's name: deleting {@code worker} would break them.
+   */
+  public List<ServiceReference> incomingServiceBindings(WorkerKey worker) {
+    requireScript(worker);
+    return allActive().stream()
+        .filter(a -> a.key().account().equals(worker.account()) && !a.key().equals(worker))
+        .flatMap(
+            a ->
+                a.versions().stream()
+                    .flatMap(v -> v.bindings().stream())
+                    .filter(
+                        b ->
+                            BindingSpec.SERVICE.equals(b.type())
+                                && worker.script().equals(b.service()))
+                    .map(b -> new ServiceReference(a.key().script(), b.name())))
+        .distinct()
+        .sorted(java.util.Comparator.comparing(ServiceReference::script))
+        .toList();
+  }
+
+  /** A worker that binds another as a service, under {@code binding}. */
+  public record ServiceReference(String script, String binding) {}
 
   /**
    * Deletes a worker: it stops serving, its tails end, then its metadata, secrets and modules go.

@@ -121,34 +121,4 @@ class WorkersServiceTest {
     String served = runtime.serving.orElseThrow().versions().get(0).id();
     assertThat(served).isEqualTo(recorded).isEqualTo(b.id());
   }
-
-  @Test
-  void aSecretSentWithAnUploadReachesTheRunningWorkerAtOnce() {
-    RecordingRuntime runtime = new RecordingRuntime();
-    WorkersService service = service(runtime);
-    service.createToken("acct", "acct");
-    Version a = service.createVersion(WORKER, upload("a"), Map.of());
-    service.deploy(WORKER, List.of(new Split(a.id(), 100)), Map.of(), "test");
-    assertThat(runtime.serving.orElseThrow().secrets()).isEmpty();
-
-    service.createVersion(
-        WORKER,
-        Upload.parse(
-            Multipart.CONTENT_TYPE,
-            new Multipart()
-                .metadata(
-                    "{\"main_module\":\"index.js\",\"compatibility_date\":\"2026-11-01\","
-                        + "\"bindings\":[{\"type\":\"secret_text\",\"name\":\"API_KEY\","
-                        + "\"text\":\"s3cr3t\"}]}")
-                .file(
-                    "index.js",
-                    "application/javascript+module",
-                    "export default { fetch() { return new Response('b') } }")
-                .build(),
-            new Upload.Limits(1 << 20, LocalDate.of(2026, 11, 17))),
-        Map.of());
-
-    assertThat(runtime.serving.orElseThrow().secrets()).containsEntry("API_KEY", "s3cr3t");
-    assertThat(service.secretNames(WORKER)).containsExactly("API_KEY");
-  }
 }

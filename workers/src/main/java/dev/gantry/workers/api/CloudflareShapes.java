@@ -57,7 +57,11 @@ final class CloudflareShapes {
     return Integer.toHexString(script.name.hashCode());
   }
 
-  static ObjectNode version(Version v, String author) {
+  /**
+   * A version as Cloudflare shows it. Gantry's secrets belong to the worker and every version runs
+   * with them, so each version lists them, by name and type only.
+   */
+  static ObjectNode version(Version v, String author, List<String> secretNames) {
     ObjectNode o = Envelope.JSON.createObjectNode();
     o.put("id", v.id());
     o.put("number", v.number());
@@ -81,7 +85,7 @@ final class CloudflareShapes {
     v.compatibilityFlags().forEach(flags::add);
     runtime.put("usage_model", "standard");
     runtime.putObject("limits");
-    resources.set("bindings", bindings(v, List.of()));
+    resources.set("bindings", bindings(v, secretNames));
     return o;
   }
 

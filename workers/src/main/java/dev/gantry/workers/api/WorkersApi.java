@@ -12,6 +12,9 @@ import dev.gantry.workers.model.WorkerKey;
 import dev.gantry.workers.store.MetadataStore.ScriptRecord;
 import dev.gantry.workers.tail.TailFilter;
 import dev.gantry.workers.tail.TailSessions;
+import dev.gantry.workers.upload.BindingSpec;
+import dev.gantry.workers.upload.MultipartBody;
+import dev.gantry.workers.upload.Part;
 import dev.gantry.workers.upload.ScriptNames;
 import dev.gantry.workers.upload.Upload;
 import io.javalin.Javalin;
@@ -108,10 +111,18 @@ public final class WorkersApi implements AutoCloseable {
               r.get(WORKERS + "/durable_objects/namespaces", ctx -> ok(ctx, List.of()));
               r.get(BASE + "/accounts/{account}/storage/kv/namespaces", ctx -> ok(ctx, List.of()));
               r.get(WORKERS + "/workers/{script}", this::getWorker);
+              r.patch(WORKERS + "/workers/{script}/versions/latest", this::patchLatestVersion);
               r.get(WORKERS + "/scripts", this::listScripts);
               r.get(SCRIPT, this::getScriptContent);
+              r.get(SCRIPT + "/content/v2", this::getModules);
+              r.get(
+                  WORKERS + "/services/{script}/environments/{environment}/content/v2",
+                  this::getModules);
               r.put(SCRIPT, this::putScript);
               r.delete(SCRIPT, this::deleteScript);
+              r.get(SCRIPT + "/references", this::getReferences);
+              // Gantry runs no tail workers, so no worker consumes another's events.
+              r.get(WORKERS + "/tails/by-consumer/{script}", ctx -> ok(ctx, List.of()));
               r.get(SCRIPT + "/settings", this::getSettings);
               r.patch(SCRIPT + "/settings", this::patchSettings);
               r.get(SCRIPT + "/script-settings", this::getSettings);
@@ -240,20 +251,79 @@ public final class WorkersApi implements AutoCloseable {
         .result(workers.moduleContent(v.modules().get(0)));
   }
 
+  /**
+   * Every module of a version ({@code ?version=}, else the active one) as {@code
+   * multipart/form-data}.
+   */
+  private void getModules(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ScriptRecord script = workers.requireScript(worker);
+    String id = ctx.queryParam("version");
+    Version v = id == null ? activeVersion(script) : workers.version(worker, id);
+    if (v == null) {
+      throw ApiError.scriptNotFound(worker.script());
+    }
+    ModulesForm form = ModulesForm.of(v.modules(), workers::moduleContent);
+    ctx.status(200)
+        .header(ModulesForm.ENTRYPOINT_HEADER, v.mainModule())
+        .contentType(form.contentType())
+        .result(form.body());
+  }
+
   /** wrangler's first deploy (and every wrangler 3 deploy): upload and deploy in one call. */
   private void putScript(Context ctx) {
     WorkerKey worker = worker(ctx);
     Upload upload = upload(ctx);
-    Version version = workers.createVersion(worker, upload, Map.of());
-    workers.deploy(worker, List.of(new Split(version.id(), 100)), Map.of(), "wrangler");
+    Version version = workers.uploadAndDeploy(worker, upload, "wrangler");
     ScriptRecord script = workers.requireScript(worker);
     ObjectNode result = CloudflareShapes.script(script, version, active(script));
     result.put("deployment_id", version.id());
     ok(ctx, result);
   }
 
+  /**
+   * What depends on a worker, as wrangler's delete asks before it deletes: the workers that bind it
+   * as a service (Gantry has no Durable Objects, Pages or dispatch namespaces).
+   */
+  private void getReferences(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ObjectNode result = Envelope.JSON.createObjectNode();
+    ObjectNode services = result.putObject("services");
+    ArrayNode incoming = services.putArray("incoming");
+    for (WorkersService.ServiceReference ref : workers.incomingServiceBindings(worker)) {
+      incoming
+          .addObject()
+          .put("service", ref.script())
+          .put("environment", "production")
+          .put("name", ref.binding());
+    }
+    services.putArray("outgoing");
+    services.put("pages_function", false);
+    result.putArray("durable_objects");
+    result.putArray("dispatch_outbounds");
+    ok(ctx, result);
+  }
+
+  /** Deleting a worker other workers bind as a service breaks them: only with {@code force}. */
   private void deleteScript(Context ctx) {
     WorkerKey worker = worker(ctx);
+    if (!"true".equals(ctx.queryParam("force"))) {
+      List<WorkersService.ServiceReference> dependents = workers.incomingServiceBindings(worker);
+      if (!dependents.isEmpty()) {
+        throw new ApiError(
+            10064,
+            400,
+            "worker "
+                + worker.script()
+                + " is bound as a service by "
+                + String.join(
+                    ", ",
+                    dependents.stream()
+                        .map(d -> d.script() + " (binding " + d.binding() + ")")
+                        .toList())
+                + ": delete with force=true (wrangler delete --force) to delete it anyway");
+      }
+    }
     workers.delete(worker);
     ok(ctx, Map.of("id", worker.script()));
   }
@@ -263,16 +333,40 @@ public final class WorkersApi implements AutoCloseable {
     Upload.Limits limits =
         new Upload.Limits(maxUploadBytes, workers.runtime().newestCompatibilityDate());
     if (length > maxUploadBytes) {
-      // Read (and drop) what the client is still sending, within bounds, so it gets the answer
-      // instead of a reset connection; nothing of it is kept.
-      try (var in = ctx.req().getInputStream()) {
-        in.skipNBytes(Math.min(length, 4 * maxUploadBytes));
-      } catch (java.io.IOException | RuntimeException e) {
-        // the client went away; the answer below is all it could get
-      }
+      drain(ctx, Math.min(length, 4 * maxUploadBytes));
       throw Upload.tooLarge(length, limits);
     }
+    if (length < 0) {
+      // Chunked, so the size shows only while reading: read to one byte past the limit ourselves,
+      // rather than let the HTTP library refuse it in its own words.
+      byte[] body;
+      try {
+        body =
+            ctx.req()
+                .getInputStream()
+                .readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
+      } catch (java.io.IOException e) {
+        throw ApiError.badRequest("the upload could not be read: " + e.getMessage());
+      }
+      if (body.length > maxUploadBytes) {
+        drain(ctx, 4 * maxUploadBytes);
+        throw Upload.tooLarge(-1, limits);
+      }
+      return Upload.parse(ctx.contentType(), body, limits);
+    }
     return Upload.parse(ctx.contentType(), ctx.bodyAsBytes(), limits);
+  }
+
+  /**
+   * Reads (and drops) what the client is still sending, within bounds, so it gets the answer
+   * instead of a reset connection; nothing of it is kept.
+   */
+  private static void drain(Context ctx, long bytes) {
+    try (var in = ctx.req().getInputStream()) {
+      in.skipNBytes(bytes);
+    } catch (java.io.IOException | RuntimeException e) {
+      // the client went away, or sent less (EOF): the answer is all it could get
+    }
   }
 
   // --- settings ---
@@ -285,15 +379,40 @@ public final class WorkersApi implements AutoCloseable {
 
   private void patchSettings(Context ctx) {
     WorkerKey worker = worker(ctx);
-    JsonNode body = json(ctx);
+    JsonNode body = settingsPatch(ctx);
     if (!(body instanceof ObjectNode patch)) {
       throw ApiError.badRequest("settings must be a JSON object");
     }
-    // Bindings and compatibility belong to versions; only the script-level settings are kept.
+    if (patch.has("bindings")) {
+      workers.changeSecrets(
+          worker,
+          SettingsBindings.secretChanges(patch.get("bindings"), workers.secretNames(worker)));
+    }
+    // Other bindings and compatibility belong to versions; only the script-level settings are kept.
     ObjectNode kept = patch.deepCopy();
     kept.remove(List.of("bindings", "compatibility_date", "compatibility_flags"));
     workers.patchSettings(worker, kept);
     getSettings(ctx);
+  }
+
+  /**
+   * A settings patch arrives as JSON, or (wrangler 3 and 4.86's {@code secret bulk}) as multipart
+   * with the JSON in a part named {@code settings}.
+   */
+  private static JsonNode settingsPatch(Context ctx) {
+    String type = ctx.contentType();
+    if (type == null
+        || !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+      return json(ctx);
+    }
+    Part settings =
+        MultipartBody.parse(type, ctx.bodyAsBytes()).stream()
+            .filter(p -> p.name().equals("settings"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    ApiError.badRequest("a multipart settings patch needs a part named settings"));
+    return parseJson(settings.text());
   }
 
   // --- versions and deployments ---
@@ -305,17 +424,58 @@ public final class WorkersApi implements AutoCloseable {
     JsonNode a = upload.metadata().path("annotations");
     a.fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
     Version version = workers.createVersion(worker, upload, annotations);
-    ObjectNode result = CloudflareShapes.version(version, account(ctx));
+    ObjectNode result =
+        CloudflareShapes.version(version, account(ctx), workers.secretNames(worker));
     result.put("startup_time_ms", 0);
     ok(ctx, result);
+  }
+
+  /**
+   * wrangler 4's {@code versions secret put/bulk/delete}: a merge patch of the newest version's
+   * {@code env}. Gantry's secrets belong to the worker, so they change for it, and the version
+   * (whose content is unchanged) comes back as it is.
+   */
+  private void patchLatestVersion(Context ctx) {
+    WorkerKey worker = worker(ctx);
+    ScriptRecord script = workers.requireScript(worker);
+    Version latest = latest(script);
+    if (latest == null) {
+      throw new ApiError(10222, 404, "worker " + worker.script() + " has no uploaded versions");
+    }
+    JsonNode env = json(ctx).path("env");
+    if (!env.isObject()) {
+      throw ApiError.invalid(
+          "a version patch takes {\"env\": {NAME: {type: secret_text, text} or null}}");
+    }
+    Map<String, String> change = new HashMap<>();
+    env.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode b = e.getValue();
+              if (b.isNull()) {
+                change.put(e.getKey(), null);
+              } else if (BindingSpec.SECRET_TEXT.equals(b.path("type").asText())
+                  && b.path("text").isTextual()) {
+                change.put(e.getKey(), b.path("text").asText());
+              } else {
+                throw ApiError.invalid(
+                    "env "
+                        + e.getKey()
+                        + ": a version patch can set secret_text bindings ({type: secret_text,"
+                        + " text}) or remove them (null); other bindings change with an upload");
+              }
+            });
+    workers.changeSecrets(worker, change);
+    ok(ctx, CloudflareShapes.version(latest, account(ctx), workers.secretNames(worker)));
   }
 
   private void listVersions(Context ctx) {
     WorkerKey worker = worker(ctx);
     ArrayNode items = Envelope.JSON.createArrayNode();
+    List<String> secrets = workers.secretNames(worker);
     workers.versions(worker).stream()
         .sorted(Comparator.comparingInt(Version::number).reversed())
-        .forEach(v -> items.add(CloudflareShapes.version(v, account(ctx))));
+        .forEach(v -> items.add(CloudflareShapes.version(v, account(ctx), secrets)));
     ObjectNode result = Envelope.JSON.createObjectNode();
     result.set("items", items);
     ok(ctx, result);
@@ -325,7 +485,10 @@ public final class WorkersApi implements AutoCloseable {
     WorkerKey worker = worker(ctx);
     ok(
         ctx,
-        CloudflareShapes.version(workers.version(worker, ctx.pathParam("version")), account(ctx)));
+        CloudflareShapes.version(
+            workers.version(worker, ctx.pathParam("version")),
+            account(ctx),
+            workers.secretNames(worker)));
   }
 
   private void postDeployment(Context ctx) {
@@ -557,11 +720,15 @@ public final class WorkersApi implements AutoCloseable {
   }
 
   private static JsonNode json(Context ctx) {
+    return parseJson(ctx.body());
+  }
+
+  private static JsonNode parseJson(String body) {
     try {
-      String body = ctx.body();
       return body.isBlank() ? Envelope.JSON.createObjectNode() : Envelope.JSON.readTree(body);
-    } catch (java.io.IOException e) {
-      throw ApiError.badRequest("the request body is not valid JSON: " + e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // The parser's own message without its source excerpt, which says nothing here.
+      throw ApiError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
     }
   }
 

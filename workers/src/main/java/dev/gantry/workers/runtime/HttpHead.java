@@ -68,7 +68,10 @@ final class HttpHead {
 
   static HttpHead parse(byte[] b, int start, int end, boolean request) throws Malformed {
     int headEnd = -1;
-    for (int i = start; i + 3 < end; i++) {
+    // The limit holds however the bytes arrived: a head is never looked for past MAX, so one that
+    // came in a single write is refused exactly as the same head in small pieces.
+    int searchEnd = Math.min(end, start + MAX);
+    for (int i = start; i + 3 < searchEnd; i++) {
       if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
         headEnd = i + 4;
         break;
@@ -76,7 +79,7 @@ final class HttpHead {
     }
     if (headEnd < 0) {
       if (end - start >= MAX) {
-        throw new Malformed("request head over " + MAX + " bytes");
+        throw new Malformed((request ? "request" : "response") + " head over " + MAX + " bytes");
       }
       return null;
     }

@@ -205,12 +205,13 @@ public record Upload(
         metadata);
   }
 
+  /** An upload over the limit; {@code size} is -1 when the sender did not say (chunked). */
   public static ApiError tooLarge(long size, Limits limits) {
     return new ApiError(
         ApiError.TOO_LARGE,
         413,
         "the upload is "
-            + size
+            + (size < 0 ? "more than " + limits.maxBytes() : String.valueOf(size))
             + " bytes, over this server's limit of "
             + limits.maxBytes()
             + " bytes (gantry workers serve --max-upload-bytes)");
@@ -220,14 +221,15 @@ public record Upload(
     return kind == ModuleKind.ES_MODULE || kind == ModuleKind.COMMONJS;
   }
 
+  /** The date an upload without one runs at. */
+  public static final String OLDEST_COMPATIBILITY_DATE = "2021-11-02";
+
   private static String compatibilityDate(ObjectNode metadata, Limits limits) {
     String date = text(metadata, "compatibility_date");
     if (date == null) {
-      throw ApiError.invalid(
-          "metadata has no compatibility_date: set compatibility_date in wrangler.toml"
-              + " (this runtime supports up to "
-              + limits.newestCompatibilityDate()
-              + ")");
+      // As Cloudflare: no date means the oldest behaviour. wrangler's placeholder upload (secret
+      // put on a worker that does not exist yet) sends none.
+      return OLDEST_COMPATIBILITY_DATE;
     }
     LocalDate parsed;
     try {

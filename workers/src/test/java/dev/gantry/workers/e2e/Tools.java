@@ -29,6 +29,11 @@ final class Tools {
     return require(DIR.resolve("node_modules/wrangler-4-86/bin/wrangler.js"));
   }
 
+  /** The last wrangler 3, on the machine's Node. */
+  static Path wrangler3() {
+    return require(DIR.resolve("node_modules/wrangler-3/bin/wrangler.js"));
+  }
+
   private static Path require(Path path) {
     if (!Files.exists(path)) {
       throw new IllegalStateException(

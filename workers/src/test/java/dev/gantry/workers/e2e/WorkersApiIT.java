@@ -2,8 +2,12 @@ package dev.gantry.workers.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.workers.ApiError;
 import dev.gantry.workers.model.WorkerKey;
 import dev.gantry.workers.upload.Multipart;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -141,7 +145,11 @@ class WorkersApiIT {
   void badUploadsAndDeploymentsGetCloudflareErrorsNamingTheProblemAndStoreNothing()
       throws Exception {
     String path = "/accounts/{account}/workers/scripts/bad";
-    record Case(String name, String contentType, byte[] body, String message) {}
+    record Case(String name, String contentType, byte[] body, String message, int code) {
+      int status() {
+        return code == ApiError.TOO_LARGE ? 413 : 400;
+      }
+    }
     byte[] entry = "export default {}".getBytes();
     var cases =
         new Case[] {
@@ -149,14 +157,16 @@ class WorkersApiIT {
               "malformed",
               Multipart.CONTENT_TYPE,
               "garbage".getBytes(),
-              "malformed multipart body"),
+              "malformed multipart body",
+              ApiError.MALFORMED),
           new Case(
               "no metadata",
               Multipart.CONTENT_TYPE,
               new Multipart()
                   .part("index.js", "index.js", "application/javascript+module", entry)
                   .build(),
-              "no \"metadata\" part"),
+              "no \"metadata\" part",
+              ApiError.MALFORMED),
           new Case(
               "main module missing",
               Multipart.CONTENT_TYPE,
@@ -164,7 +174,8 @@ class WorkersApiIT {
                   .metadata(metadata("worker.js", ""))
                   .part("index.js", "index.js", "application/javascript+module", entry)
                   .build(),
-              "no part of the upload has that name"),
+              "no part of the upload has that name",
+              ApiError.INVALID),
           new Case(
               "escaping module name",
               Multipart.CONTENT_TYPE,
@@ -173,7 +184,8 @@ class WorkersApiIT {
                   .part("index.js", "index.js", "application/javascript+module", entry)
                   .part("../../etc/x.js", "x.js", "application/javascript+module", entry)
                   .build(),
-              "would escape the worker's root"),
+              "would escape the worker's root",
+              ApiError.INVALID),
           new Case(
               "unknown binding",
               Multipart.CONTENT_TYPE,
@@ -181,7 +193,8 @@ class WorkersApiIT {
                   .metadata(metadata("index.js", "{\"name\":\"DB\",\"type\":\"d1\",\"id\":\"x\"}"))
                   .part("index.js", "index.js", "application/javascript+module", entry)
                   .build(),
-              "binding DB has type \"d1\""),
+              "binding DB has type \"d1\"",
+              ApiError.INVALID),
           new Case(
               "too large",
               Multipart.CONTENT_TYPE,
@@ -193,11 +206,13 @@ class WorkersApiIT {
                       "application/javascript+module",
                       new byte[11 * 1024 * 1024])
                   .build(),
-              "over this server's limit"),
+              "over this server's limit",
+              ApiError.TOO_LARGE),
         };
     for (Case c : cases) {
       var answer = api.send("PUT", path, c.contentType(), c.body());
-      assertThat(answer.status()).as(c.name()).isBetween(400, 413);
+      assertThat(answer.status()).as(c.name()).isEqualTo(c.status());
+      assertThat(answer.code()).as(c.name()).isEqualTo(c.code());
       assertThat(answer.body().path("success").asBoolean()).as(c.name()).isFalse();
       assertThat(answer.message()).as(c.name()).contains(c.message());
     }
@@ -389,5 +404,280 @@ class WorkersApiIT {
     assertThat(again.status()).isEqualTo(404);
     assertThat(again.message()).contains("has no tail " + id);
     assertThat(workers.get("watched", "/").body()).isEqualTo("watched");
+  }
+
+  static Multipart hello(String text) {
+    return new Multipart()
+        .metadata(metadata("index.js", ""))
+        .file(
+            "index.js",
+            "application/javascript+module",
+            "export default { fetch() { return new Response('" + text + "') } }");
+  }
+
+  @Test
+  void aWorkerBoundAsAServiceIsListedAsReferencedAndDeletedOnlyWithForce() throws Exception {
+    deploy("target", hello("target"));
+    deploy(
+        "caller",
+        new Multipart()
+            .metadata(
+                metadata(
+                    "index.js", "{\"name\":\"T\",\"type\":\"service\",\"service\":\"target\"}"))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "export default { fetch(r, env) { return env.T.fetch(r) } }"));
+    String scripts = "/accounts/{account}/workers/scripts/";
+    var refs = api.send("GET", scripts + "target/references", null, null);
+    assertThat(refs.status()).isEqualTo(200);
+    assertThat(refs.body().path("result").path("services").path("incoming").toString())
+        .isEqualTo("[{\"service\":\"caller\",\"environment\":\"production\",\"name\":\"T\"}]");
+    assertThat(
+            api.send("GET", scripts + "caller/references", null, null)
+                .body()
+                .path("result")
+                .path("services")
+                .path("incoming")
+                .size())
+        .isZero();
+    var consumers =
+        api.send("GET", "/accounts/{account}/workers/tails/by-consumer/target", null, null);
+    assertThat(consumers.status()).isEqualTo(200);
+    assertThat(consumers.body().path("result").isArray()).isTrue();
+
+    var refused = api.send("DELETE", scripts + "target", null, null);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message())
+        .contains("worker target is bound as a service by caller (binding T)")
+        .contains("force=true");
+    assertThat(workers.get("caller", "/").body()).isEqualTo("target");
+
+    var forced = api.send("DELETE", scripts + "target?force=true", null, null);
+    assertThat(forced.status()).isEqualTo(200);
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "target")))
+        .isEmpty();
+  }
+
+  @Test
+  void contentV2ReturnsEveryModuleOfAVersionAsMultipartWithItsEntrypoint() throws Exception {
+    deploy(
+        "mods",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "import x from './lib/x.js'; export default { fetch() { return new Response(x) } }")
+            .file("lib/x.js", "application/javascript+module", "export default 'x';"));
+    WorkerKey key = new WorkerKey(WorkersHarness.ACCOUNT, "mods");
+    String version = workers.server.service().versions(key).get(0).id();
+    HttpResponse<byte[]> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            workers.apiBase()
+                                + "/accounts/"
+                                + WorkersHarness.ACCOUNT
+                                + "/workers/scripts/mods/content/v2?version="
+                                + version))
+                    .header("Authorization", "Bearer " + workers.token)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("cf-entrypoint")).hasValue("index.js");
+    String type = response.headers().firstValue("Content-Type").orElseThrow();
+    assertThat(type).startsWith("multipart/form-data; boundary=");
+    var parts = dev.gantry.workers.upload.MultipartBody.parse(type, response.body());
+    assertThat(parts)
+        .extracting(p -> p.name() + " " + p.contentType() + " " + p.text())
+        .containsExactly(
+            "index.js application/javascript+module import x from './lib/x.js'; export default { fetch() { return new Response(x) } }",
+            "lib/x.js application/javascript+module export default 'x';");
+    var unknown =
+        api.send(
+            "GET", "/accounts/{account}/workers/scripts/mods/content/v2?version=nope", null, null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.code()).isEqualTo(10220);
+  }
+
+  @Test
+  void aMultipartSettingsPatchSetsKeepsAndDeletesSecretsAsItsBindingsList() throws Exception {
+    deploy(
+        "sec",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file(
+                "index.js",
+                "application/javascript+module",
+                "export default { fetch(r, env) { return new Response([env.KEEP, env.NEW, env.GONE ?? 'none'].join(' ')) } }"));
+    WorkerKey key = new WorkerKey(WorkersHarness.ACCOUNT, "sec");
+    workers.server.service().changeSecrets(key, java.util.Map.of("KEEP", "k", "GONE", "g"));
+    byte[] patch =
+        new Multipart()
+            .part(
+                "settings",
+                null,
+                null,
+                ("{\"bindings\":[{\"type\":\"secret_text\",\"name\":\"KEEP\"},"
+                        + "{\"type\":\"secret_text\",\"name\":\"NEW\",\"text\":\"n\"}]}")
+                    .getBytes())
+            .build();
+    var answer =
+        api.send(
+            "PATCH",
+            "/accounts/{account}/workers/scripts/sec/settings",
+            Multipart.CONTENT_TYPE,
+            patch);
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    assertThat(workers.server.service().secretNames(key)).containsExactly("KEEP", "NEW");
+    assertThat(workers.get("sec", "/").body()).isEqualTo("k n none");
+    assertThat(answer.body().toString()).doesNotContain("\"n\"").doesNotContain("\"k\"");
+
+    byte[] unknownKept =
+        new Multipart()
+            .part(
+                "settings",
+                null,
+                null,
+                "{\"bindings\":[{\"type\":\"secret_text\",\"name\":\"NEVER\"}]}".getBytes())
+            .build();
+    var refused =
+        api.send(
+            "PATCH",
+            "/accounts/{account}/workers/scripts/sec/settings",
+            Multipart.CONTENT_TYPE,
+            unknownKept);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).contains("secret_text binding NEVER has no text");
+    assertThat(workers.server.service().secretNames(key)).containsExactly("KEEP", "NEW");
+  }
+
+  @Test
+  void aFirstUploadThatDoesNotStartLeavesNoScriptVersionModuleOrSecret() throws Exception {
+    var broken =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/never",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(
+                    metadata(
+                        "index.js", "{\"name\":\"S\",\"type\":\"secret_text\",\"text\":\"s\"}"))
+                .file("index.js", "application/javascript+module", "export default { fetch( {")
+                .build());
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.code()).isEqualTo(ApiError.INVALID);
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "never")))
+        .isEmpty();
+    try (var objects = Files.walk(workers.data.resolve("objects"))) {
+      assertThat(objects.filter(Files::isRegularFile)).isEmpty();
+    }
+    assertThat(Files.readString(workers.data.resolve("secrets.json"))).doesNotContain("never");
+
+    // on a worker that runs: the refused upload's version, modules and secrets are not kept
+    deploy("kept", hello("kept"));
+    WorkerKey kept = new WorkerKey(WorkersHarness.ACCOUNT, "kept");
+    var again =
+        api.send(
+            "PUT",
+            "/accounts/{account}/workers/scripts/kept",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(
+                    metadata(
+                        "index.js", "{\"name\":\"S\",\"type\":\"secret_text\",\"text\":\"s\"}"))
+                .file("index.js", "application/javascript+module", "export default { fetch( {")
+                .build());
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(workers.server.service().versions(kept)).hasSize(1);
+    assertThat(workers.server.service().secretNames(kept)).isEmpty();
+    try (var objects = Files.walk(workers.data.resolve("objects"))) {
+      assertThat(objects.filter(Files::isRegularFile)).hasSize(1);
+    }
+    assertThat(workers.get("kept", "/").body()).isEqualTo("kept");
+  }
+
+  @Test
+  void aVersionPatchOfEnvChangesTheWorkersSecretsAndRefusesOtherBindings() throws Exception {
+    deploy("vp", hello("vp"));
+    WorkerKey key = new WorkerKey(WorkersHarness.ACCOUNT, "vp");
+    String path = "/accounts/{account}/workers/workers/vp/versions/latest";
+    var set =
+        api.json("PATCH", path, "{\"env\":{\"A\":{\"type\":\"secret_text\",\"text\":\"a\"}}}");
+    assertThat(set.status()).as(set.body().toString()).isEqualTo(200);
+    assertThat(set.body().path("result").path("id").asText())
+        .isEqualTo(workers.server.service().versions(key).get(0).id());
+    assertThat(workers.server.service().secretNames(key)).containsExactly("A");
+    var removed = api.json("PATCH", path, "{\"env\":{\"A\":null}}");
+    assertThat(removed.status()).isEqualTo(200);
+    assertThat(workers.server.service().secretNames(key)).isEmpty();
+    var other =
+        api.json("PATCH", path, "{\"env\":{\"P\":{\"type\":\"plain_text\",\"text\":\"p\"}}}");
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.message()).contains("env P").contains("secret_text");
+  }
+
+  @Test
+  void anOversizedChunkedUploadGetsCloudflaresTooLargeErrorAndStoresNothing() throws Exception {
+    byte[] body =
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .part(
+                "index.js", "index.js", "application/javascript+module", new byte[11 * 1024 * 1024])
+            .build();
+    // an input stream of unknown length: the client sends it chunked, without Content-Length
+    HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            workers.apiBase()
+                                + "/accounts/"
+                                + WorkersHarness.ACCOUNT
+                                + "/workers/scripts/chunky"))
+                    .header("Authorization", "Bearer " + workers.token)
+                    .header("Content-Type", Multipart.CONTENT_TYPE)
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(body)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body())
+        .startsWith("{\"success\":false")
+        .contains("\"code\":10027")
+        .contains("more than 10485760 bytes, over this server's limit");
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "chunky")))
+        .isEmpty();
+  }
+
+  @Test
+  void aSecretSentWithAVersionUploadReachesTheRunningWorkerAtOnce() throws Exception {
+    String source =
+        "export default { fetch(r, env) { return new Response(env.API_KEY ?? 'none') } }";
+    deploy(
+        "secretive",
+        new Multipart()
+            .metadata(metadata("index.js", ""))
+            .file("index.js", "application/javascript+module", source));
+    assertThat(workers.get("secretive", "/").body()).isEqualTo("none");
+    var upload =
+        api.send(
+            "POST",
+            "/accounts/{account}/workers/scripts/secretive/versions",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(
+                    metadata(
+                        "index.js",
+                        "{\"type\":\"secret_text\",\"name\":\"API_KEY\",\"text\":\"s3cr3t\"}"))
+                .file("index.js", "application/javascript+module", source + "\n// v2")
+                .build());
+    assertThat(upload.status()).as(upload.body().toString()).isEqualTo(200);
+    assertThat(upload.body().toString()).doesNotContain("s3cr3t");
+    // not deployed, yet the secret is the worker's: the running version answers with it now
+    assertThat(workers.get("secretive", "/").body()).isEqualTo("s3cr3t");
   }
 }

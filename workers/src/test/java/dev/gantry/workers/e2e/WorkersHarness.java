@@ -49,7 +49,11 @@ final class WorkersHarness implements AutoCloseable {
   }
 
   Wrangler wrangler486(Path project) {
-    return new Wrangler(Path.of("node"), Tools.wrangler486(), project, apiBase(), ACCOUNT, token);
+    return wrangler(WranglerRelease.V4_86, project);
+  }
+
+  Wrangler wrangler(WranglerRelease release, Path project) {
+    return new Wrangler(release.node(), release.script(), project, apiBase(), ACCOUNT, token);
   }
 
   /** A request through the router to a worker's host name. */

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real wrangler 4 (Node 22) against Gantry's API, and requests through the router. */
+/**
+ * The real wrangler 4 (Node 22) against Gantry's API, and requests through the router: deploys,
+ * tail, the example. {@link WranglerMatrixIT} runs the whole command set on every release.
+ */
 class WranglerDeployIT {
   static final String TOML =
       """
@@ -59,70 +62,6 @@ class WranglerDeployIT {
     WorkersHarness.project(project, "hello", TOML.formatted("hi"), SOURCE.formatted("v2"));
     wrangler.ok("deploy");
     assertThat(workers.get("hello", "/").body()).isEqualTo("hi from v2; secret=none");
-  }
-
-  @Test
-  void secretPutListDeleteAndBulkReachTheWorkerAndValuesAreNeverReturned() throws Exception {
-    Path project =
-        WorkersHarness.project(
-            temp.resolve("sec"), "sec", TOML.formatted("hello"), SOURCE.formatted("v1"));
-    Wrangler wrangler = workers.wrangler(project);
-    wrangler.ok("deploy");
-    wrangler.okWithInput("s3cr3t-value\n", "secret", "put", "API_KEY");
-    assertThat(workers.get("sec", "/").body()).isEqualTo("hello from v1; secret=s3cr3t-value");
-    var list = wrangler.ok("secret", "list");
-    assertThat(list.output()).contains("API_KEY").doesNotContain("s3cr3t-value");
-    wrangler.ok("secret", "delete", "API_KEY");
-    assertThat(workers.get("sec", "/").body()).isEqualTo("hello from v1; secret=none");
-
-    java.nio.file.Files.writeString(
-        project.resolve("secrets.json"), "{\"API_KEY\": \"from-bulk\"}");
-    wrangler.ok("secret", "bulk", "secrets.json");
-    assertThat(workers.get("sec", "/").body()).isEqualTo("hello from v1; secret=from-bulk");
-  }
-
-  @Test
-  void versionsUploadThenDeployFiftyFiftyServesBothThenRollbackAndDelete() throws Exception {
-    Path project =
-        WorkersHarness.project(
-            temp.resolve("split"), "split", TOML.formatted("hello"), SOURCE.formatted("v1"));
-    Wrangler wrangler = workers.wrangler(project);
-    wrangler.ok("deploy");
-    String v1 = workers.server.service().versions(key("split")).get(0).id();
-
-    WorkersHarness.project(project, "split", TOML.formatted("hello"), SOURCE.formatted("v2"));
-    var upload = wrangler.ok("versions", "upload");
-    assertThat(upload.output()).contains("Worker Version ID");
-    assertThat(workers.get("split", "/").body()).isEqualTo("hello from v1; secret=none");
-    String v2 = workers.server.service().versions(key("split")).get(1).id();
-
-    wrangler.ok("versions", "deploy", v1 + "@50%", v2 + "@50%", "--yes");
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (int i = 0; i < 200 && seen.size() < 2; i++) {
-      seen.add(workers.get("split", "/").body());
-    }
-    assertThat(seen)
-        .containsExactlyInAnyOrder("hello from v1; secret=none", "hello from v2; secret=none");
-
-    wrangler.ok("deploy");
-    wrangler.ok("rollback", v1, "--message", "back to v1", "--yes");
-    for (int i = 0; i < 20; i++) {
-      assertThat(workers.get("split", "/").body()).isEqualTo("hello from v1; secret=none");
-    }
-
-    var delete = wrangler.ok("delete", "--force");
-    assertThat(delete.output()).contains("Successfully deleted").doesNotContain("WARNING");
-    assertThat(workers.get("split", "/").statusCode()).isEqualTo(404);
-    assertThat(workers.server.service().script(key("split"))).isEmpty();
-  }
-
-  @Test
-  void wrangler486OnTheMachinesNode20Deploys() throws Exception {
-    Path project =
-        WorkersHarness.project(
-            temp.resolve("old"), "old", TOML.formatted("hello"), SOURCE.formatted("4.86"));
-    workers.wrangler486(project).ok("deploy");
-    assertThat(workers.get("old", "/").body()).isEqualTo("hello from 4.86; secret=none");
   }
 
   static dev.gantry.workers.model.WorkerKey key(String script) {

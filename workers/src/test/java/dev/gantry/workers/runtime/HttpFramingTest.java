@@ -42,6 +42,31 @@ class HttpFramingTest {
   }
 
   @Test
+  void theHeadLimitHoldsWhetherTheWholeHeadArrivedAtOnceOrInPieces() throws Exception {
+    // complete (blank line included) and over the limit, in one buffer: refused as in pieces
+    String head = "GET / HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(33_000) + "\r\n\r\n";
+    byte[] whole = bytes(head);
+    assertThatThrownBy(() -> HttpHead.parse(whole, 0, whole.length, true))
+        .isInstanceOf(HttpHead.Malformed.class)
+        .hasMessageContaining("request head over 32768 bytes");
+    for (int end = 1000; end < whole.length; end += 1000) {
+      int upTo = end;
+      if (upTo < HttpHead.MAX) {
+        assertThat(HttpHead.parse(whole, 0, upTo, true)).isNull();
+      } else {
+        assertThatThrownBy(() -> HttpHead.parse(whole, 0, upTo, true))
+            .isInstanceOf(HttpHead.Malformed.class);
+      }
+    }
+    // exactly at the limit is forwarded
+    String filler = "GET / HTTP/1.1\r\nHost: x\r\nX: ";
+    int room = HttpHead.MAX - filler.length() - 4;
+    byte[] atLimit = bytes(filler + "a".repeat(room) + "\r\n\r\n");
+    assertThat(atLimit).hasSize(HttpHead.MAX);
+    assertThat(HttpHead.parse(atLimit, 0, atLimit.length, true).length).isEqualTo(HttpHead.MAX);
+  }
+
+  @Test
   void smugglingShapedHeadsAreRefused() {
     assertThatThrownBy(
             () ->

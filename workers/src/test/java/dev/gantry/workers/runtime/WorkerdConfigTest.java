@@ -70,6 +70,19 @@ class WorkerdConfigTest {
             "127.0.0.1:40000",
             40009,
             null);
+    // What must hold whatever the golden file says, so that a wrong -Dgolden.update fails here.
+    assertThat(rendered.text())
+        .contains("esModule = embed \"v0/index.js\"")
+        .contains("commonJsModule = embed \"v0/lib/util.cjs\"")
+        .contains("(name = \"GREETING\", text = \"say \\\"hi\\\"\\n\")")
+        .contains("(name = \"API_KEY\", text = \"s3cr3t\")")
+        .contains("(name = \"AUTH\", service = \"bind-auth\")")
+        .contains("address = \"127.0.0.1:40000\"")
+        .contains("value = \"acct/auth\"")
+        .contains(
+            "address = \"127.0.0.1:40001\", http = (), service = \"v-11111111-1111-1111-1111-111111111111\"")
+        .contains("address = \"127.0.0.1:40009\"")
+        .doesNotContain("index.js.map");
     assertThat(rendered.text()).isEqualTo(golden("modules-and-bindings.capnp", rendered.text()));
     assertThat(rendered.files())
         .containsOnlyKeys(
@@ -107,12 +120,28 @@ class WorkerdConfigTest {
   @Test
   void aSplitDeploymentServesEachVersionOnItsOwnSocket() throws Exception {
     var rendered = split(null);
+    assertThat(rendered.text())
+        .contains(
+            "address = \"127.0.0.1:40001\", http = (), service = \"v-aaaaaaaa-0000-0000-0000-000000000000\"")
+        .contains(
+            "address = \"127.0.0.1:40002\", http = (), service = \"v-bbbbbbbb-0000-0000-0000-000000000000\"")
+        .contains("serviceWorkerScript = embed \"v1/script\"")
+        .doesNotContain("tails = ");
     assertThat(rendered.text()).isEqualTo(golden("split.capnp", rendered.text()));
   }
 
   @Test
   void aTailedWorkerSendsEachVersionsTraceEventsToTheSinkWithItsKeyAndVersion() throws Exception {
     var rendered = split(new WorkerdConfig.Tracing("acct/hello", "127.0.0.1:40010", "k3y"));
+    assertThat(rendered.text())
+        .contains("tails = [\"gantry-tail-0\"]")
+        .contains("tails = [\"gantry-tail-1\"]")
+        .contains(
+            "(name = \"X-Gantry-Trace-Key\", value = \"k3y\"), (name = \"X-Gantry-Worker\", value ="
+                + " \"acct/hello\"), (name = \"X-Gantry-Version\", value ="
+                + " \"aaaaaaaa-0000-0000-0000-000000000000\")")
+        .contains("value = \"bbbbbbbb-0000-0000-0000-000000000000\"")
+        .contains("address = \"127.0.0.1:40010\"");
     assertThat(rendered.text()).isEqualTo(golden("tailed.capnp", rendered.text()));
   }
 

@@ -113,6 +113,12 @@ class UploadTest {
   }
 
   @Test
+  void anUploadWithoutACompatibilityDateRunsAtTheOldestAsCloudflareDoes() {
+    Upload upload = parse(withMetadata("{\"main_module\":\"index.js\"}"));
+    assertThat(upload.compatibilityDate()).isEqualTo("2021-11-02");
+  }
+
+  @Test
   void aCompatibilityDateLaterThanTheRuntimeIsRefusedWithTheNewestItSupports() {
     assertThatThrownBy(
             () ->
@@ -122,8 +128,6 @@ class UploadTest {
         .hasMessageContaining(
             "compatibility_date 2026-12-01 is later than this runtime supports (2026-11-17)")
         .hasMessageContaining("wrangler.toml");
-    assertThatThrownBy(() -> parse(withMetadata("{\"main_module\":\"index.js\"}")))
-        .hasMessageContaining("no compatibility_date");
     assertThatThrownBy(
             () ->
                 parse(
