@@ -8,6 +8,13 @@ import java.nio.file.Path;
 final class ClusterCheck {
   private ClusterCheck() {}
 
+  /** Checks with a command's client, which fails in seconds, not the operator's, which retries. */
+  static void requireReachable(KubeClients clients, String context) {
+    try (KubernetesClient probe = clients.forContext(context)) {
+      requireReachable(probe);
+    }
+  }
+
   static void requireReachable(KubernetesClient client) {
     try {
       client.getKubernetesVersion();

@@ -4,7 +4,10 @@ import dev.gantry.operator.runtime.OperatorOptions;
 import dev.gantry.workers.WorkersServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,11 +51,9 @@ final class DevCommand implements Callable<Integer> {
     WorkersServer server = startWorkers(out);
     out.println("gantry dev: checking the current kube context...");
     out.flush();
-    KubernetesClient client = clients.forContext(context);
     try {
-      ClusterCheck.requireReachable(client);
+      ClusterCheck.requireReachable(clients, context);
     } catch (UserError e) {
-      client.close();
       if (server == null) {
         throw e;
       }
@@ -62,6 +63,7 @@ final class DevCommand implements Callable<Integer> {
       WorkersCommand.awaitShutdown(server);
       return 0;
     }
+    KubernetesClient client = clients.forOperator(context);
     out.println(
         "cluster "
             + client.getMasterUrl()
@@ -84,18 +86,18 @@ final class DevCommand implements Callable<Integer> {
    */
   private WorkersServer startWorkers(PrintWriter out) {
     try {
-      WorkersServer.Settings settings = workers.settings();
+      WorkersServer.Settings settings = workers.settings(out);
       out.println("gantry dev: starting Workers");
       WorkersOptions.print(settings, out);
       WorkersServer server = WorkersCommand.start(settings, out);
       String token = server.service().createToken(DEV_ACCOUNT, DEV_ACCOUNT);
-      out.println("point wrangler at it with:");
-      out.println(
-          "  export CLOUDFLARE_API_BASE_URL=http://"
-              + settings.host()
-              + ":"
-              + server.apiPort()
-              + "/client/v4");
+      String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
+      String baseUrl = "http://" + host + ":" + server.apiPort() + "/client/v4";
+      Path environment =
+          WranglerEnvironment.write(settings.dataDirectory(), baseUrl, DEV_ACCOUNT, token);
+      out.println("`gantry wrangler` (the tested wrangler) finds this API through " + environment);
+      out.println("any other wrangler, with:");
+      out.println("  export " + WranglerEnvironment.BASE_URL + "=" + baseUrl);
       out.println("  export CLOUDFLARE_ACCOUNT_ID=" + DEV_ACCOUNT);
       out.println("  export CLOUDFLARE_API_TOKEN=" + token);
       out.println(
@@ -106,7 +108,19 @@ final class DevCommand implements Callable<Integer> {
               + ":"
               + server.routerPort());
       out.flush();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-dev-workers"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    try {
+                      // the token dies with this process; a stale file would only mislead
+                      Files.deleteIfExists(environment);
+                    } catch (IOException e) {
+                      // stopping anyway
+                    }
+                  },
+                  "gantry-dev-workers"));
       return server;
     } catch (UserError e) {
       out.println("Workers not started: " + e.getMessage());

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       DeleteCommand.class,
       DeliverablesCommand.class,
       WorkersCommand.class,
+      WranglerCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -37,7 +38,8 @@ import picocli.CommandLine.Command;
       "  gantry get provisions -n infra",
       "  gantry wait provision/hello --for=ready --timeout=10m",
       "  gantry deliverables get provision/hello -o ./out",
-      "  gantry workers token create --account acme   a token for wrangler"
+      "  gantry workers token create --account acme   a token for wrangler",
+      "  gantry wrangler deploy                       the tested wrangler, pointed at gantry dev"
     })
 public final class GantryCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -54,9 +56,10 @@ public final class GantryCli implements Runnable {
   /** The command line with its collaborators; tests pass their own client factory. */
   public static CommandLine commandLine(KubeClients clients) {
     CommandLine cli = new CommandLine(new GantryCli(), new Factory(clients));
+    WranglerCommand.passEverythingThrough(cli.getSubcommands().get("wrangler"));
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("error: " + Errors.describe(e));
+          commandLine.getErr().println("error: " + Errors.describe(e, clients.server()));
           return e instanceof UserError u ? u.exitCode() : 1;
         });
     return cli;

@@ -129,8 +129,8 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    KubernetesClient client = clients.forContext(context);
-    ClusterCheck.requireReachable(client);
+    ClusterCheck.requireReachable(clients, context);
+    KubernetesClient client = clients.forOperator(context);
     OperatorOptions options = options().withWebhook(webhook(client.getNamespace()));
     run(client, options, spec.commandLine().getOut());
     return 0;

@@ -69,7 +69,7 @@ final class WaitCommand implements Callable<Integer> {
               + " or --for=delete");
     }
     Duration limit = Durations.parse(timeout);
-    try (KubernetesClient client = clients.forContext(kube.context)) {
+    try (KubernetesClient client = clients.forContext(kube.context, limit)) {
       return waitFor(client, kube.namespace(client), ref, target, limit, spec);
     }
   }

@@ -51,7 +51,7 @@ final class WorkersCommand implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
-      WorkersServer.Settings settings = options.settings();
+      WorkersServer.Settings settings = options.settings(out);
       out.println("gantry workers serve " + GantryCli.version());
       WorkersOptions.print(settings, out);
       out.flush();

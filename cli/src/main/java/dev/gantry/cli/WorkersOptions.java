@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.workers.WorkersServer;
+import dev.gantry.workers.WorkersTools;
 import dev.gantry.workers.store.S3ObjectStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -92,7 +93,11 @@ final class WorkersOptions {
     return System.getenv("GANTRY_S3_SECRET_KEY");
   }
 
-  WorkersServer.Settings settings() {
+  /**
+   * The settings; {@code progress} hears of a first-use install of the Workers tools (a build for
+   * the operator alone skips them).
+   */
+  WorkersServer.Settings settings(PrintWriter progress) {
     S3ObjectStore.Settings s3 = null;
     if (s3Bucket != null && !s3Bucket.isBlank()) {
       if (s3AccessKey != null && s3SecretKey() == null) {
@@ -110,9 +115,20 @@ final class WorkersOptions {
         routerPort,
         tailPort,
         domain,
-        workerd != null ? workerd : WorkersServer.defaultWorkerd(),
+        workerd != null ? workerd : workerd(progress),
         maxUploadBytes,
         s3);
+  }
+
+  private static Path workerd(PrintWriter progress) {
+    if (System.getenv("GANTRY_WORKERD") == null) {
+      try {
+        WorkersTools.locate().ifPresent(tools -> tools.ensureInstalled(progress));
+      } catch (IllegalStateException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+    return WorkersServer.defaultWorkerd();
   }
 
   /** The effective configuration, once, secrets masked. */

@@ -16,7 +16,7 @@ final class CliHarness {
     KubeClients clients =
         new KubeClients() {
           @Override
-          public KubernetesClient forContext(String context) {
+          public KubernetesClient forContext(String context, java.time.Duration limit) {
             // Commands close their client, so each gets its own, pointed at the test's server.
             return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
                 .withConfig(client.getConfiguration())

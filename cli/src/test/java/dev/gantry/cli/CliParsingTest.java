@@ -178,17 +178,6 @@ class CliParsingTest {
   }
 
   @Test
-  void anUnreachableClusterIsSaidPlainly() {
-    var e =
-        new io.fabric8.kubernetes.client.KubernetesClientException(
-            "Operation: [list] for kind: [Provision] failed",
-            new java.nio.channels.UnresolvedAddressException());
-    assertThat(Errors.describe(e))
-        .startsWith("cannot reach the Kubernetes API server")
-        .contains("KUBECONFIG");
-  }
-
-  @Test
   void unknownCommandExitsNonZero() {
     var cli = GantryCli.commandLine(new KubeClients());
     cli.setErr(new PrintWriter(new StringWriter(), true));
@@ -275,5 +264,30 @@ class CliParsingTest {
                 "workers", "token", "create", "--account", "a b", "--data-dir", data.toString()))
         .isNotZero();
     assertThat(err.toString()).contains("account id \"a b\" must be 1 to 64 letters");
+  }
+
+  @Test
+  void aBadSubdomainIsRefusedAsASubdomainNotAsAScriptName(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
+    StringWriter err = new StringWriter();
+    var cli = GantryCli.commandLine(new KubeClients());
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(
+            cli.execute(
+                "workers",
+                "token",
+                "create",
+                "--account",
+                "acme",
+                "--subdomain",
+                "..",
+                "--data-dir",
+                data.toString()))
+        .isNotZero();
+    assertThat(err.toString())
+        .contains("subdomain \"..\" is not valid")
+        .doesNotContain("script name")
+        .doesNotContain("dev.gantry");
   }
 }

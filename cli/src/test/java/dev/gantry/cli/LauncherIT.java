@@ -3,9 +3,13 @@ package dev.gantry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +28,16 @@ class LauncherIT {
   record Run(int exit, String out) {}
 
   static Run run(Path dir, List<String> command) throws IOException, InterruptedException {
+    // No cluster: the commands under test must not need one.
+    return run(dir, command, dir.resolve("no-such-kubeconfig"));
+  }
+
+  static Run run(Path dir, List<String> command, Path kubeconfig)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile(dir, "out", ".txt");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
-    // No cluster: the commands under test must not need one.
-    pb.environment().put("KUBECONFIG", dir.resolve("no-such-kubeconfig").toString());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
     Process p = pb.start();
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -98,5 +107,122 @@ class LauncherIT {
     Run deliverables = run(dir, jar("deliverables", "get", "--help"));
     assertThat(deliverables.exit()).as(deliverables.out()).isZero();
     assertThat(deliverables.out()).contains("--output");
+  }
+
+  /** A kubeconfig whose one context points at {@code server}. */
+  static Path kubeconfig(Path dir, String server) throws IOException {
+    return Files.writeString(
+        dir.resolve("kubeconfig"),
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: c
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: u
+          user: {token: t}
+        contexts:
+        - name: x
+          context: {cluster: c, user: u}
+        current-context: x
+        """
+            .formatted(server));
+  }
+
+  @Test
+  void aRefusedServerFailsAtOnceNamingTheServerWithoutExceptionNames(@TempDir Path dir)
+      throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    } // closed: connections to it are refused
+    String server = "https://127.0.0.1:" + port;
+    long started = System.nanoTime();
+    Run get = run(dir, jar("get", "provisions"), kubeconfig(dir, server));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(get.exit()).as(get.out()).isNotZero();
+    assertThat(get.out())
+        .contains("cannot reach the Kubernetes API server at " + server + "/")
+        .contains("refused")
+        .doesNotContain("Exception")
+        .doesNotContain("Operation: [");
+    // the client library's own retries took about 21 s here
+    assertThat(took).as(get.out()).isLessThan(Duration.ofSeconds(12));
+  }
+
+  @Test
+  void aServerThatHangsUpIsSaidPlainly(@TempDir Path dir) throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread hangUp =
+          new Thread(
+              () -> {
+                while (!s.isClosed()) {
+                  try (Socket c = s.accept()) {
+                    // closed at once, before any TLS
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      hangUp.setDaemon(true);
+      hangUp.start();
+      String server = "https://127.0.0.1:" + s.getLocalPort();
+      Run get = run(dir, jar("get", "provisions"), kubeconfig(dir, server));
+      assertThat(get.exit()).as(get.out()).isNotZero();
+      assertThat(get.out())
+          .contains("cannot reach the Kubernetes API server at " + server + "/")
+          .doesNotContain("Exception")
+          .doesNotContain("Operation: [");
+    }
+  }
+
+  @Test
+  void waitEndsAtItsTimeoutWhenTheServerNeverAnswers(@TempDir Path dir) throws Exception {
+    // accepts connections and never says a word: the TLS handshake waits forever
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread accept =
+          new Thread(
+              () -> {
+                while (!s.isClosed()) {
+                  try {
+                    held.add(s.accept());
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      accept.setDaemon(true);
+      accept.start();
+      String server = "https://127.0.0.1:" + s.getLocalPort();
+      long started = System.nanoTime();
+      Run wait =
+          run(
+              dir,
+              jar("wait", "provision/hello", "--for=ready", "--timeout=2s"),
+              kubeconfig(dir, server));
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(wait.exit()).as(wait.out()).isNotZero();
+      assertThat(wait.out())
+          .contains("cannot reach the Kubernetes API server at " + server + "/")
+          .contains("did not answer in time");
+      assertThat(took).as(wait.out()).isLessThan(Duration.ofSeconds(12));
+      for (Socket c : held) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aMalformedKubeconfigIsNamedWithoutAParserTrace(@TempDir Path dir) throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken-config"), "clusters: [\n  - {name: c\n");
+    Run get = run(dir, jar("get", "provisions"), broken);
+    assertThat(get.exit()).as(get.out()).isNotZero();
+    assertThat(get.out())
+        .contains("cannot read the kubeconfig " + broken)
+        .contains("KUBECONFIG")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
   }
 }

@@ -149,19 +149,16 @@ public final class WorkersServer implements AutoCloseable {
     return settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
   }
 
-  /** Where workerd is by default: the build's tools, then PATH. */
+  /** Where workerd is by default: GANTRY_WORKERD, the build's tools, then PATH. */
   public static Path defaultWorkerd() {
     String env = System.getenv("GANTRY_WORKERD");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("workers/tools/node_modules/.bin/workerd");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return Path.of("workerd");
+    return WorkersTools.locate()
+        .map(WorkersTools::workerd)
+        .filter(Files::isExecutable)
+        .orElse(Path.of("workerd"));
   }
 
   @Override

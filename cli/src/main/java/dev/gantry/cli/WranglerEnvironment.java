@@ -1,0 +1,97 @@
+package dev.gantry.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * What points wrangler at a running {@code gantry dev}: that process writes its API address,
+ * account and fresh token to {@value #FILE} in its data directory (readable by its user alone) and
+ * removes it when it stops; {@code gantry wrangler} reads it unless the user set {@code
+ * CLOUDFLARE_API_BASE_URL} themselves.
+ */
+final class WranglerEnvironment {
+  static final String FILE = "wrangler.env";
+  static final String BASE_URL = "CLOUDFLARE_API_BASE_URL";
+
+  private WranglerEnvironment() {}
+
+  static Path write(Path dataDirectory, String baseUrl, String account, String token) {
+    Path file = dataDirectory.toAbsolutePath().resolve(FILE);
+    try {
+      Files.createDirectories(file.getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(
+          file,
+          BASE_URL
+              + "="
+              + baseUrl
+              + "\nCLOUDFLARE_ACCOUNT_ID="
+              + account
+              + "\nCLOUDFLARE_API_TOKEN="
+              + token
+              + "\n");
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The variables to add to wrangler's environment: none when {@code current} already names an API;
+   * else those of the nearest running {@code gantry dev} (its data directory from {@code
+   * GANTRY_WORKERS_DATA}, else {@code .gantry/workers} here or in a directory above), if any.
+   */
+  static Map<String, String> additions(Map<String, String> current, Path workingDirectory) {
+    if (current.containsKey(BASE_URL)) {
+      return Map.of();
+    }
+    Map<String, String> out =
+        new LinkedHashMap<>(
+            find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of()));
+    out.keySet().removeAll(current.keySet());
+    return out;
+  }
+
+  static Optional<Path> find(Map<String, String> current, Path workingDirectory) {
+    String data = current.get("GANTRY_WORKERS_DATA");
+    if (data != null && !data.isBlank()) {
+      Path file = workingDirectory.resolve(data).resolve(FILE);
+      return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+    for (Path dir = workingDirectory.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path file = dir.resolve(".gantry/workers").resolve(FILE);
+      if (Files.isRegularFile(file)) {
+        return Optional.of(file);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Map<String, String> read(Path file) {
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UserError("cannot read " + file + ": " + e.getMessage());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k)));
+    if (!out.containsKey(BASE_URL)) {
+      throw new UserError(
+          file + " names no " + BASE_URL + ": delete it and restart gantry dev, which writes it");
+    }
+    // Usage statistics would go to Cloudflare; this wrangler talks to Gantry.
+    out.putIfAbsent("WRANGLER_SEND_METRICS", "false");
+    return out;
+  }
+}
