@@ -3,7 +3,12 @@ package dev.gantry.operator.minicluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.minicluster.MiniCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +47,8 @@ class GoldenObjectsTest {
     for (HasMetadata o : objects) {
       yaml.append(Serialization.asYaml(o));
     }
+    // What must hold whatever the golden file says, so that a wrong -Dgolden.update fails here.
+    assertPropertiesThatMatter(mc, maximumSize, objects);
     Path golden = GOLDEN.resolve(mc.getMetadata().getName() + ".yaml");
     if (Boolean.getBoolean("golden.update")) {
       Files.createDirectories(GOLDEN);
@@ -49,5 +56,65 @@ class GoldenObjectsTest {
     }
     assertThat(golden).as("golden file (regenerate with -Dgolden.update=true)").exists();
     assertThat(yaml.toString()).isEqualTo(Files.readString(golden));
+  }
+
+  static void assertPropertiesThatMatter(
+      MiniCluster mc, int maximumSize, List<HasMetadata> objects) {
+    String name = mc.getMetadata().getName();
+    for (HasMetadata o : objects) {
+      String what = o.getKind() + " " + o.getMetadata().getName();
+      assertThat(o.getMetadata().getNamespace())
+          .as(what)
+          .isEqualTo(mc.getMetadata().getNamespace());
+      assertThat(o.getMetadata().getOwnerReferences())
+          .as(what + " is owned by the MiniCluster, as its controller")
+          .singleElement()
+          .satisfies(
+              ref -> {
+                assertThat(ref.getKind()).isEqualTo("MiniCluster");
+                assertThat(ref.getName()).isEqualTo(name);
+                assertThat(ref.getUid()).isEqualTo(mc.getMetadata().getUid());
+                assertThat(ref.getController()).isTrue();
+              });
+      assertThat(o.getMetadata().getLabels())
+          .as(what)
+          .containsEntry("app.kubernetes.io/managed-by", "gantry")
+          .containsEntry("app.kubernetes.io/instance", name);
+    }
+    assertThat(objects.get(0)).isInstanceOf(ConfigMap.class);
+    assertThat(objects.get(0).getMetadata().getName()).isEqualTo(name + "-entrypoint");
+
+    Service ranks = (Service) objects.get(1);
+    Job job = (Job) objects.get(objects.size() - 1);
+    var pod = job.getSpec().getTemplate();
+    // ranks find each other as <name>-<index>.<service>: a headless Service over the Job's pods
+    assertThat(ranks.getMetadata().getName()).isEqualTo(name);
+    assertThat(ranks.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(ranks.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(ranks.getSpec().getSelector());
+    assertThat(pod.getSpec().getSubdomain()).isEqualTo(ranks.getMetadata().getName());
+
+    assertThat(job.getMetadata().getName()).isEqualTo(name);
+    assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    int size = mc.getSpec().sizeOrDefault();
+    assertThat(job.getSpec().getParallelism()).isEqualTo(size);
+    assertThat(job.getSpec().getCompletions()).isBetween(size, maximumSize);
+
+    // every container service answers on the ports its container declares
+    List<Service> containerServices =
+        objects.subList(2, objects.size() - 1).stream().map(Service.class::cast).toList();
+    for (Service service : containerServices) {
+      assertThat(pod.getMetadata().getLabels())
+          .as("Service " + service.getMetadata().getName() + " selects the rank pods")
+          .containsAllEntriesOf(service.getSpec().getSelector());
+      for (ServicePort port : service.getSpec().getPorts()) {
+        assertThat(
+                pod.getSpec().getContainers().stream()
+                    .flatMap(c -> c.getPorts().stream())
+                    .map(ContainerPort::getContainerPort))
+            .as("Service " + service.getMetadata().getName() + " port " + port.getPort())
+            .contains(port.getTargetPort().getIntVal());
+      }
+    }
   }
 }
