@@ -36,18 +36,14 @@ public final class MiniClusterBench {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int writers = 8;
     System.out.printf(
-        "MiniCluster benchmark: %d MiniClusters of size 8; %d client threads; %d cores%n",
-        count, writers, Runtime.getRuntime().availableProcessors());
-    List<Double> directRuns =
-        List.of(direct(count, writers), direct(count, writers), direct(count, writers));
-    double direct = directRuns.stream().sorted().toList().get(1);
-    System.out.printf(
-        "direct writes of the same objects: %.2f s (median of 3: %s)%n", direct, directRuns);
-    double operator = throughOperator(count, writers);
-    System.out.printf(
-        "through the operator: %.2f s until all %d have ConfigMap, Secret, Service and Job%n",
-        operator, count);
-    System.out.printf("ratio (direct / operator): %.2f (target >= 0.5)%n", direct / operator);
+        "MiniCluster benchmark: %d MiniClusters of size 8; %d client threads; %d cores;"
+            + " %d paired runs (direct, then the operator)%n",
+        count, writers, Runtime.getRuntime().availableProcessors(), PairedRuns.count());
+    PairedRuns runs = new PairedRuns("direct / operator", 0.5);
+    for (int i = 0; i < PairedRuns.count(); i++) {
+      runs.add(direct(count, writers), throughOperator(count, writers));
+    }
+    System.out.println(runs.report());
   }
 
   static double direct(int count, int writers) throws Exception {
