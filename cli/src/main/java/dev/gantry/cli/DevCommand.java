@@ -18,12 +18,12 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "dev",
-    description = {
-      "Run Gantry here: the Workers API and runtime (embedded defaults, no configuration) and,",
-      "when the current kube context reaches a cluster, the CRDs and every controller, with",
-      "/healthz, /readyz and /metrics on --http-port. Prints the wrangler environment to use;",
-      "says what the operator needs when no cluster is reachable."
-    },
+    description =
+        "Run Gantry here: the Workers API and runtime (embedded defaults, no configuration) and,"
+            + " when the current kube context reaches a cluster, the CRDs and every controller,"
+            + " with /healthz, /readyz and /metrics on --http-port. Tells `gantry wrangler` where"
+            + " Workers is and prints the environment for any other wrangler; says what the"
+            + " operator needs when no cluster is reachable.",
     footer = {"", "Examples:", "  gantry dev", "  gantry dev --context kind-kind --http-port 9090"})
 final class DevCommand implements Callable<Integer> {
   private final KubeClients clients;

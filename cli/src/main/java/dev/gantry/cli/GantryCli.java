@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     // --help and --version on every subcommand, as kubectl has.
     scope = CommandLine.ScopeType.INHERIT,
+    // Paragraphs fill the terminal's width instead of breaking at fixed places.
+    usageHelpAutoWidth = true,
     versionProvider = GantryCli.Version.class,
     description = "Gantry: declarative infrastructure resources with operators behind them.",
     subcommands = {

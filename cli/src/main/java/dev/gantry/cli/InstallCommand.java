@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
     name = "install",
     description = {
       "Install Gantry's CRDs (and with --image the operator) into the cluster.",
-      "With --image also the namespace gantry-system, least-privilege RBAC and the operator",
-      "Deployment (two replicas, leader election)."
+      "With --image also the namespace gantry-system, least-privilege RBAC and the operator"
+          + " Deployment (two replicas, leader election)."
     },
     footer = {
       "",

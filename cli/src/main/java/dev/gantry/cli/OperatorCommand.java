@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     name = "operator",
     description = {
       "Run every Gantry controller until stopped.",
-      "This is what the in-cluster Deployment runs. Each option can also be set with the",
-      "environment variable in brackets."
+      "This is what the in-cluster Deployment runs. Each option can also be set with the"
+          + " environment variable in brackets."
     },
     footer = {
       "",

@@ -32,10 +32,9 @@ final class WorkersCommand implements Runnable {
 
   @Command(
       name = "serve",
-      description = {
-        "Run the Workers API and runtime here: wrangler deploys to the API, workerd serves the",
-        "workers behind the router. Everything deployed is served again after a restart."
-      },
+      description =
+          "Run the Workers API and runtime here: wrangler deploys to the API, workerd serves the"
+              + " workers behind the router. Everything deployed is served again after a restart.",
       footer = {
         "",
         "Examples:",
@@ -121,10 +120,9 @@ final class WorkersCommand implements Runnable {
 
     @Command(
         name = "create",
-        description = {
-          "Create an API token for an account (the account is created with it). The token is",
-          "shown once; only its hash is kept. Works whether or not the server is running."
-        },
+        description =
+            "Create an API token for an account (the account is created with it). The token is"
+                + " shown once; only its hash is kept. Works whether or not the server is running.",
         footer = {
           "",
           "Examples:",

@@ -21,11 +21,10 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
     name = "wrangler",
-    description = {
-      "Run the wrangler that Gantry is tested with (from workers/tools, on its own Node 22),",
-      "pointed at the running `gantry dev` unless CLOUDFLARE_API_BASE_URL is set. Every argument",
-      "is wrangler's."
-    },
+    description =
+        "Run the wrangler that Gantry is tested with (from workers/tools, on its own Node 22),"
+            + " pointed at the running `gantry dev` unless CLOUDFLARE_API_BASE_URL is set. Every"
+            + " argument is wrangler's.",
     footer = {
       "",
       "Examples:",

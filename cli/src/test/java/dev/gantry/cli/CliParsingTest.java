@@ -290,4 +290,26 @@ class CliParsingTest {
         .doesNotContain("script name")
         .doesNotContain("dev.gantry");
   }
+
+  @Test
+  void helpTextsAreParagraphsThatFillTheTerminalNotFixedLines() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    assertThat(cli.getCommandSpec().usageMessage().autoWidth()).isTrue();
+    java.util.List<CommandLine> all = new java.util.ArrayList<>(List.of(cli));
+    for (int i = 0; i < all.size(); i++) {
+      all.addAll(all.get(i).getSubcommands().values());
+    }
+    for (CommandLine c : all) {
+      String name = c.getCommandSpec().qualifiedName();
+      java.util.List<String> texts =
+          new java.util.ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
+      c.getCommandSpec().options().forEach(o -> texts.addAll(List.of(o.description())));
+      for (String text : texts) {
+        // an element is a paragraph; one that stops mid-sentence was a hard line break
+        assertThat(text.replace("%n", "").strip())
+            .as(name + ": " + text)
+            .matches("(?s).*[.:)!]$|^$");
+      }
+    }
+  }
 }
