@@ -18,9 +18,16 @@ public final class WorkersTools {
   static final String RELATIVE = "workers/tools";
 
   private final Path directory;
+  private final String npm;
 
   public WorkersTools(Path directory) {
+    this(directory, "npm");
+  }
+
+  /** With another npm command: tests use one that is missing, or one that fails. */
+  WorkersTools(Path directory, String npm) {
     this.directory = directory.toAbsolutePath().normalize();
+    this.npm = npm;
   }
 
   /**
@@ -75,7 +82,7 @@ public final class WorkersTools {
 
   /**
    * Installs the lockfile's packages with the machine's npm unless they are there; says what it
-   * does, since it downloads about 600 MB the first time.
+   * does, since it downloads about 750 MB the first time.
    *
    * @throws IllegalStateException naming what is missing and how to get it
    */
@@ -84,19 +91,19 @@ public final class WorkersTools {
       return this;
     }
     progress.println(
-        "gantry: installing the Workers tools (workerd, wrangler, Node 22; about 600 MB) from "
+        "gantry: installing the Workers tools (workerd, wrangler, Node 22; about 750 MB) from "
             + directory.resolve("package-lock.json")
             + " with npm...");
     progress.flush();
     int exit;
     try {
-      Process npm =
-          new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
+      Process install =
+          new ProcessBuilder(npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
               .directory(directory.toFile())
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
-      exit = npm.waitFor();
+      exit = install.waitFor();
     } catch (IOException e) {
       throw new IllegalStateException(
           "the Workers tools are not installed and npm was not found ("
