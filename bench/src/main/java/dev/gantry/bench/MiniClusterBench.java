@@ -40,8 +40,8 @@ public final class MiniClusterBench {
             + " %d paired runs (direct, then the operator)%n",
         count, writers, Runtime.getRuntime().availableProcessors(), PairedRuns.count());
     PairedRuns runs = new PairedRuns("direct / operator", 0.5);
-    for (int i = 0; i < PairedRuns.count(); i++) {
-      runs.add(direct(count, writers), throughOperator(count, writers));
+    for (int i = 0; i < PairedRuns.total(); i++) {
+      runs.add(i, direct(count, writers), throughOperator(count, writers));
     }
     System.out.println(runs.report());
   }

@@ -11,9 +11,17 @@ import java.util.Locale;
  * the report says so and counts it as not met.
  */
 final class PairedRuns {
-  /** How many pairs a benchmark runs: {@code -Dbench.runs}, default 5. */
+  /** How many pairs a benchmark counts: {@code -Dbench.runs}, default 5. */
   static int count() {
     return Math.max(1, Integer.getInteger("bench.runs", 5));
+  }
+
+  /**
+   * Pair indexes to run: index 0 is a warm-up pair (the JIT compiling both sides), printed and not
+   * counted; then {@link #count()} counted ones.
+   */
+  static int total() {
+    return count() + 1;
   }
 
   private final String what;
@@ -49,14 +57,19 @@ final class PairedRuns {
     return atLeast ? value >= target : value <= target;
   }
 
-  /** Adds a pair and prints it; returns its ratio {@code reference / subject} (times). */
-  double add(double referenceSeconds, double subjectSeconds) {
+  /**
+   * Adds pair {@code index} (0: the warm-up, not counted) and prints it; returns its ratio {@code
+   * reference / subject} (times).
+   */
+  double add(int index, double referenceSeconds, double subjectSeconds) {
     double ratio = referenceSeconds / subjectSeconds;
-    ratios.add(ratio);
+    if (index > 0) {
+      ratios.add(ratio);
+    }
     System.out.printf(
         Locale.ROOT,
-        "  pair %d: reference %.2f s, Gantry %.2f s, ratio %.2f%n",
-        ratios.size(),
+        "  %s: reference %.2f s, Gantry %.2f s, ratio %.2f%n",
+        index == 0 ? "warm-up pair (not counted)" : "pair " + index,
         referenceSeconds,
         subjectSeconds,
         ratio);
@@ -82,6 +95,18 @@ final class PairedRuns {
       return "met";
     }
     return meets(median()) ? "NOT MET (at the margin: some pairs fall short)" : "NOT MET";
+  }
+
+  /** The median and spread alone, for a figure written down without a target. */
+  String summary() {
+    return String.format(
+        Locale.ROOT,
+        "%s: median %.2f, spread %.2f-%.2f over %d paired runs (no target)",
+        what,
+        median(),
+        min(),
+        max(),
+        ratios.size());
   }
 
   String report() {

@@ -34,8 +34,9 @@ import java.util.stream.IntStream;
  * It also counts the operator's own requests by verb and resource, which is where its time goes.
  *
  * <p>{@code cd bench && ../mvnw -q exec:exec -Dbench.main=dev.gantry.bench.ProvisionClusterBench
- * -Dbench.args="100 8"}: Provisions, client threads. It uses namespaces gantry-bench-*, deleted
- * after; the Provisions skip their destroy, and their pods stay Pending (no volume is bound).
+ * -Dbench.count=100 -Dbench.writers=8}: Provisions, client threads. It uses namespaces
+ * gantry-bench-*, deleted after; the Provisions skip their destroy, and their pods stay Pending (no
+ * volume is bound).
  */
 public final class ProvisionClusterBench {
   static final Duration LIMIT = Duration.ofMinutes(10);
@@ -43,8 +44,9 @@ public final class ProvisionClusterBench {
   private ProvisionClusterBench() {}
 
   public static void main(String[] args) throws Exception {
-    int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    int writers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int count = Integer.getInteger("bench.count", 0) > 0 ? Integer.getInteger("bench.count") : 100;
+    int writers =
+        Integer.getInteger("bench.writers", 0) > 0 ? Integer.getInteger("bench.writers") : 8;
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       System.out.printf(
           "Provision benchmark on %s (Kubernetes %s): %d Provisions, %d client threads%n",
@@ -52,18 +54,18 @@ public final class ProvisionClusterBench {
       installCrds(client);
       PairedRuns runs = new PairedRuns("direct / operator", 0.5);
       Map<String, Long> atConvergence = new TreeMap<>();
-      for (int i = 0; i < PairedRuns.count(); i++) {
+      for (int i = 0; i < PairedRuns.total(); i++) {
         double direct = direct(client, count, writers);
         Map<String, LongAdder> requests = new ConcurrentHashMap<>();
         try (KubernetesClient counted = counting(requests)) {
-          // the operator's requests are reported for the first pair
-          Map<String, Long> counts = i == 0 ? atConvergence : new TreeMap<>();
-          runs.add(direct, throughOperator(client, counted, count, writers, requests, counts));
+          // the operator's requests are reported for the first counted pair
+          Map<String, Long> counts = i == 1 ? atConvergence : new TreeMap<>();
+          runs.add(i, direct, throughOperator(client, counted, count, writers, requests, counts));
         }
       }
       System.out.println(runs.report());
       System.out.println(
-          "the operator's requests until convergence in the first pair, by verb and resource (its"
+          "the operator's requests until convergence in the first counted pair, by verb and resource (its"
               + " watches and initial lists included):");
       atConvergence.forEach(
           (k, v) ->

@@ -117,7 +117,7 @@ public final class WorkersBench {
       }
       System.out.println("router overhead, " + throughput.report());
       System.out.println("router overhead, " + addedP99.report());
-      System.out.println("router overhead, " + addedP99Client.report() + " (no target of its own)");
+      System.out.println("router overhead, " + addedP99Client.summary());
 
       // 1b. Every request's own time, without wrk's correction for requests not sent.
       int directPort = Integer.parseInt(direct.replaceAll(".*:(\\d+)/$", "$1"));
