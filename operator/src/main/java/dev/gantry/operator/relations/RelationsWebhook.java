@@ -67,6 +67,7 @@ public final class RelationsWebhook implements AutoCloseable {
                 settings.bindHost(),
                 settings.port())
             .start();
+    warmUp();
     register();
     scheduler.scheduleAtFixedRate(
         this::rotate, CHECK_EVERY.toMinutes(), CHECK_EVERY.toMinutes(), TimeUnit.MINUTES);
@@ -76,6 +77,34 @@ public final class RelationsWebhook implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** Warm-up reviews sent before registering, at most this many. */
+  static final int WARM_UP_REQUESTS = 300;
+
+  static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
+
+  private WebhookWarmUp.Result warmUp;
+
+  /** What the warm-up before registration did. */
+  WebhookWarmUp.Result warmUpResult() {
+    return warmUp;
+  }
+
+  private void warmUp() {
+    String host =
+        settings.bindHost() == null
+                || settings.bindHost().isBlank()
+                || settings.bindHost().equals("0.0.0.0")
+            ? "127.0.0.1"
+            : settings.bindHost();
+    warmUp =
+        WebhookWarmUp.run(host, server.port(), state.caBundle(), WARM_UP_REQUESTS, WARM_UP_LIMIT);
+    LOG.info(
+        "relations webhook warmed up before registering: {} of {} reviews answered in {} ms",
+        warmUp.answered(),
+        warmUp.sent(),
+        warmUp.took().toMillis());
   }
 
   public String caBundle() {

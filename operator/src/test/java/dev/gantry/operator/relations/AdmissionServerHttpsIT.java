@@ -230,4 +230,42 @@ class AdmissionServerHttpsIT {
           .isInstanceOf(SSLHandshakeException.class);
     }
   }
+
+  @Test
+  void theWarmUpIsAnsweredThroughTheRealTlsPathAndAStrangerCaGetsNothing() throws Exception {
+    var state =
+        CertificateRotation.next(
+            null,
+            List.of("gantry-webhook.gantry-system.svc"),
+            Instant.now(),
+            CertificateRotation.CA_VALIDITY,
+            CertificateRotation.SERVING_VALIDITY);
+    FakeLookup lookup = new FakeLookup();
+    try (AdmissionServer server =
+        new AdmissionServer(
+                new AdmissionHandler(lookup, InjectionSettings.defaults()),
+                state.serving(),
+                "127.0.0.1",
+                0)
+            .start()) {
+      // the certificate names the Service, not 127.0.0.1: the warm-up connects all the same
+      var warm =
+          WebhookWarmUp.run(
+              "127.0.0.1", server.port(), state.caBundle(), 40, Duration.ofSeconds(60));
+      assertThat(warm.sent()).isEqualTo(40);
+      assertThat(warm.answered()).isEqualTo(40);
+
+      var stranger =
+          CertificateRotation.next(
+              null,
+              NAMES,
+              Instant.now(),
+              CertificateRotation.CA_VALIDITY,
+              CertificateRotation.SERVING_VALIDITY);
+      var refused =
+          WebhookWarmUp.run(
+              "127.0.0.1", server.port(), stranger.caBundle(), 5, Duration.ofSeconds(60));
+      assertThat(refused.answered()).isZero();
+    }
+  }
 }

@@ -127,6 +127,21 @@ class RelationsDemoIT {
   }
 
   @Test
+  void theWebhookAnsweredItsWarmUpThroughHttpsBeforeItWasRegistered() {
+    var warm = operator.webhook().warmUpResult();
+    assertThat(warm.sent()).isEqualTo(RelationsWebhook.WARM_UP_REQUESTS);
+    assertThat(warm.answered()).isEqualTo(warm.sent());
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(WebhookRegistration.NAME)
+                .get())
+        .isNotNull();
+  }
+
+  @Test
   void demoConsumerIsGatedThenInjectedAndRolledAsProvidersComeChangeAndGo() throws Exception {
     Deployment created = admitAndCreate((Deployment) load("sleep-deployment.yaml").get(0));
     assertThat(created.getSpec().getTemplate().getSpec().getInitContainers())
