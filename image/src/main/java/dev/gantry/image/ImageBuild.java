@@ -3,11 +3,14 @@ package dev.gantry.image;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +54,11 @@ public final class ImageBuild {
     Path jar = Path.of(args[0]);
     Path target = Path.of(args[1]);
     String name = args.length > 2 ? args[2] : "gantry:latest";
+    // Push too: the registry is the one the name says, with the credentials docker login keeps
+    // (~/.docker/config.json and its credential helpers), as docker push would find them.
+    boolean push = args.length > 3 && Boolean.parseBoolean(args[3]);
+    // Plain HTTP, for a registry on this machine (a test's, or one behind a tunnel) only.
+    boolean insecure = args.length > 4 && Boolean.parseBoolean(args[4]);
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: package the CLI first");
     }
@@ -76,24 +84,41 @@ public final class ImageBuild {
       }
     }
     Path tar = target.resolve("gantry-image.tar");
-    Jib.fromScratch()
-        .setFormat(ImageFormat.OCI)
-        .addFileEntriesLayer(libraries.build())
-        .addFileEntriesLayer(jre.build())
-        .addFileEntriesLayer(
-            FileEntriesLayer.builder().setName("gantry").addEntry(jar, APP).build())
-        .setEnvironment(Map.of("JAVA_HOME", JAVA_HOME.toString(), "HOME", "/tmp"))
-        .setEntrypoint(
-            JAVA_HOME.resolve("bin/java").toString(),
-            "-XX:MaxRAMPercentage=75",
-            "-Djava.io.tmpdir=/tmp",
-            "-jar",
-            APP.toString())
-        .setProgramArguments("operator", "--leader-election")
-        .setUser("65532")
-        .setCreationTime(Instant.EPOCH)
-        .containerize(Containerizer.to(TarImage.at(tar).named(ImageReference.parse(name))));
+    JibContainerBuilder image =
+        Jib.fromScratch()
+            .setFormat(ImageFormat.OCI)
+            .addFileEntriesLayer(libraries.build())
+            .addFileEntriesLayer(jre.build())
+            .addFileEntriesLayer(
+                FileEntriesLayer.builder().setName("gantry").addEntry(jar, APP).build())
+            .setEnvironment(Map.of("JAVA_HOME", JAVA_HOME.toString(), "HOME", "/tmp"))
+            .setEntrypoint(
+                JAVA_HOME.resolve("bin/java").toString(),
+                "-XX:MaxRAMPercentage=75",
+                "-Djava.io.tmpdir=/tmp",
+                "-jar",
+                APP.toString())
+            .setProgramArguments("operator", "--leader-election")
+            .setUser("65532")
+            .setCreationTime(Instant.EPOCH);
+    ImageReference reference = ImageReference.parse(name);
+    image.containerize(Containerizer.to(TarImage.at(tar).named(reference)));
     System.out.println("image " + name + " written to " + tar + " (" + size(tar) + ")");
+    if (push) {
+      RegistryImage registry =
+          RegistryImage.named(reference)
+              .addCredentialRetriever(
+                  CredentialRetrieverFactory.forImage(reference, event -> {}).dockerConfig())
+              .addCredentialRetriever(
+                  CredentialRetrieverFactory.forImage(reference, event -> {})
+                      .wellKnownCredentialHelpers());
+      var pushed =
+          image.containerize(
+              Containerizer.to(registry)
+                  .setAllowInsecureRegistries(insecure)
+                  .setToolName("gantry-image"));
+      System.out.println("image " + name + " pushed (" + pushed.getDigest() + ")");
+    }
   }
 
   private static String size(Path tar) throws IOException {

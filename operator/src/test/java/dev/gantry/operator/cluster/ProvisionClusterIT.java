@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class ProvisionClusterIT {
   static final String NS = "gantry-cluster-provision";
   static final String DOOMED = "gantry-cluster-doomed";
+  static final String SEED = "gantry-cluster-seed";
+  static final String KUBECTL = System.getProperty("gantry.cluster.kubectl", "kubectl");
   static RealCluster cluster;
   static GantryOperator operator;
 
@@ -50,6 +52,7 @@ class ProvisionClusterIT {
     if (operator != null) {
       operator.close();
       cluster.deleteNamespace(NS, Duration.ofMinutes(2));
+      cluster.deleteNamespace(SEED, Duration.ofMinutes(2));
       cluster.deleteStaticVolumes();
       cluster.client.close();
     }
@@ -209,5 +212,131 @@ class ProvisionClusterIT {
             .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
       }
     }
+  }
+
+  /** Runs kubectl (the user's, from PATH or -Dgantry.cluster.kubectl) and returns its output. */
+  static String kubectl(java.nio.file.Path dir, String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(KUBECTL));
+    command.addAll(java.util.List.of(args));
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new AssertionError("kubectl " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+
+  static boolean kubectlRuns() {
+    try {
+      return new ProcessBuilder(KUBECTL, "version", "--client")
+              .redirectErrorStream(true)
+              .start()
+              .waitFor()
+          == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /**
+   * The seed's client flow, with the real kubectl and nothing of Gantry's on the client: the apply
+   * pod found by job-name, its log followed, the deliverables copied out of the sidecar, and the
+   * run ended by copying in done (the hold is long, so only the signal ends it this soon).
+   */
+  @Test
+  void theSeedsKubectlFlowFollowsTheLogCopiesTheDeliverablesAndEndsTheRunWithDone(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
+    Assumptions.assumeTrue(kubectlRuns(), "needs kubectl (PATH or -Dgantry.cluster.kubectl)");
+    cluster.namespace(SEED, Map.of());
+    Provision hello = hello(SEED);
+    hello.getSpec().deliverables.holdSeconds = 600;
+    // the seed had no destroy on delete; this test leaves by deleting without one
+    hello.getMetadata().setAnnotations(Map.of(Provision.SKIP_DESTROY_ANNOTATION, "true"));
+    cluster.client.resource(hello).create();
+
+    await("the apply pod")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                !kubectl(dir, "get", "pods", "-n", SEED, "-l", "job-name=apply-hello", "-o", "name")
+                    .isBlank());
+    String pod =
+        kubectl(
+                dir,
+                "get",
+                "pods",
+                "-n",
+                SEED,
+                "-l",
+                "job-name=apply-hello",
+                "-o",
+                "jsonpath={.items[0].metadata.name}")
+            .trim();
+    await("the apply container running or done")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () ->
+                !kubectl(
+                        dir,
+                        "get",
+                        "pod",
+                        pod,
+                        "-n",
+                        SEED,
+                        "-o",
+                        "jsonpath={.status.containerStatuses[?(@.name==\"apply-hello\")].state.running}"
+                            + "{.status.containerStatuses[?(@.name==\"apply-hello\")].state.terminated}")
+                    .isBlank());
+    String log = kubectl(dir, "logs", "-f", pod, "-n", SEED, "-c", "apply-hello");
+    assertThat(log).contains("applying with").contains("creating node hello-2");
+    await("apply-hello Completed")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                kubectl(
+                        dir,
+                        "get",
+                        "pod",
+                        pod,
+                        "-n",
+                        SEED,
+                        "-o",
+                        "jsonpath={.status.containerStatuses[?(@.name==\"apply-hello\")].state.terminated.reason}")
+                    .contains("Completed"));
+
+    kubectl(dir, "cp", "-c", "deliverables", SEED + "/" + pod + ":/deliverables", "deliverables");
+    assertThat(dir.resolve("deliverables/kubeconfig")).exists();
+    assertThat(dir.resolve("deliverables/id_rsa")).exists();
+    assertThat(dir.resolve("deliverables/id_rsa.pub")).exists();
+    assertThat(dir.resolve("deliverables/terraform.tfstate")).exists();
+
+    java.nio.file.Files.writeString(dir.resolve("done"), "");
+    kubectl(dir, "cp", "-c", "deliverables", "done", SEED + "/" + pod + ":/deliverables/done");
+    await("the sidecar ends on done, long before its hold")
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              var p = cluster.client.pods().inNamespace(SEED).withName(pod).get();
+              return p == null || "Succeeded".equals(p.getStatus().getPhase());
+            });
+    assertThat(awaitReady(SEED).getStatus().phase).isEqualTo(Phase.Ready);
+
+    // gone while the operator runs, so the namespace can go after it
+    cluster.client.resources(Provision.class).inNamespace(SEED).withName("hello").delete();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                cluster.client.resources(Provision.class).inNamespace(SEED).withName("hello").get()
+                    == null);
   }
 }
