@@ -78,8 +78,10 @@ class GantryWranglerIT {
           .atMost(Duration.ofSeconds(90))
           .until(() -> devOutput.toString().contains("Workers keeps running"));
       assertThat(environment).exists();
-      assertThat(Files.getPosixFilePermissions(environment).toString())
-          .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(environment)))
+          .isEqualTo("rw-------");
       Matcher router =
           Pattern.compile("workers answer at http://<script>\\.dev\\.[^:]+:(\\d+)")
               .matcher(devOutput);

@@ -1,18 +1,13 @@
 package dev.gantry.operator.relations;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends the webhook's own HTTPS endpoint admission reviews before the API server is told about it.
@@ -48,7 +43,7 @@ final class WebhookWarmUp {
     int sent = 0;
     int answered = 0;
     try {
-      SSLSocketFactory sockets = trusting(caBundlePem).getSocketFactory();
+      SSLSocketFactory sockets = CaBundleTrust.of(caBundlePem).getSocketFactory();
       URL url = new URL("https", host, port, AdmissionServer.PATH);
       while (sent < requests && System.nanoTime() < deadline) {
         sent++;
@@ -76,24 +71,5 @@ final class WebhookWarmUp {
       // no (more) warm-up; the webhook serves all the same
     }
     return new Result(sent, answered, Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  private static SSLContext trusting(String caBundlePem)
-      throws java.security.GeneralSecurityException, IOException {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    int i = 0;
-    for (var cert :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(caBundlePem.getBytes(StandardCharsets.UTF_8)))) {
-      trust.setCertificateEntry("ca-" + i++, cert);
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
   }
 }
