@@ -61,6 +61,11 @@ public class ProvisionSpec {
   public String serviceAccountName;
 
   @JsonPropertyDescription(
+      "The run pods beyond image and command: nodeSelector, tolerations, security contexts,"
+          + " extra volumes and mounts, pod labels and annotations.")
+  public RunnerPodSpec runner;
+
+  @JsonPropertyDescription(
       "The persistent volume that holds the deliverables and the tool's state between runs.")
   public DeliverablesSpec deliverables;
 

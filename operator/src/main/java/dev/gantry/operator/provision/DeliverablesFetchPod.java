@@ -18,6 +18,11 @@ public final class DeliverablesFetchPod {
   public static Pod desired(Provision provision, String toolsImage) {
     String name = provision.getMetadata().getName();
     String mountPath = provision.getSpec().deliverablesOrDefault().mountPathOrDefault();
+    // Where the runs may schedule and as whom they run, so that it reaches the same volume.
+    var runner =
+        provision.getSpec().runner == null
+            ? new dev.gantry.api.provision.RunnerPodSpec()
+            : provision.getSpec().runner;
     return new PodBuilder()
         .withNewMetadata()
         .withName(ProvisionNames.fetchPod(name))
@@ -25,6 +30,9 @@ public final class DeliverablesFetchPod {
         .withLabels(ProvisionLabels.of(name, ProvisionLabels.FETCH))
         .endMetadata()
         .withNewSpec()
+        .withNodeSelector(runner.nodeSelector)
+        .withTolerations(runner.tolerations)
+        .withSecurityContext(runner.securityContext)
         .withRestartPolicy("Never")
         .withActiveDeadlineSeconds((long) LIFETIME_SECONDS)
         .withTerminationGracePeriodSeconds(5L)

@@ -5,6 +5,7 @@ import dev.gantry.api.provision.KeyReference;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionSpec;
 import dev.gantry.api.provision.RunSpec;
+import dev.gantry.api.provision.RunnerPodSpec;
 import dev.gantry.api.provision.VariablesSpec;
 import dev.gantry.operator.kube.OwnerReferences;
 import io.fabric8.kubernetes.api.model.Container;
@@ -152,9 +153,14 @@ public final class RunJob {
       mounts.add(
           mount(VARIABLES_VOLUME, directoryOf(spec.variablesOrDefault().pathOrDefault()), true));
     }
+    RunnerPodSpec runner = spec.runner == null ? new RunnerPodSpec() : spec.runner;
+    if (runner.volumeMounts != null) {
+      mounts.addAll(runner.volumeMounts);
+    }
     return new ContainerBuilder()
         .withName(containerName)
         .withImage(spec.image)
+        .withSecurityContext(runner.containerSecurityContext)
         .withImagePullPolicy(spec.imagePullPolicy == null ? null : spec.imagePullPolicy.name())
         .withCommand(command)
         .withEnv(env)
@@ -218,6 +224,24 @@ public final class RunJob {
     ProvisionSpec spec = provision.getSpec();
     String name = provision.getMetadata().getName();
     var labels = ProvisionLabels.of(name, component);
+    RunnerPodSpec runner = spec.runner == null ? new RunnerPodSpec() : spec.runner;
+    // The user's first, Gantry's over them: its selectors and run bookkeeping depend on its own.
+    Map<String, String> podLabels = new java.util.LinkedHashMap<>();
+    if (runner.podLabels != null) {
+      podLabels.putAll(runner.podLabels);
+    }
+    podLabels.putAll(labels);
+    Map<String, String> podAnnotations = new java.util.LinkedHashMap<>();
+    if (runner.podAnnotations != null) {
+      podAnnotations.putAll(runner.podAnnotations);
+    }
+    podAnnotations.putAll(annotations);
+    pod.withNodeSelector(runner.nodeSelector)
+        .withTolerations(runner.tolerations)
+        .withSecurityContext(runner.securityContext);
+    if (runner.volumes != null) {
+      pod.addAllToVolumes(runner.volumes);
+    }
     if (spec.imagePullSecrets != null) {
       pod.withImagePullSecrets(
           spec.imagePullSecrets.stream().map(LocalObjectReference::new).toList());
@@ -235,8 +259,8 @@ public final class RunJob {
         .withActiveDeadlineSeconds(spec.activeDeadlineSeconds)
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(labels)
-        .withAnnotations(annotations)
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations)
         .endMetadata()
         .withSpec(
             pod.withRestartPolicy("Never").withServiceAccountName(spec.serviceAccountName).build())

@@ -255,6 +255,22 @@ class ProvisionClusterIT {
     hello.getSpec().deliverables.holdSeconds = 600;
     // the seed had no destroy on delete; this test leaves by deleting without one
     hello.getMetadata().setAnnotations(Map.of(Provision.SKIP_DESTROY_ANNOTATION, "true"));
+    // runner settings, through the real API server's schema (it prunes what it does not know)
+    hello.getSpec().runner = new dev.gantry.api.provision.RunnerPodSpec();
+    hello.getSpec().runner.podLabels = Map.of("team", "platform");
+    hello.getSpec().runner.volumes =
+        java.util.List.of(
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName("scratch")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build());
+    hello.getSpec().runner.volumeMounts =
+        java.util.List.of(
+            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                .withName("scratch")
+                .withMountPath("/scratch")
+                .build());
     cluster.client.resource(hello).create();
 
     await("the apply pod")
@@ -262,7 +278,16 @@ class ProvisionClusterIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () ->
-                !kubectl(dir, "get", "pods", "-n", SEED, "-l", "job-name=apply-hello", "-o", "name")
+                !kubectl(
+                        dir,
+                        "get",
+                        "pods",
+                        "-n",
+                        SEED,
+                        "-l",
+                        "job-name=apply-hello,team=platform",
+                        "-o",
+                        "name")
                     .isBlank());
     String pod =
         kubectl(
@@ -311,6 +336,17 @@ class ProvisionClusterIT {
                         "jsonpath={.status.containerStatuses[?(@.name==\"apply-hello\")].state.terminated.reason}")
                     .contains("Completed"));
 
+    assertThat(
+            kubectl(
+                dir,
+                "get",
+                "pod",
+                pod,
+                "-n",
+                SEED,
+                "-o",
+                "jsonpath={.spec.containers[?(@.name==\"apply-hello\")].volumeMounts[*].mountPath}"))
+        .contains("/scratch");
     kubectl(dir, "cp", "-c", "deliverables", SEED + "/" + pod + ":/deliverables", "deliverables");
     assertThat(dir.resolve("deliverables/kubeconfig")).exists();
     assertThat(dir.resolve("deliverables/id_rsa")).exists();

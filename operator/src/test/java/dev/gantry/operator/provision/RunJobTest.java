@@ -7,6 +7,7 @@ import dev.gantry.api.provision.KeyReference;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionSpec;
 import dev.gantry.api.provision.RunSpec;
+import dev.gantry.api.provision.RunnerPodSpec;
 import dev.gantry.api.provision.VariablesSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -242,5 +243,93 @@ class RunJobTest {
     Provision p = provision(secretRef("v", null));
     assertThat(RunJob.apply(p, ProvisionSettings.defaults()))
         .isEqualTo(RunJob.apply(p, ProvisionSettings.defaults()));
+  }
+
+  static RunnerPodSpec runner() {
+    RunnerPodSpec r = new RunnerPodSpec();
+    r.nodeSelector = java.util.Map.of("pool", "infra");
+    r.tolerations =
+        List.of(
+            new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                .withKey("dedicated")
+                .withOperator("Equal")
+                .withValue("infra")
+                .withEffect("NoSchedule")
+                .build());
+    r.securityContext =
+        new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+            .withRunAsUser(1000L)
+            .withFsGroup(1000L)
+            .build();
+    r.containerSecurityContext =
+        new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+            .withReadOnlyRootFilesystem(true)
+            .build();
+    r.volumes =
+        List.of(
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName("cloud-credentials")
+                .withNewSecret()
+                .withSecretName("vsphere")
+                .endSecret()
+                .build());
+    r.volumeMounts =
+        List.of(
+            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                .withName("cloud-credentials")
+                .withMountPath("/credentials")
+                .withReadOnly(true)
+                .build());
+    r.podLabels = java.util.Map.of("team", "platform", "app.kubernetes.io/instance", "mine");
+    r.podAnnotations = java.util.Map.of("sidecar.istio.io/inject", "false");
+    return r;
+  }
+
+  @Test
+  void runnerSettingsReachBothRunPodsAndGantrysOwnLabelsAndVolumesStay() {
+    Provision p = provision(secretRef("vars", "terraform.tfvars"));
+    p.getSpec().runner = runner();
+    for (Job job : List.of(RunJob.apply(p, ProvisionSettings.defaults()), RunJob.destroy(p, 1))) {
+      String run = job.getMetadata().getName();
+      var template = job.getSpec().getTemplate();
+      var pod = template.getSpec();
+      assertThat(pod.getNodeSelector()).as(run).containsEntry("pool", "infra");
+      assertThat(pod.getTolerations())
+          .as(run)
+          .extracting(t -> t.getKey())
+          .containsExactly("dedicated");
+      assertThat(pod.getSecurityContext().getFsGroup()).as(run).isEqualTo(1000L);
+      assertThat(pod.getVolumes())
+          .as(run)
+          .extracting(Volume::getName)
+          .contains("deliverables", "variables", "cloud-credentials");
+      Container tool = pod.getContainers().get(0);
+      assertThat(tool.getSecurityContext().getReadOnlyRootFilesystem()).as(run).isTrue();
+      assertThat(tool.getVolumeMounts())
+          .as(run)
+          .extracting(m -> m.getName() + ":" + m.getMountPath())
+          .contains("cloud-credentials:/credentials", "deliverables:/deliverables");
+      // the user's labels are added; Gantry's, which its selectors use, win a clash
+      assertThat(template.getMetadata().getLabels())
+          .as(run)
+          .containsEntry("team", "platform")
+          .containsEntry("app.kubernetes.io/instance", "rancher")
+          .containsEntry("gantry.dev/provision", "rancher");
+      assertThat(job.getMetadata().getLabels()).as(run).doesNotContainKey("team");
+      assertThat(template.getMetadata().getAnnotations())
+          .as(run)
+          .containsEntry("sidecar.istio.io/inject", "false")
+          .containsEntry("gantry.dev/generation", "3");
+    }
+    // the sidecar and the init container keep only Gantry's mounts
+    Job apply = RunJob.apply(p, ProvisionSettings.defaults());
+    assertThat(apply.getSpec().getTemplate().getSpec().getContainers().get(1).getVolumeMounts())
+        .extracting(m -> m.getName())
+        .doesNotContain("cloud-credentials");
+    // the fetch pod schedules where the runs do
+    var fetch = DeliverablesFetchPod.desired(p, "busybox:1.36").getSpec();
+    assertThat(fetch.getNodeSelector()).containsEntry("pool", "infra");
+    assertThat(fetch.getTolerations()).hasSize(1);
+    assertThat(fetch.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
   }
 }
