@@ -117,7 +117,13 @@ public final class RunObserver {
             why.append(" (").append(t.getReason()).append(")");
           }
           if (t.getMessage() != null && !t.getMessage().isBlank()) {
-            why.append("; last output:\n").append(t.getMessage().strip());
+            // The tool's own words where it wrote them as errors; else the output's end.
+            String errors = ToolErrors.summary(t.getMessage());
+            if (errors.isEmpty()) {
+              why.append("; last output:\n").append(t.getMessage().strip());
+            } else {
+              why.append("; the tool said:\n").append(errors);
+            }
           }
         });
     jobFailed.ifPresent(

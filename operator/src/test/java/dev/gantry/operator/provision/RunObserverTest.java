@@ -90,6 +90,17 @@ class RunObserverTest {
   }
 
   @Test
+  void aFailedRunSaysTheToolsOwnErrorsWhereItWroteThem() {
+    var pods = List.of(pod("p1", "job-uid", 1, ToolErrorsTest.PLAIN, "2026-01-01T00:01:00Z"));
+    RunOutcome failed = RunObserver.observe(job(), pods, TOOL, 0);
+    assertThat(failed.message())
+        .startsWith(
+            "exit code 1; the tool said:\nError: Failed running cluster: ssh: handshake failed")
+        .doesNotContain("Releasing state lock")
+        .doesNotContain("last output");
+  }
+
+  @Test
   void failedWhenFailuresExceedTheBackoffLimit() {
     var pods = List.of(pod("p1", "job-uid", 2, "boom\n", "2026-01-01T00:01:00Z"));
     assertThat(RunObserver.observe(job(), pods, TOOL, 1).running()).isTrue();
