@@ -4,17 +4,12 @@ import dev.gantry.api.minicluster.MiniCluster;
 import dev.gantry.operator.minicluster.CurveCertificate;
 import dev.gantry.operator.minicluster.MiniClusterObjects;
 import dev.gantry.operator.minicluster.RankJob;
-import dev.gantry.operator.provision.ProvisionSettings;
-import dev.gantry.operator.runtime.GantryOperator;
-import dev.gantry.operator.runtime.OperatorOptions;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -100,52 +95,43 @@ public final class MiniClusterClusterBench {
       Map<String, Long> atConvergence)
       throws Exception {
     String ns = namespace(client, "gantry-bench-mc-operator");
-    GantryOperator operator =
-        new GantryOperator(
-                operatorClient,
-                new OperatorOptions(Set.of(ns), false, null, -1, ProvisionSettings.defaults()),
-                Clock.systemUTC())
-            .start();
-    try {
-      long start = System.nanoTime();
-      ProvisionClusterBench.timed(
-          count, writers, i -> client.resource(miniCluster(ns, "mc-" + i)).create());
-      long deadline = System.nanoTime() + ProvisionClusterBench.LIMIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (client.batch().v1().jobs().inNamespace(ns).list().getItems().size() >= count
-            && client
-                    .configMaps()
-                    .inNamespace(ns)
-                    .withLabel("app.kubernetes.io/managed-by", "gantry")
-                    .list()
-                    .getItems()
-                    .size()
-                >= count
-            && client
-                    .secrets()
-                    .inNamespace(ns)
-                    .withLabel("app.kubernetes.io/managed-by", "gantry")
-                    .list()
-                    .getItems()
-                    .size()
-                >= count
-            && client.services().inNamespace(ns).list().getItems().size() >= count) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      requests.forEach((k, v) -> atConvergence.put(k, v.sum()));
-      return seconds;
-    } finally {
-      client.namespaces().withName(ns).delete();
-      long deadline = System.nanoTime() + ProvisionClusterBench.LIMIT.toNanos();
-      while (client.namespaces().withName(ns).get() != null && System.nanoTime() < deadline) {
-        Thread.sleep(1000);
-      }
-      operator.close();
-    }
+    return ProvisionClusterBench.underOperator(
+        client,
+        operatorClient,
+        ns,
+        requests,
+        atConvergence,
+        () -> {
+          ProvisionClusterBench.timed(
+              count, writers, i -> client.resource(miniCluster(ns, "mc-" + i)).create());
+          awaitChildren(client, ns, count);
+        });
   }
+
+  /** Until every MiniCluster has its Job, ConfigMap, Secret and Service. */
+  static void awaitChildren(KubernetesClient client, String ns, int count) throws Exception {
+    long deadline = System.nanoTime() + ProvisionClusterBench.LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (client.batch().v1().jobs().inNamespace(ns).list().getItems().size() >= count
+          && client
+                  .configMaps()
+                  .inNamespace(ns)
+                  .withLabel(MANAGED, "gantry")
+                  .list()
+                  .getItems()
+                  .size()
+              >= count
+          && client.secrets().inNamespace(ns).withLabel(MANAGED, "gantry").list().getItems().size()
+              >= count
+          && client.services().inNamespace(ns).list().getItems().size() >= count) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not converged within " + ProvisionClusterBench.LIMIT);
+  }
+
+  static final String MANAGED = "app.kubernetes.io/managed-by";
 
   /** A benchmark namespace where no pod may start: the Jobs exist, their ranks do not. */
   static String namespace(KubernetesClient client, String name) throws InterruptedException {
