@@ -91,8 +91,7 @@ final class DevCommand implements Callable<Integer> {
       WorkersOptions.print(settings, out);
       WorkersServer server = WorkersCommand.start(settings, out);
       String token = server.service().createToken(DEV_ACCOUNT, DEV_ACCOUNT);
-      String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
-      String baseUrl = "http://" + host + ":" + server.apiPort() + "/client/v4";
+      String baseUrl = server.apiBaseUrl();
       Path environment =
           WranglerEnvironment.write(settings.dataDirectory(), baseUrl, DEV_ACCOUNT, token);
       out.println("`gantry wrangler` (the tested wrangler) finds this API through " + environment);

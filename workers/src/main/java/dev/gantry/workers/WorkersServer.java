@@ -132,17 +132,9 @@ public final class WorkersServer implements AutoCloseable {
     return settings.domain();
   }
 
-  /** The environment that points wrangler at this API. */
-  public String wranglerEnvironment(String account) {
-    return "CLOUDFLARE_API_BASE_URL=http://"
-        + displayHost()
-        + ":"
-        + apiPort()
-        + "/client/v4\nCLOUDFLARE_ACCOUNT_ID="
-        + account
-        + "\nCLOUDFLARE_API_TOKEN=<a token from: gantry workers token create --account "
-        + account
-        + ">";
+  /** The API's base URL as wrangler takes it (CLOUDFLARE_API_BASE_URL). */
+  public String apiBaseUrl() {
+    return "http://" + displayHost() + ":" + apiPort() + "/client/v4";
   }
 
   private String displayHost() {
