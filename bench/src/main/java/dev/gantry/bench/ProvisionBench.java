@@ -6,6 +6,7 @@ import dev.gantry.api.provision.ProvisionStatus;
 import dev.gantry.api.provision.VariablesSpec;
 import dev.gantry.operator.provision.DeliverablesClaim;
 import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.provision.RunId;
 import dev.gantry.operator.provision.RunJob;
 import dev.gantry.operator.provision.VariablesSecret;
 import dev.gantry.operator.runtime.GantryOperator;
@@ -82,7 +83,10 @@ public final class ProvisionBench {
                             Provision p = client.resource(provision("direct-" + i)).create();
                             client.resource(VariablesSecret.desired(p).orElseThrow()).create();
                             client.resource(DeliverablesClaim.desired(p)).create();
-                            client.resource(RunJob.apply(p, ProvisionSettings.defaults())).create();
+                            client
+                                .resource(
+                                    RunJob.apply(p, ProvisionSettings.defaults(), new RunId(1, 1)))
+                                .create();
                             p.setStatus(new ProvisionStatus());
                             p.getStatus().phase = ProvisionStatus.Phase.Applying;
                             client.resource(p).patchStatus();
@@ -155,7 +159,10 @@ public final class ProvisionBench {
                             Provision p = client.resource(provision("h-" + i)).create();
                             client.resource(VariablesSecret.desired(p).orElseThrow()).create();
                             client.resource(DeliverablesClaim.desired(p)).create();
-                            client.resource(RunJob.apply(p, ProvisionSettings.defaults())).create();
+                            client
+                                .resource(
+                                    RunJob.apply(p, ProvisionSettings.defaults(), new RunId(1, 1)))
+                                .create();
                           }))
               .toList()) {
         f.get();

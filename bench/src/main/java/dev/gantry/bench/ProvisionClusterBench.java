@@ -4,6 +4,7 @@ import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus;
 import dev.gantry.operator.provision.DeliverablesClaim;
 import dev.gantry.operator.provision.ProvisionSettings;
+import dev.gantry.operator.provision.RunId;
 import dev.gantry.operator.provision.RunJob;
 import dev.gantry.operator.provision.VariablesSecret;
 import dev.gantry.operator.runtime.GantryOperator;
@@ -102,7 +103,9 @@ public final class ProvisionClusterBench {
             // No operator runs here to release the claim, so it goes without its finalizer.
             claim.getMetadata().setFinalizers(null);
             client.resource(claim).create();
-            client.resource(RunJob.apply(p, ProvisionSettings.defaults())).create();
+            client
+                .resource(RunJob.apply(p, ProvisionSettings.defaults(), new RunId(1, 1)))
+                .create();
             p.setStatus(new ProvisionStatus());
             p.getStatus().phase = ProvisionStatus.Phase.Applying;
             client.resource(p).patchStatus();

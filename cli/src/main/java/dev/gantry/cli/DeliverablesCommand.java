@@ -2,10 +2,7 @@ package dev.gantry.cli;
 
 import dev.gantry.api.provision.DeliverableFile;
 import dev.gantry.api.provision.Provision;
-import dev.gantry.operator.provision.DeliverablesFetchPod;
-import dev.gantry.operator.provision.ProvisionNames;
 import dev.gantry.operator.provision.ProvisionSettings;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,69 +87,16 @@ final class DeliverablesCommand implements Runnable {
         if (p == null) {
           throw new UserError(ref + " not found in namespace " + namespace);
         }
-        String mountPath = p.getSpec().deliverablesOrDefault().mountPathOrDefault();
         Files.createDirectories(output);
-        Optional<Pod> applyPod =
-            RunPods.newest(client, namespace, ProvisionNames.applyJob(ref.name()))
-                .filter(
-                    pod -> RunPods.containerRunning(pod, ProvisionNames.DELIVERABLES_CONTAINER));
-        if (applyPod.isPresent()) {
-          copy(
-              client,
-              namespace,
-              applyPod.get().getMetadata().getName(),
-              ProvisionNames.DELIVERABLES_CONTAINER,
-              mountPath);
-        } else {
-          fetchThroughTemporaryPod(client, namespace, p, mountPath);
-        }
+        new DeliverablesVolume(
+                client, namespace, p, toolsImage, timeout, spec.commandLine().getErr())
+            .use(
+                mounted -> {
+                  copy(client, namespace, mounted.pod(), mounted.container(), mounted.mountPath());
+                  return null;
+                });
         report(p);
         return 0;
-      }
-    }
-
-    private void fetchThroughTemporaryPod(
-        KubernetesClient client, String namespace, Provision p, String mountPath)
-        throws InterruptedException {
-      Pod desired = DeliverablesFetchPod.desired(p, toolsImage);
-      String name = desired.getMetadata().getName();
-      client.pods().inNamespace(namespace).withName(name).delete();
-      client
-          .pods()
-          .inNamespace(namespace)
-          .withName(name)
-          .waitUntilCondition(pod -> pod == null, 1, java.util.concurrent.TimeUnit.MINUTES);
-      client.pods().inNamespace(namespace).resource(desired).create();
-      try {
-        Progress progress = new Progress(spec.commandLine().getErr(), System.console() != null);
-        Instant deadline = Instant.now().plus(Durations.parse(timeout));
-        while (true) {
-          Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-          if (pod != null && RunPods.containerRunning(pod, DeliverablesFetchPod.CONTAINER)) {
-            break;
-          }
-          if (Instant.now().isAfter(deadline)) {
-            progress.done();
-            throw new UserError(
-                "pod "
-                    + name
-                    + " did not start within "
-                    + timeout
-                    + ": "
-                    + whyPending(pod)
-                    + " (a ReadWriteOnce volume can only be mounted on the node that holds it)");
-          }
-          progress.show(
-              "starting pod "
-                  + name
-                  + " to read claim "
-                  + ProvisionNames.deliverablesClaim(p.getMetadata().getName()));
-          Thread.sleep(Duration.ofSeconds(1).toMillis());
-        }
-        progress.done();
-        copy(client, namespace, name, DeliverablesFetchPod.CONTAINER, mountPath);
-      } finally {
-        client.pods().inNamespace(namespace).withName(name).delete();
       }
     }
 
@@ -222,20 +163,6 @@ final class DeliverablesCommand implements Runnable {
       }
       problems.forEach(problem -> spec.commandLine().getErr().println("warning: " + problem));
       out.flush();
-    }
-
-    private static String whyPending(Pod pod) {
-      if (pod == null || pod.getStatus() == null) {
-        return "not created";
-      }
-      if (pod.getStatus().getConditions() != null) {
-        for (var c : pod.getStatus().getConditions()) {
-          if ("False".equals(c.getStatus()) && c.getMessage() != null) {
-            return c.getReason() + ": " + c.getMessage();
-          }
-        }
-      }
-      return "phase " + pod.getStatus().getPhase();
     }
 
     static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

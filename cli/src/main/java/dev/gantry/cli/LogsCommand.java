@@ -1,5 +1,8 @@
 package dev.gantry.cli;
 
+import dev.gantry.api.provision.Provision;
+import dev.gantry.operator.provision.ProvisionNames;
+import dev.gantry.operator.provision.ProvisionSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
@@ -46,6 +49,22 @@ final class LogsCommand implements Callable<Integer> {
       description = "Provisions: the destroy run's output instead of the apply's.")
   boolean destroy;
 
+  @Option(
+      names = "--run",
+      paramLabel = "GENERATION-NUMBER",
+      description =
+          "Provisions: a finished run's output, kept on the deliverables volume after its pod is"
+              + " gone (for example 3-2; gantry describe shows the latest run).")
+  String run;
+
+  @Option(
+      names = "--tools-image",
+      defaultValue = "${env:GANTRY_TOOLS_IMAGE:-" + ProvisionSettings.DEFAULT_TOOLS_IMAGE + "}",
+      description =
+          "Image of the pod that reads a run's log from the volume when no apply pod runs."
+              + " Default: ${DEFAULT-VALUE}.")
+  String toolsImage;
+
   @Option(names = "--tail", description = "Only the last N lines.")
   Integer tail;
 
@@ -66,10 +85,24 @@ final class LogsCommand implements Callable<Integer> {
     if (destroy && ref.kind() != ResourceKind.PROVISION) {
       throw new UserError("--destroy applies to provisions only");
     }
+    if (run != null) {
+      if (ref.kind() != ResourceKind.PROVISION) {
+        throw new UserError("--run applies to provisions only");
+      }
+      RunLogReader.checkedId(run);
+      if (follow || destroy) {
+        throw new UserError(
+            "--run reads a finished run's log from the volume; follow the current run with -f"
+                + " (and --destroy) instead");
+      }
+    }
     KindView.LogSource source = ref.kind().view.logSource(ref.name(), destroy);
     String container = source.container();
     try (KubernetesClient client = clients.forContext(kube.context)) {
       String namespace = kube.namespace(client);
+      if (run != null) {
+        return fromVolume(client, namespace, ref, run);
+      }
       Optional<Pod> pod = RunPods.newest(client, namespace, source.selector());
       if (follow) {
         Progress progress = new Progress(spec.commandLine().getErr(), System.console() != null);
@@ -96,6 +129,28 @@ final class LogsCommand implements Callable<Integer> {
           pod = RunPods.newest(client, namespace, source.selector());
         }
         progress.done();
+      }
+      if (pod.isEmpty() && ref.kind() == ResourceKind.PROVISION) {
+        // The pod is gone (garbage-collected, or the Job replaced): its log is on the volume.
+        Provision p =
+            client.resources(Provision.class).inNamespace(namespace).withName(ref.name()).get();
+        if (p != null
+            && p.getStatus() != null
+            && p.getStatus().run != null
+            && p.getStatus().run.log != null
+            && p.getStatus().run.number != null
+            && (destroy ? "destroy" : "apply").equals(p.getStatus().run.type)) {
+          String id = p.getStatus().run.generation + "-" + p.getStatus().run.number;
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "the pod of "
+                      + source.what()
+                      + " is gone; printing run "
+                      + id
+                      + "'s log from the deliverables volume");
+          return fromVolume(client, namespace, ref, id);
+        }
       }
       if (pod.isEmpty()) {
         boolean gone =
@@ -147,5 +202,36 @@ final class LogsCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  private int fromVolume(KubernetesClient client, String namespace, ResourceRef ref, String id)
+      throws Exception {
+    Provision p =
+        client.resources(Provision.class).inNamespace(namespace).withName(ref.name()).get();
+    if (p == null) {
+      throw new UserError(
+          ref
+              + " not found in namespace "
+              + namespace
+              + ": its run logs were on its deliverables volume, which goes with it unless"
+              + " spec.deliverables.retainOnDelete kept it");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    new DeliverablesVolume(client, namespace, p, toolsImage, timeout, spec.commandLine().getErr())
+        .use(
+            mounted -> {
+              RunLogReader.copy(
+                  client,
+                  namespace,
+                  mounted,
+                  id,
+                  ProvisionNames.deliverablesClaim(ref.name()),
+                  tail == null
+                      ? new WriterStream(out)
+                      : new TailStream(new WriterStream(out), tail));
+              return null;
+            });
+    out.flush();
+    return 0;
   }
 }

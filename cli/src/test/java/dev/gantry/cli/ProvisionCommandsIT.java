@@ -250,4 +250,13 @@ class ProvisionCommandsIT {
     assertThat(result.exitCode).isEqualTo(1);
     assertThat(result.err()).contains("no pod of Job apply-quiet");
   }
+
+  @Test
+  void logsOfARunNamedBadlyIsRefusedBeforeTheClusterIsAsked() throws Exception {
+    CliHarness result = CliHarness.run(client, "logs", "provision/quiet", "--run", "latest");
+    assertThat(result.exitCode).isEqualTo(1);
+    assertThat(result.err()).contains("--run latest", "<generation>-<number>", "3-2");
+    CliHarness mini = CliHarness.run(client, "logs", "minicluster/flux", "--run", "1-1");
+    assertThat(mini.err()).contains("--run applies to provisions only");
+  }
 }

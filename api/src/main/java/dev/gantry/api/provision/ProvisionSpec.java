@@ -69,6 +69,10 @@ public class ProvisionSpec {
       "The persistent volume that holds the deliverables and the tool's state between runs.")
   public DeliverablesSpec deliverables;
 
+  @JsonPropertyDescription(
+      "The runs' output kept on the deliverables volume after their pods are gone.")
+  public RunLogsSpec runLogs;
+
   @Default("0")
   @Min(0)
   @Max(20)
@@ -98,6 +102,11 @@ public class ProvisionSpec {
   @JsonIgnore
   public VariablesSpec variablesOrDefault() {
     return variables == null ? new VariablesSpec() : variables;
+  }
+
+  @JsonIgnore
+  public RunLogsSpec runLogsOrDefault() {
+    return runLogs == null ? new RunLogsSpec() : runLogs;
   }
 
   @JsonIgnore

@@ -9,6 +9,16 @@ public class RunStatus {
   @JsonPropertyDescription("apply or destroy.")
   public String type;
 
+  @JsonPropertyDescription(
+      "The run's number among the runs of its generation, counting from 1; with the generation"
+          + " it names the run's log.")
+  public Integer number;
+
+  @JsonPropertyDescription(
+      "The run's output kept on the deliverables volume (runs/<generation>-<number>.log), read"
+          + " with gantry logs provision/NAME --run <generation>-<number>.")
+  public String log;
+
   @JsonPropertyDescription("Name of the run's Job.")
   public String jobName;
 

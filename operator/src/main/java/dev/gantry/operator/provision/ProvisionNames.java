@@ -10,6 +10,9 @@ public final class ProvisionNames {
   /** Annotation on a run Job: the Provision generation it applies. */
   public static final String GENERATION_ANNOTATION = "gantry.dev/generation";
 
+  /** Annotation on a run Job: its number among the runs of its generation (see {@link RunId}). */
+  public static final String RUN_ANNOTATION = "gantry.dev/run";
+
   /** Annotation on a destroy Job: which destroy attempt it is, counting from 1. */
   public static final String ATTEMPT_ANNOTATION = "gantry.dev/attempt";
 

@@ -117,14 +117,24 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         // Cannot happen while the Provision lives, but never run two Jobs on one volume.
         return new ApplyState.VariablesMissing();
       }
-      if (create(context, RunJob.apply(provision, settings))) {
+      RunId run =
+          RunId.next(
+              provision.getStatus() == null ? null : provision.getStatus().run,
+              generation(provision));
+      if (create(context, RunJob.apply(provision, settings, run))) {
         new EventRecorder(context.getClient(), clock)
             .normal(
                 provision,
                 "Applying",
-                "created Job " + jobName + " for generation " + generation(provision));
+                "created Job "
+                    + jobName
+                    + " for generation "
+                    + generation(provision)
+                    + " (run "
+                    + run
+                    + ")");
       }
-      return new ApplyState.Started(jobName);
+      return new ApplyState.Started(jobName, run);
     }
     RunOutcome outcome =
         RunObserver.observe(
@@ -194,8 +204,9 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
             .rescheduleAfter(Duration.between(clock.instant(), retryAt.get()).toMillis() + 1);
       }
       int attempt = attempts + 1;
+      RunId run = RunId.next(previous == null ? null : previous.run, generation(provision));
       try {
-        if (create(context, RunJob.destroy(provision, attempt))) {
+        if (create(context, RunJob.destroy(provision, settings, run, attempt))) {
           events.normal(
               provision, "Destroying", "created Job " + destroyName + " (attempt " + attempt + ")");
         }
@@ -212,7 +223,8 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
                 + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()),
             context);
       }
-      writeStatus(provision, variables, new DestroyState.Started(destroyName, attempt), context);
+      writeStatus(
+          provision, variables, new DestroyState.Started(destroyName, run, attempt), context);
       return DeleteControl.noFinalizerRemoval();
     }
 

@@ -30,7 +30,7 @@ public final class ProvisionStatusFactory {
     record VariablesMissing() implements ApplyState {}
 
     /** The Job for the current generation was just created. */
-    record Started(String jobName) implements ApplyState {}
+    record Started(String jobName, RunId run) implements ApplyState {}
 
     /** A run of an older generation has to end (and its Job go) before the new one starts. */
     record ReplacingRun(String jobName, RunOutcome previous) implements ApplyState {}
@@ -45,7 +45,7 @@ public final class ProvisionStatusFactory {
 
     record VariablesMissing() implements DestroyState {}
 
-    record Started(String jobName, int attempt) implements DestroyState {}
+    record Started(String jobName, RunId run, int attempt) implements DestroyState {}
 
     record Run(String jobName, RunOutcome outcome, Instant retryAt) implements DestroyState {}
 
@@ -75,7 +75,7 @@ public final class ProvisionStatusFactory {
       appliedMessage = "no run is started until the variables exist: " + variables.message();
     } else if (state instanceof ApplyState.Started s) {
       status.phase = Phase.Applying;
-      status.run = run("apply", s.jobName(), generation, null);
+      status.run = run("apply", s.jobName(), s.run(), null);
       appliedReason = "Started";
       appliedMessage = "Job " + s.jobName() + " created for generation " + generation;
     } else if (state instanceof ApplyState.ReplacingRun r) {
@@ -98,7 +98,7 @@ public final class ProvisionStatusFactory {
     } else {
       ApplyState.Run r = (ApplyState.Run) state;
       RunOutcome outcome = r.outcome();
-      status.run = run("apply", r.jobName(), generation, outcome);
+      status.run = run("apply", r.jobName(), outcome.id(), outcome);
       switch (outcome.state()) {
         case RUNNING -> {
           status.phase = Phase.Applying;
@@ -173,14 +173,14 @@ public final class ProvisionStatusFactory {
               + " namespace (gantry delete provision/NAME --wait) so the destroy can run";
     } else if (state instanceof DestroyState.Started s) {
       status.destroyAttempts = s.attempt();
-      status.run = run("destroy", s.jobName(), generation, null);
+      status.run = run("destroy", s.jobName(), s.run(), null);
       reason = "Started";
       message = "Job " + s.jobName() + " created (attempt " + s.attempt() + ")";
     } else {
       DestroyState.Run r = (DestroyState.Run) state;
       RunOutcome outcome = r.outcome();
       status.destroyAttempts = Math.max(orZero(status.destroyAttempts), outcome.attempt());
-      status.run = run("destroy", r.jobName(), generation, outcome);
+      status.run = run("destroy", r.jobName(), outcome.id(), outcome);
       switch (outcome.state()) {
         case RUNNING -> {
           reason = "Running";
@@ -263,11 +263,13 @@ public final class ProvisionStatusFactory {
     return status;
   }
 
-  private static RunStatus run(String type, String jobName, long generation, RunOutcome outcome) {
+  private static RunStatus run(String type, String jobName, RunId id, RunOutcome outcome) {
     RunStatus run = new RunStatus();
     run.type = type;
     run.jobName = jobName;
-    run.generation = generation;
+    run.generation = id.generation();
+    run.number = id.number();
+    run.log = id.logPath();
     if (outcome != null) {
       run.startTime = outcome.startTime();
       run.completionTime = outcome.running() ? null : outcome.completionTime();

@@ -23,9 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The apply and destroy Jobs. Both mount the same variables and the same volume, so the destroy
- * sees the state the apply left. The apply Job keeps the seed's shape: Job and container {@code
- * apply-<name>}, sidecar {@code deliverables}, the {@code done} marker.
+ * The run Jobs. All mount the same variables and the same volume, so the destroy sees the state the
+ * apply left, and all run the tool under the wrapper that keeps its output on the volume. The apply
+ * Job keeps the seed's shape: Job and container {@code apply-<name>}, sidecar {@code deliverables},
+ * the {@code done} marker.
  */
 public final class RunJob {
   static final String VARIABLES_VOLUME = "variables";
@@ -35,7 +36,7 @@ public final class RunJob {
 
   private RunJob() {}
 
-  public static Job apply(Provision provision, ProvisionSettings settings) {
+  public static Job apply(Provision provision, ProvisionSettings settings, RunId run) {
     String name = provision.getMetadata().getName();
     ProvisionSpec spec = provision.getSpec();
     DeliverablesSpec deliverables = spec.deliverablesOrDefault();
@@ -43,26 +44,9 @@ public final class RunJob {
 
     VolumeMount tools = mount(TOOLS_VOLUME, RunScripts.TOOLS_DIR, false);
     VolumeMount volume = mount(DELIVERABLES_VOLUME, mountPath, false);
-    List<String> command =
-        new ArrayList<>(List.of(RunScripts.BUSYBOX, "sh", "-c", RunScripts.WRAPPER, "gantry-run"));
-    command.addAll(commandLine(spec.apply, "apply", spec));
-
-    Container init =
-        new ContainerBuilder()
-            .withName(ProvisionNames.TOOLS_INIT_CONTAINER)
-            .withImage(settings.toolsImage())
-            .withImagePullPolicy(settings.toolsPullPolicy(spec))
-            .withCommand("sh", "-c", RunScripts.INIT)
-            .withEnv(new EnvVar("GANTRY_DELIVERABLES", mountPath, null))
-            .withVolumeMounts(tools, volume)
-            .build();
     Container tool =
-        toolContainer(provision, ProvisionNames.applyContainer(name), "apply", command)
-            .addToVolumeMounts(tools)
-            // The wrapper writes the file list here on success; on failure Kubernetes falls back to
-            // the last log lines, which Gantry shows in the Applied condition.
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .build();
+        wrappedTool(
+            provision, ProvisionNames.applyContainer(name), "apply", run, spec.apply, "apply");
     Container sidecar =
         new ContainerBuilder()
             .withName(ProvisionNames.DELIVERABLES_CONTAINER)
@@ -78,39 +62,95 @@ public final class RunJob {
             .withVolumeMounts(tools, volume)
             .build();
 
-    List<Volume> volumes = volumes(provision);
-    volumes.add(new VolumeBuilder().withName(TOOLS_VOLUME).withNewEmptyDir().endEmptyDir().build());
     return job(
         provision,
         ProvisionNames.applyJob(name),
         ProvisionLabels.APPLY,
-        Map.of(ProvisionNames.GENERATION_ANNOTATION, generation(provision)),
+        runAnnotations(run),
         new PodSpecBuilder()
-            .withInitContainers(init)
+            .withInitContainers(toolsInit(provision, settings))
             .withContainers(tool, sidecar)
-            .withVolumes(volumes));
+            .withVolumes(volumesWithTools(provision)));
   }
 
-  public static Job destroy(Provision provision, int attempt) {
+  public static Job destroy(
+      Provision provision, ProvisionSettings settings, RunId run, int attempt) {
     String name = provision.getMetadata().getName();
     Container tool =
-        toolContainer(
-                provision,
-                ProvisionNames.destroyContainer(name),
-                "destroy",
-                commandLine(provision.getSpec().destroy, "destroy", provision.getSpec()))
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .build();
+        wrappedTool(
+            provision,
+            ProvisionNames.destroyContainer(name),
+            "destroy",
+            run,
+            provision.getSpec().destroy,
+            "destroy");
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(runAnnotations(run));
+    annotations.put(ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt));
     // Owned, so it goes with the Provision: a finished pod that mounts the claim would keep the
     // claim Terminating (pvc-protection), so its output cannot outlive the claim's deletion.
     return job(
         provision,
         ProvisionNames.destroyJob(name),
         ProvisionLabels.DESTROY,
-        Map.of(
-            ProvisionNames.GENERATION_ANNOTATION, generation(provision),
-            ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt)),
-        new PodSpecBuilder().withContainers(tool).withVolumes(volumes(provision)));
+        annotations,
+        new PodSpecBuilder()
+            .withInitContainers(toolsInit(provision, settings))
+            .withContainers(tool)
+            .withVolumes(volumesWithTools(provision)));
+  }
+
+  /**
+   * The tool container of a run: the tool's command line under the wrapper, which keeps its output
+   * on the volume. On failure Kubernetes falls back to the last log lines for the termination
+   * message, which Gantry shows in the run's condition; on success the wrapper writes it.
+   */
+  private static Container wrappedTool(
+      Provision provision,
+      String containerName,
+      String runType,
+      RunId run,
+      RunSpec runSpec,
+      String verb) {
+    ProvisionSpec spec = provision.getSpec();
+    List<String> command =
+        new ArrayList<>(List.of(RunScripts.BUSYBOX, "sh", "-c", RunScripts.WRAPPER, "gantry-run"));
+    command.addAll(commandLine(runSpec, verb, spec));
+    return toolContainer(provision, containerName, runType, command)
+        .addToEnv(new EnvVar("GANTRY_RUN_ID", run.toString(), null))
+        .addToEnv(
+            new EnvVar(
+                "GANTRY_LOG_KEEP", String.valueOf(spec.runLogsOrDefault().keepOrDefault()), null))
+        .addToVolumeMounts(mount(TOOLS_VOLUME, RunScripts.TOOLS_DIR, false))
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+  }
+
+  /** Copies the static busybox the wrapper runs under; clears the seed's end marker. */
+  private static Container toolsInit(Provision provision, ProvisionSettings settings) {
+    ProvisionSpec spec = provision.getSpec();
+    String mountPath = spec.deliverablesOrDefault().mountPathOrDefault();
+    return new ContainerBuilder()
+        .withName(ProvisionNames.TOOLS_INIT_CONTAINER)
+        .withImage(settings.toolsImage())
+        .withImagePullPolicy(settings.toolsPullPolicy(spec))
+        .withCommand("sh", "-c", RunScripts.INIT)
+        .withEnv(new EnvVar("GANTRY_DELIVERABLES", mountPath, null))
+        .withVolumeMounts(
+            mount(TOOLS_VOLUME, RunScripts.TOOLS_DIR, false),
+            mount(DELIVERABLES_VOLUME, mountPath, false))
+        .build();
+  }
+
+  private static Map<String, String> runAnnotations(RunId run) {
+    return Map.of(
+        ProvisionNames.GENERATION_ANNOTATION, String.valueOf(run.generation()),
+        ProvisionNames.RUN_ANNOTATION, String.valueOf(run.number()));
+  }
+
+  private static List<Volume> volumesWithTools(Provision provision) {
+    List<Volume> volumes = volumes(provision);
+    volumes.add(new VolumeBuilder().withName(TOOLS_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    return volumes;
   }
 
   /**
@@ -277,11 +317,6 @@ public final class RunJob {
       mount.setReadOnly(true);
     }
     return mount;
-  }
-
-  private static String generation(Provision provision) {
-    Long generation = provision.getMetadata().getGeneration();
-    return String.valueOf(generation == null ? 1L : generation);
   }
 
   static String directoryOf(String path) {

@@ -47,6 +47,7 @@ public final class RunObserver {
     boolean jobComplete = condition(job, "Complete").isPresent();
     boolean jobFinished = jobComplete || jobFailed.isPresent();
     long generation = annotationLong(job, ProvisionNames.GENERATION_ANNOTATION, 1L);
+    int number = (int) annotationLong(job, ProvisionNames.RUN_ANNOTATION, 1L);
     int attempt = (int) annotationLong(job, ProvisionNames.ATTEMPT_ANNOTATION, 1L);
     String startTime = job.getStatus() == null ? null : job.getStatus().getStartTime();
 
@@ -55,6 +56,7 @@ public final class RunObserver {
       return new RunOutcome(
           RunOutcome.State.SUCCEEDED,
           generation,
+          number,
           attempt,
           startTime,
           t.getFinishedAt(),
@@ -71,6 +73,7 @@ public final class RunObserver {
       return new RunOutcome(
           RunOutcome.State.SUCCEEDED,
           generation,
+          number,
           attempt,
           startTime,
           job.getStatus().getCompletionTime(),
@@ -85,6 +88,7 @@ public final class RunObserver {
       return new RunOutcome(
           RunOutcome.State.FAILED,
           generation,
+          number,
           attempt,
           startTime,
           lastFailure.map(ContainerStateTerminated::getFinishedAt).orElse(null),
@@ -97,6 +101,7 @@ public final class RunObserver {
     return new RunOutcome(
         RunOutcome.State.RUNNING,
         generation,
+        number,
         attempt,
         startTime,
         null,

@@ -7,6 +7,7 @@ import java.util.Optional;
  *
  * @param state running, succeeded or failed
  * @param generation the Provision generation the run applies
+ * @param number the run's number within its generation (see {@link RunId})
  * @param attempt for a destroy, which attempt it is; 1 for an apply
  * @param startTime when the Job started, if it has
  * @param completionTime when the tool container ended, once it has
@@ -19,6 +20,7 @@ import java.util.Optional;
 public record RunOutcome(
     State state,
     long generation,
+    int number,
     int attempt,
     String startTime,
     String completionTime,
@@ -32,6 +34,10 @@ public record RunOutcome(
     RUNNING,
     SUCCEEDED,
     FAILED
+  }
+
+  public RunId id() {
+    return new RunId(generation, number);
   }
 
   public boolean running() {

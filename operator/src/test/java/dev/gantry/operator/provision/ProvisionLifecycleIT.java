@@ -89,6 +89,7 @@ class ProvisionLifecycleIT {
     assertThat(Conditions.isTrue(ready.getStatus().conditions, "Ready")).isTrue();
     assertThat(Conditions.isTrue(ready.getStatus().conditions, "DeliverablesAvailable")).isTrue();
     assertThat(ready.getStatus().run.exitCode).isZero();
+    assertThat(ready.getStatus().run.log).isEqualTo("runs/1-1.log");
     assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
 
     // The sidecar's hold ends, the Job completes: nothing about the outcome changes.
@@ -106,7 +107,9 @@ class ProvisionLifecycleIT {
               return j != null && !j.getMetadata().getUid().equals(oldUid);
             });
     Job second = cluster.job(NS, "apply-rancher");
-    assertThat(second.getMetadata().getAnnotations()).containsEntry("gantry.dev/generation", "2");
+    assertThat(second.getMetadata().getAnnotations())
+        .containsEntry("gantry.dev/generation", "2")
+        .containsEntry("gantry.dev/run", "1");
     String secretText =
         new String(
             Base64.getDecoder()
@@ -131,6 +134,9 @@ class ProvisionLifecycleIT {
     // Delete: the apply Job goes, the destroy runs, then Secret, claim and the Provision go.
     client.resource(get("rancher")).delete();
     Job destroy = awaitJob("destroy-rancher");
+    assertThat(destroy.getMetadata().getAnnotations())
+        .as("the destroy is generation 2's second run")
+        .containsEntry("gantry.dev/run", "2");
     assertThat(cluster.job(NS, "apply-rancher")).isNull();
     assertThat(destroy.getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getName())

@@ -21,6 +21,7 @@ class ProvisionStatusFactoryTest {
         state,
         3,
         1,
+        1,
         "2026-01-01T00:00:00Z",
         state == RunOutcome.State.RUNNING ? null : "2026-01-01T00:10:00Z",
         exitCode,
@@ -144,7 +145,7 @@ class ProvisionStatusFactoryTest {
   void replacingAnOldRunIsApplyingAndNamesBothGenerations() {
     var old =
         new RunOutcome(
-            RunOutcome.State.RUNNING, 2, 1, null, null, null, 0, "", Optional.empty(), false);
+            RunOutcome.State.RUNNING, 2, 1, 1, null, null, null, 0, "", Optional.empty(), false);
     var status =
         ProvisionStatusFactory.forApply(
             provision(), OK, new ApplyState.ReplacingRun("apply-rancher", old), T0);
@@ -160,6 +161,7 @@ class ProvisionStatusFactoryTest {
         new RunOutcome(
             RunOutcome.State.FAILED,
             3,
+            1,
             2,
             null,
             "2026-01-01T00:10:00Z",

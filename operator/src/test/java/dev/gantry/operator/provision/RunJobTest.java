@@ -41,7 +41,10 @@ class RunJobTest {
   @Test
   void applyJobKeepsTheSeedShape() {
     Job job =
-        RunJob.apply(provision(secretRef("rancher-vars", null)), ProvisionSettings.defaults());
+        RunJob.apply(
+            provision(secretRef("rancher-vars", null)),
+            ProvisionSettings.defaults(),
+            new RunId(3, 1));
 
     assertThat(job.getMetadata().getName()).isEqualTo("apply-rancher");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("infra");
@@ -66,7 +69,10 @@ class RunJobTest {
   @Test
   void applyCommandRunsTerraformUnderTheWrapperWithVariablesAndStateOnTheVolume() {
     Job job =
-        RunJob.apply(provision(secretRef("rancher-vars", null)), ProvisionSettings.defaults());
+        RunJob.apply(
+            provision(secretRef("rancher-vars", null)),
+            ProvisionSettings.defaults(),
+            new RunId(3, 1));
     List<String> command =
         job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
 
@@ -87,7 +93,7 @@ class RunJobTest {
     p.getSpec().apply = new RunSpec();
     p.getSpec().apply.command = List.of("/bin/provision.sh");
     p.getSpec().apply.args = List.of("up");
-    Job job = RunJob.apply(p, ProvisionSettings.defaults());
+    Job job = RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1));
     List<String> command =
         job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
     assertThat(command.subList(5, command.size())).containsExactly("/bin/provision.sh", "up");
@@ -99,7 +105,7 @@ class RunJobTest {
     p.getSpec().apply = new RunSpec();
     p.getSpec().apply.command = List.of("sh", "-c", "echo hi");
     List<String> command =
-        RunJob.apply(p, ProvisionSettings.defaults())
+        RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1))
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -115,7 +121,7 @@ class RunJobTest {
     p.getSpec().apply = new RunSpec();
     p.getSpec().apply.args = List.of("apply", "-auto-approve");
     List<String> command =
-        RunJob.apply(p, ProvisionSettings.defaults())
+        RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1))
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -127,18 +133,31 @@ class RunJobTest {
   }
 
   @Test
-  void destroyUsesTheSameVariablesAndVolumeAndNoSidecar() {
+  void destroyUsesTheSameVariablesAndVolumeAndNoSidecarAndKeepsItsLog() {
     Provision p = provision(secretRef("rancher-vars", "vars.tfvars"));
-    Job apply = RunJob.apply(p, ProvisionSettings.defaults());
-    Job destroy = RunJob.destroy(p, 2);
+    Job apply = RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1));
+    Job destroy = RunJob.destroy(p, ProvisionSettings.defaults(), new RunId(3, 2), 2);
 
     assertThat(destroy.getMetadata().getName()).isEqualTo("destroy-rancher");
-    assertThat(destroy.getMetadata().getAnnotations()).containsEntry("gantry.dev/attempt", "2");
+    assertThat(destroy.getMetadata().getAnnotations())
+        .containsEntry("gantry.dev/attempt", "2")
+        .containsEntry("gantry.dev/generation", "3")
+        .containsEntry("gantry.dev/run", "2");
     var pod = destroy.getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers())
         .extracting(Container::getName)
         .containsExactly("destroy-rancher");
-    assertThat(pod.getContainers().get(0).getCommand())
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("gantry-tools");
+    Container tool = pod.getContainers().get(0);
+    assertThat(tool.getEnv())
+        .anyMatch(e -> e.getName().equals("GANTRY_RUN_ID") && e.getValue().equals("3-2"))
+        .anyMatch(e -> e.getName().equals("GANTRY_RUN") && e.getValue().equals("destroy"))
+        .anyMatch(e -> e.getName().equals("GANTRY_LOG_KEEP") && e.getValue().equals("10"));
+    List<String> command = tool.getCommand();
+    assertThat(command.subList(0, 3)).containsExactly("/gantry/busybox", "sh", "-c");
+    assertThat(command.subList(5, command.size()))
         .containsExactly(
             "terraform",
             "destroy",
@@ -146,11 +165,7 @@ class RunJobTest {
             "-auto-approve",
             "-var-file=/tfvars/terraform.tfvars",
             "-state=/deliverables/terraform.tfstate");
-    List<Volume> applyVolumes =
-        apply.getSpec().getTemplate().getSpec().getVolumes().stream()
-            .filter(v -> !v.getName().equals("gantry-tools"))
-            .toList();
-    assertThat(pod.getVolumes()).isEqualTo(applyVolumes);
+    assertThat(pod.getVolumes()).isEqualTo(apply.getSpec().getTemplate().getSpec().getVolumes());
     assertThat(
             pod.getVolumes().stream()
                 .filter(v -> v.getSecret() != null)
@@ -168,7 +183,7 @@ class RunJobTest {
     VariablesSpec v = new VariablesSpec();
     v.inline = "a = 1";
     v.path = "/config/vars/main.tfvars";
-    Job job = RunJob.apply(provision(v), ProvisionSettings.defaults());
+    Job job = RunJob.apply(provision(v), ProvisionSettings.defaults(), new RunId(3, 1));
     var pod = job.getSpec().getTemplate().getSpec();
     Volume variables =
         pod.getVolumes().stream()
@@ -185,7 +200,7 @@ class RunJobTest {
   void configMapVariablesAreMountedFromTheConfigMap() {
     VariablesSpec v = new VariablesSpec();
     v.configMapRef = new KeyReference("ez-rancher", null);
-    Job job = RunJob.apply(provision(v), ProvisionSettings.defaults());
+    Job job = RunJob.apply(provision(v), ProvisionSettings.defaults(), new RunId(3, 1));
     Volume variables =
         job.getSpec().getTemplate().getSpec().getVolumes().stream()
             .filter(x -> x.getName().equals("variables"))
@@ -197,7 +212,7 @@ class RunJobTest {
 
   @Test
   void noVariablesMeansNoVariablesVolumeAndNoVarFileFlag() {
-    Job job = RunJob.apply(provision(null), ProvisionSettings.defaults());
+    Job job = RunJob.apply(provision(null), ProvisionSettings.defaults(), new RunId(3, 1));
     var pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes()).noneMatch(x -> x.getName().equals("variables"));
     assertThat(pod.getContainers().get(0).getCommand()).noneMatch(a -> a.startsWith("-var-file"));
@@ -212,7 +227,7 @@ class RunJobTest {
     p.getSpec().imagePullSecrets = List.of("regcred");
     p.getSpec().deliverables = new DeliverablesSpec();
     p.getSpec().deliverables.holdSeconds = 5;
-    Job job = RunJob.apply(p, ProvisionSettings.defaults());
+    Job job = RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1));
 
     assertThat(job.getMetadata().getOwnerReferences())
         .singleElement()
@@ -241,8 +256,8 @@ class RunJobTest {
   @Test
   void sameProvisionGivesTheSameJob() {
     Provision p = provision(secretRef("v", null));
-    assertThat(RunJob.apply(p, ProvisionSettings.defaults()))
-        .isEqualTo(RunJob.apply(p, ProvisionSettings.defaults()));
+    assertThat(RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1)))
+        .isEqualTo(RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1)));
   }
 
   static RunnerPodSpec runner() {
@@ -289,7 +304,10 @@ class RunJobTest {
   void runnerSettingsReachBothRunPodsAndGantrysOwnLabelsAndVolumesStay() {
     Provision p = provision(secretRef("vars", "terraform.tfvars"));
     p.getSpec().runner = runner();
-    for (Job job : List.of(RunJob.apply(p, ProvisionSettings.defaults()), RunJob.destroy(p, 1))) {
+    for (Job job :
+        List.of(
+            RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1)),
+            RunJob.destroy(p, ProvisionSettings.defaults(), new RunId(3, 2), 1))) {
       String run = job.getMetadata().getName();
       var template = job.getSpec().getTemplate();
       var pod = template.getSpec();
@@ -322,7 +340,7 @@ class RunJobTest {
           .containsEntry("gantry.dev/generation", "3");
     }
     // the sidecar and the init container keep only Gantry's mounts
-    Job apply = RunJob.apply(p, ProvisionSettings.defaults());
+    Job apply = RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 1));
     assertThat(apply.getSpec().getTemplate().getSpec().getContainers().get(1).getVolumeMounts())
         .extracting(m -> m.getName())
         .doesNotContain("cloud-credentials");

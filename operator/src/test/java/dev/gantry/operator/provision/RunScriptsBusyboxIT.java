@@ -81,6 +81,55 @@ class RunScriptsBusyboxIT {
   }
 
   @Test
+  void everyRunsOutputIsKeptOnTheVolumeWithItsExitCode() throws Exception {
+    Process p =
+        run(
+            relocate(RunScripts.WRAPPER),
+            List.of(
+                "sh", "-c", "echo 'creating 3 nodes'; echo 'Error: quota exceeded' >&2; exit 4"),
+            "GANTRY_RUN",
+            "destroy",
+            "GANTRY_RUN_ID",
+            "2-3");
+    assertThat(p.waitFor()).isEqualTo(4);
+    String log = Files.readString(deliverables.resolve("runs/2-3.log"));
+    assertThat(log)
+        .startsWith("# gantry: destroy run 2-3 in pod ")
+        .contains("creating 3 nodes\n", "Error: quota exceeded\n")
+        .endsWith("# gantry: exit code 4\n");
+    assertThat(tools.resolve("apply-exit")).as("only an apply tells the sidecar").doesNotExist();
+  }
+
+  @Test
+  void theNewestRunLogsAreKeptAndTheOldestRemoved() throws Exception {
+    for (int i = 1; i <= 4; i++) {
+      Process p =
+          run(
+              relocate(RunScripts.WRAPPER),
+              List.of("echo", "run " + i),
+              "GANTRY_RUN_ID",
+              "1-" + i,
+              "GANTRY_LOG_KEEP",
+              "2");
+      assertThat(p.waitFor()).isZero();
+      // ls -t orders by modification time, in whole seconds on some filesystems: age the older.
+      for (int j = 1; j <= i; j++) {
+        Path older = deliverables.resolve("runs/1-" + j + ".log");
+        if (Files.exists(older)) {
+          Files.setLastModifiedTime(
+              older, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * j));
+        }
+      }
+    }
+    try (var logs = Files.list(deliverables.resolve("runs"))) {
+      assertThat(logs.map(f -> f.getFileName().toString()).sorted())
+          .containsExactly("1-3.log", "1-4.log");
+    }
+    var manifest = DeliverablesManifest.parse(Files.readString(terminationLog)).orElseThrow();
+    assertThat(manifest.files()).as("run logs are not deliverables").isEmpty();
+  }
+
+  @Test
   void manyFilesAreCutBelowTheKubeletLimitAndMarkedTruncated() throws Exception {
     Process p =
         run(
@@ -129,6 +178,8 @@ class RunScriptsBusyboxIT {
             .redirectErrorStream(true)
             .redirectOutput(root.resolve("output-" + System.nanoTime()).toFile());
     builder.environment().put("GANTRY_DELIVERABLES", deliverables.toString());
+    builder.environment().put("GANTRY_RUN", "apply");
+    builder.environment().put("GANTRY_RUN_ID", "1-1");
     builder.environment().put("PATH", "/usr/bin:/bin");
     for (int i = 0; i < env.length; i += 2) {
       builder.environment().put(env[i], env[i + 1]);

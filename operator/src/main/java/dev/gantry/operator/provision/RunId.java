@@ -1,0 +1,37 @@
+package dev.gantry.operator.provision;
+
+import dev.gantry.api.provision.RunStatus;
+
+/**
+ * Which run of a Provision a Job is: the generation it works on and its number among that
+ * generation's runs (plans, applies, destroy attempts), counting from 1. It names the run's log on
+ * the volume, {@code runs/<generation>-<number>.log}, and its plan file.
+ */
+public record RunId(long generation, int number) {
+  public RunId {
+    if (generation < 1 || number < 1) {
+      throw new IllegalArgumentException("generation and number count from 1");
+    }
+  }
+
+  /** The run after the one in status: the next number in the same generation, else the first. */
+  public static RunId next(RunStatus last, long generation) {
+    if (last != null
+        && last.generation != null
+        && last.generation == generation
+        && last.number != null) {
+      return new RunId(generation, last.number + 1);
+    }
+    return new RunId(generation, 1);
+  }
+
+  /** The log's path relative to the deliverables mount. */
+  public String logPath() {
+    return RunScripts.RUNS_DIR + "/" + this + ".log";
+  }
+
+  @Override
+  public String toString() {
+    return generation + "-" + number;
+  }
+}
