@@ -70,6 +70,12 @@ public class ProvisionSpec {
   public DeliverablesSpec deliverables;
 
   @JsonPropertyDescription(
+      "What a successful apply publishes in the Secret <name>-outputs: JSON outputs flattened to"
+          + " keys and deliverables such as the kubeconfig. Default: the keys of outputs.json, when"
+          + " the tool writes one.")
+  public OutputsSpec outputs;
+
+  @JsonPropertyDescription(
       "The runs' output kept on the deliverables volume after their pods are gone.")
   public RunLogsSpec runLogs;
 
@@ -102,6 +108,11 @@ public class ProvisionSpec {
   @JsonIgnore
   public VariablesSpec variablesOrDefault() {
     return variables == null ? new VariablesSpec() : variables;
+  }
+
+  @JsonIgnore
+  public OutputsSpec outputsOrDefault() {
+    return outputs == null ? new OutputsSpec() : outputs;
   }
 
   @JsonIgnore

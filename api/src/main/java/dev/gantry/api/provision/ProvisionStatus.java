@@ -21,7 +21,8 @@ public class ProvisionStatus {
   public Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Ready, Applied, VariablesResolved, DeliverablesAvailable and, while deleting, Destroyed.")
+      "Ready, Applied, VariablesResolved, DeliverablesAvailable, OutputsPublished and, while"
+          + " deleting, Destroyed.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The latest run: an apply, or a destroy while the Provision is deleted.")
@@ -29,6 +30,11 @@ public class ProvisionStatus {
 
   @JsonPropertyDescription("Files the last successful apply left on the deliverables volume.")
   public DeliverablesStatus deliverables;
+
+  @JsonPropertyDescription(
+      "The outputs Secret the last successful apply published: its keys with sizes and"
+          + " checksums, never the values.")
+  public OutputsStatus outputs;
 
   @JsonPropertyDescription("Destroy runs started since deletion began.")
   public Integer destroyAttempts;

@@ -12,10 +12,48 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 public final class DeliverablesFetchPod {
   public static final String CONTAINER = "fetch";
   static final int LIFETIME_SECONDS = 600;
+  static final int READER_LIFETIME_SECONDS = 300;
 
   private DeliverablesFetchPod() {}
 
   public static Pod desired(Provision provision, String toolsImage) {
+    return pod(
+        provision,
+        ProvisionNames.fetchPod(provision.getMetadata().getName()),
+        ProvisionLabels.FETCH,
+        toolsImage,
+        provision.getSpec().imagePullPolicy == null
+            ? null
+            : provision.getSpec().imagePullPolicy.name(),
+        LIFETIME_SECONDS);
+  }
+
+  /**
+   * The pod the operator reads a finished apply's outputs through when the apply pod has ended.
+   * Owned by the Provision, so it goes with it; it ends itself after a few minutes regardless.
+   */
+  public static Pod outputsReader(Provision provision, ProvisionSettings settings) {
+    Pod pod =
+        pod(
+            provision,
+            ProvisionNames.outputsReaderPod(provision.getMetadata().getName()),
+            ProvisionLabels.OUTPUTS,
+            settings.toolsImage(),
+            settings.toolsPullPolicy(provision.getSpec()),
+            READER_LIFETIME_SECONDS);
+    pod.getMetadata()
+        .setOwnerReferences(
+            java.util.List.of(dev.gantry.operator.kube.OwnerReferences.controllerOf(provision)));
+    return pod;
+  }
+
+  private static Pod pod(
+      Provision provision,
+      String podName,
+      String component,
+      String toolsImage,
+      String pullPolicy,
+      int lifetimeSeconds) {
     String name = provision.getMetadata().getName();
     String mountPath = provision.getSpec().deliverablesOrDefault().mountPathOrDefault();
     // Where the runs may schedule and as whom they run, so that it reaches the same volume.
@@ -25,27 +63,24 @@ public final class DeliverablesFetchPod {
             : provision.getSpec().runner;
     return new PodBuilder()
         .withNewMetadata()
-        .withName(ProvisionNames.fetchPod(name))
+        .withName(podName)
         .withNamespace(provision.getMetadata().getNamespace())
-        .withLabels(ProvisionLabels.of(name, ProvisionLabels.FETCH))
+        .withLabels(ProvisionLabels.of(name, component))
         .endMetadata()
         .withNewSpec()
         .withNodeSelector(runner.nodeSelector)
         .withTolerations(runner.tolerations)
         .withSecurityContext(runner.securityContext)
         .withRestartPolicy("Never")
-        .withActiveDeadlineSeconds((long) LIFETIME_SECONDS)
+        .withActiveDeadlineSeconds((long) lifetimeSeconds)
         .withTerminationGracePeriodSeconds(5L)
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(toolsImage)
-        .withImagePullPolicy(
-            provision.getSpec().imagePullPolicy == null
-                ? null
-                : provision.getSpec().imagePullPolicy.name())
+        .withImagePullPolicy(pullPolicy)
         // A sleep as PID 1 has no SIGTERM handler, so deleting the pod would wait the whole grace
         // period while it holds the claim; the trap ends it at once.
-        .withCommand("sh", "-c", "trap 'exit 0' TERM; sleep " + LIFETIME_SECONDS + " & wait $!")
+        .withCommand("sh", "-c", "trap 'exit 0' TERM; sleep " + lifetimeSeconds + " & wait $!")
         .addNewVolumeMount()
         .withName("deliverables")
         .withMountPath(mountPath)

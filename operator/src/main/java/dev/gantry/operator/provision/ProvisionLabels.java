@@ -10,6 +10,7 @@ public final class ProvisionLabels {
   public static final String VARIABLES = "variables";
   public static final String DELIVERABLES = "deliverables";
   public static final String FETCH = "fetch";
+  public static final String OUTPUTS = "outputs";
 
   private ProvisionLabels() {}
 

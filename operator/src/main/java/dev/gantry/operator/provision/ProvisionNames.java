@@ -50,6 +50,16 @@ public final class ProvisionNames {
     return provision + "-variables";
   }
 
+  /** The Secret a successful apply's outputs are published in. */
+  public static String outputsSecret(String provision) {
+    return provision + "-outputs";
+  }
+
+  /** Short-lived pod the operator reads the outputs through when the apply pod has ended. */
+  public static String outputsReaderPod(String provision) {
+    return "outputs-" + provision;
+  }
+
   public static String deliverablesClaim(String provision) {
     return provision + "-deliverables";
   }

@@ -52,12 +52,17 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
    */
   static final Duration BLOCKED_RECHECK = Duration.ofSeconds(10);
 
+  /** How soon a pass that waits for the outputs to be read looks again, events aside. */
+  static final Duration OUTPUTS_RECHECK = Duration.ofSeconds(5);
+
   private final ProvisionSettings settings;
   private final Clock clock;
+  private final OutputsPublisher outputs;
 
   public ProvisionReconciler(ProvisionSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.outputs = new OutputsPublisher(settings.volumeReader(), settings);
   }
 
   @Override
@@ -83,21 +88,32 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     VariablesCheck variables = new VariablesLookup(context.getClient()).check(provision);
 
     ApplyState state = applyState(provision, children, variables, context);
+    OutputsState published = null;
+    if (state instanceof ApplyState.Run run && run.outcome().succeeded()) {
+      Optional<Job> job = children.job(run.jobName());
+      if (job.isPresent()) {
+        published =
+            outputs.publish(
+                provision,
+                job.get(),
+                children.pods(),
+                children.secret(ProvisionNames.outputsSecret(provision.getMetadata().getName())),
+                run.outcome(),
+                context.getClient());
+      }
+    }
     ProvisionStatus status =
-        ProvisionStatusFactory.forApply(provision, variables, state, clock.instant());
+        ProvisionStatusFactory.forApply(provision, variables, state, published, clock.instant());
     announce(provision, status, context);
 
-    UpdateControl<Provision> control;
-    if (StatusComparison.same(provision.getStatus(), status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      provision.setStatus(status);
-      control = UpdateControl.patchStatus(provision);
-    }
+    writeStatus(provision, status, context);
+    UpdateControl<Provision> control = UpdateControl.noUpdate();
     if (!variables.resolved()) {
       control.rescheduleAfter(VARIABLES_RECHECK);
     } else if (state instanceof ApplyState.ReplacingRun) {
       control.rescheduleAfter(APPLY_WAIT);
+    } else if (published instanceof OutputsState.Waiting) {
+      control.rescheduleAfter(OUTPUTS_RECHECK);
     }
     return control;
   }
@@ -350,6 +366,11 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     children
         .secret(ProvisionNames.variablesSecret(name))
         .ifPresent(s -> context.getClient().resource(s).delete());
+    // Owned, so the garbage collector would take it too; deleting it here means no consumer reads
+    // outputs of infrastructure that is gone in the meantime.
+    children
+        .secret(ProvisionNames.outputsSecret(name))
+        .ifPresent(s -> context.getClient().resource(s).delete());
     children
         .claim(ProvisionNames.deliverablesClaim(name))
         .ifPresent(
@@ -381,24 +402,44 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       VariablesCheck variables,
       DestroyState state,
       Context<Provision> context) {
-    ProvisionStatus status =
-        ProvisionStatusFactory.forDestroy(provision, variables, state, clock.instant());
+    writeStatus(
+        provision,
+        ProvisionStatusFactory.forDestroy(provision, variables, state, clock.instant()),
+        context);
+  }
+
+  /**
+   * Replaces the status whole (a PUT of the status subresource), not a patch computed against the
+   * cached object: a patch of list items made from a stale copy does not apply. The status is
+   * computed whole from observed state, so replacing it loses nothing; on a conflict it is put
+   * again over the latest version.
+   */
+  private static void writeStatus(
+      Provision provision, ProvisionStatus status, Context<Provision> context) {
     if (StatusComparison.same(provision.getStatus(), status)) {
       return;
     }
+    var provisions =
+        context
+            .getClient()
+            .resources(Provision.class)
+            .inNamespace(provision.getMetadata().getNamespace());
     try {
-      // By name, not from the cached object: the edit reads the latest version, so a stale cache
-      // does not make the patch conflict. The status is computed whole, so nothing is lost.
-      context
-          .getClient()
-          .resources(Provision.class)
-          .inNamespace(provision.getMetadata().getNamespace())
-          .withName(provision.getMetadata().getName())
-          .editStatus(
-              p -> {
-                p.setStatus(status);
-                return p;
-              });
+      Provision copy = io.fabric8.kubernetes.client.utils.Serialization.clone(provision);
+      copy.setStatus(status);
+      try {
+        provisions.resource(copy).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        Provision latest = provisions.withName(provision.getMetadata().getName()).get();
+        if (latest == null) {
+          return;
+        }
+        latest.setStatus(status);
+        provisions.resource(latest).updateStatus();
+      }
       provision.setStatus(status);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
@@ -419,13 +460,19 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       events.normal(
           provision, "Applied", "Job " + job + " applied generation " + status.observedGeneration);
     } else if (status.phase == Phase.Failed) {
+      boolean applied =
+          dev.gantry.operator.kube.Conditions.isTrue(
+              status.conditions, ProvisionStatusFactory.APPLIED);
+      // Failed after a successful apply: its outputs were refused.
+      String type =
+          applied ? ProvisionStatusFactory.OUTPUTS_PUBLISHED : ProvisionStatusFactory.APPLIED;
       String message =
           status.conditions.stream()
-              .filter(c -> ProvisionStatusFactory.APPLIED.equals(c.getType()))
+              .filter(c -> type.equals(c.getType()))
               .map(c -> c.getMessage())
               .findFirst()
               .orElse("");
-      events.warning(provision, "ApplyFailed", message);
+      events.warning(provision, applied ? "OutputsNotPublished" : "ApplyFailed", message);
     } else if (status.phase == Phase.Pending
         && status.conditions.stream()
             .anyMatch(

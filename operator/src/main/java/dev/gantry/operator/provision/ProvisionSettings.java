@@ -11,9 +11,14 @@ import java.time.Duration;
  *     to 64 times this
  * @param toolsPullPolicy pull policy of the tools image where the Provision sets none (null: the
  *     cluster's default); a Provision's spec.imagePullPolicy applies to every image of its pods
+ * @param volumeReader how the operator reads outputs off the deliverables volume (exec into the
+ *     pods it made; tests without a kubelet read a directory instead)
  */
 public record ProvisionSettings(
-    String toolsImage, Duration destroyRetryBase, String toolsPullPolicy) {
+    String toolsImage,
+    Duration destroyRetryBase,
+    String toolsPullPolicy,
+    VolumeReader volumeReader) {
   public static final String DEFAULT_TOOLS_IMAGE = "busybox:1.36";
   public static final Duration DEFAULT_DESTROY_RETRY_BASE = Duration.ofSeconds(10);
 
@@ -21,8 +26,16 @@ public record ProvisionSettings(
     this(toolsImage, destroyRetryBase, null);
   }
 
+  public ProvisionSettings(String toolsImage, Duration destroyRetryBase, String toolsPullPolicy) {
+    this(toolsImage, destroyRetryBase, toolsPullPolicy, new ExecVolumeReader());
+  }
+
   public ProvisionSettings withToolsPullPolicy(String policy) {
-    return new ProvisionSettings(toolsImage, destroyRetryBase, policy);
+    return new ProvisionSettings(toolsImage, destroyRetryBase, policy, volumeReader);
+  }
+
+  public ProvisionSettings withVolumeReader(VolumeReader reader) {
+    return new ProvisionSettings(toolsImage, destroyRetryBase, toolsPullPolicy, reader);
   }
 
   /** The pull policy of the tools containers in a Provision's pods. */

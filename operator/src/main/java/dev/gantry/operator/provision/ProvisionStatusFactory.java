@@ -21,6 +21,9 @@ public final class ProvisionStatusFactory {
   public static final String DELIVERABLES_AVAILABLE = "DeliverablesAvailable";
   public static final String DESTROYED = "Destroyed";
   public static final String DESTROY_BLOCKED = "DestroyBlocked";
+  public static final String OUTPUTS_PUBLISHED = "OutputsPublished";
+  public static final String OUTPUTS_PUBLISHED_REASON = "Published";
+  public static final String NOTHING_TO_PUBLISH = "NothingToPublish";
 
   private ProvisionStatusFactory() {}
 
@@ -55,6 +58,19 @@ public final class ProvisionStatusFactory {
 
   public static ProvisionStatus forApply(
       Provision provision, VariablesCheck variables, ApplyState state, Instant now) {
+    return forApply(provision, variables, state, null, now);
+  }
+
+  /**
+   * @param outputs where publishing the outputs stands, for a successful run of this generation;
+   *     null otherwise
+   */
+  public static ProvisionStatus forApply(
+      Provision provision,
+      VariablesCheck variables,
+      ApplyState state,
+      OutputsState outputs,
+      Instant now) {
     ProvisionStatus previous =
         provision.getStatus() == null ? new ProvisionStatus() : provision.getStatus();
     long generation = generation(provision);
@@ -62,10 +78,14 @@ public final class ProvisionStatusFactory {
     status.observedGeneration = generation;
     status.run = previous.run;
     status.deliverables = previous.deliverables;
+    status.outputs = previous.outputs;
     Conditions conditions = Conditions.after(previous.conditions, now, generation);
     conditions.set(
         VARIABLES_RESOLVED, variables.resolved(), variables.reason(), variables.message());
+    keepOutputsCondition(conditions, previous);
 
+    String readyReason = null;
+    String readyMessage = null;
     String appliedReason;
     String appliedMessage;
     boolean applied = false;
@@ -116,6 +136,49 @@ public final class ProvisionStatusFactory {
           appliedReason = "Succeeded";
           appliedMessage = "Job " + r.jobName() + " applied generation " + generation;
           status.deliverables = deliverables(provision, outcome, previous.deliverables);
+          String secret = ProvisionNames.outputsSecret(provision.getMetadata().getName());
+          if (outputs instanceof OutputsState.Published published) {
+            status.outputs = published.outputs();
+            conditions.set(
+                OUTPUTS_PUBLISHED,
+                true,
+                OUTPUTS_PUBLISHED_REASON,
+                published.outputs().items.size()
+                    + " key(s) in Secret "
+                    + secret
+                    + " from run "
+                    + published.outputs().run);
+          } else if (outputs instanceof OutputsState.Nothing nothing) {
+            status.outputs = nothing.outputs();
+            conditions.set(
+                OUTPUTS_PUBLISHED,
+                true,
+                NOTHING_TO_PUBLISH,
+                "run "
+                    + nothing.outputs().run
+                    + " left none of the outputs spec.outputs asks for (by default outputs.json),"
+                    + " so there is no Secret "
+                    + secret);
+          } else if (outputs instanceof OutputsState.Refused refused) {
+            status.phase = Phase.Failed;
+            status.outputs = refused.outputs();
+            conditions.set(OUTPUTS_PUBLISHED, false, refused.reason(), refused.message());
+            readyReason = refused.reason();
+            readyMessage =
+                "generation "
+                    + generation
+                    + " was applied, but its outputs are not published: "
+                    + refused.message();
+          } else if (outputs instanceof OutputsState.Waiting waiting) {
+            status.phase = Phase.Applying;
+            conditions.set(OUTPUTS_PUBLISHED, false, "Publishing", waiting.message());
+            readyReason = "PublishingOutputs";
+            readyMessage =
+                "generation "
+                    + generation
+                    + " was applied; publishing its outputs: "
+                    + waiting.message();
+          }
         }
         default -> {
           status.phase = Phase.Failed;
@@ -126,7 +189,11 @@ public final class ProvisionStatusFactory {
     }
     conditions.set(APPLIED, applied, appliedReason, appliedMessage);
     deliverablesCondition(conditions, status.deliverables);
-    conditions.set(READY, status.phase == Phase.Ready, appliedReason, appliedMessage);
+    conditions.set(
+        READY,
+        status.phase == Phase.Ready,
+        readyReason == null ? appliedReason : readyReason,
+        readyMessage == null ? appliedMessage : readyMessage);
     status.conditions = conditions.build();
     status.destroyAttempts = null;
     return status;
@@ -142,12 +209,14 @@ public final class ProvisionStatusFactory {
     status.observedGeneration = generation;
     status.run = previous.run;
     status.deliverables = previous.deliverables;
+    status.outputs = previous.outputs;
     status.destroyAttempts = previous.destroyAttempts;
     Conditions conditions = Conditions.after(previous.conditions, now, generation);
     conditions.set(
         VARIABLES_RESOLVED, variables.resolved(), variables.reason(), variables.message());
     Conditions.find(previous.conditions, APPLIED)
         .ifPresent(c -> conditions.set(APPLIED, c.getStatus(), c.getReason(), c.getMessage()));
+    keepOutputsCondition(conditions, previous);
     deliverablesCondition(conditions, status.deliverables);
 
     String reason;
@@ -222,6 +291,21 @@ public final class ProvisionStatusFactory {
         "the Provision is being deleted: " + message);
     status.conditions = conditions.build();
     return status;
+  }
+
+  /** Until a run publishes anew, the condition describes the Secret as the last one left it. */
+  private static void keepOutputsCondition(Conditions conditions, ProvisionStatus previous) {
+    Optional<io.fabric8.kubernetes.api.model.Condition> kept =
+        Conditions.find(previous.conditions, OUTPUTS_PUBLISHED);
+    if (kept.isPresent()) {
+      conditions.set(
+          OUTPUTS_PUBLISHED,
+          kept.get().getStatus(),
+          kept.get().getReason(),
+          kept.get().getMessage());
+    } else {
+      conditions.set(OUTPUTS_PUBLISHED, false, "NoSuccessfulApply", "no apply has succeeded yet");
+    }
   }
 
   private static void deliverablesCondition(

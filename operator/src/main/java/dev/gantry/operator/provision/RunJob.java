@@ -59,6 +59,10 @@ public final class RunJob {
                     "GANTRY_HOLD_SECONDS",
                     String.valueOf(deliverables.holdSecondsOrDefault()),
                     null))
+            .addAllToEnv(
+                OutputsPublisher.sidecarEnvironment(provision).entrySet().stream()
+                    .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
+                    .toList())
             .withVolumeMounts(tools, volume)
             .build();
 

@@ -79,13 +79,15 @@ public final class OperatorHarness {
   }
 
   public static GantryOperator start(KubernetesClient client, int httpPort) {
-    OperatorOptions options =
-        new OperatorOptions(
-            Set.of(),
-            false,
-            null,
-            httpPort,
-            new ProvisionSettings(ProvisionSettings.DEFAULT_TOOLS_IMAGE, Duration.ofSeconds(1)));
+    return start(
+        client,
+        httpPort,
+        new ProvisionSettings(ProvisionSettings.DEFAULT_TOOLS_IMAGE, Duration.ofSeconds(1)));
+  }
+
+  public static GantryOperator start(
+      KubernetesClient client, int httpPort, ProvisionSettings provision) {
+    OperatorOptions options = new OperatorOptions(Set.of(), false, null, httpPort, provision);
     return new GantryOperator(client, options, Clock.systemUTC()).start();
   }
 }

@@ -106,6 +106,35 @@ public final class SimulatedCluster {
             });
   }
 
+  /** The kubelet starts a bare pod (not a Job's): every container running. */
+  public Pod runPod(Pod pod) {
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (var container : pod.getSpec().getContainers()) {
+      statuses.add(
+          new ContainerStatusBuilder()
+              .withName(container.getName())
+              .withImage(container.getImage())
+              .withReady(true)
+              .withNewState()
+              .withNewRunning()
+              .withStartedAt(tick())
+              .endRunning()
+              .endState()
+              .build());
+    }
+    return client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+              p.getStatus().setPhase("Running");
+              p.getStatus().setContainerStatuses(statuses);
+              return p;
+            });
+  }
+
   /** The scheduler cannot place a pod: it stays Pending, unscheduled, with no IP. */
   public void unschedulable(Pod pod, String message) {
     editStatus(
