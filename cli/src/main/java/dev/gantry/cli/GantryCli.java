@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       WaitCommand.class,
       DeleteCommand.class,
       DeliverablesCommand.class,
+      PlanCommand.class,
+      ApproveCommand.class,
       WorkersCommand.class,
       WranglerCommand.class,
       CommandLine.HelpCommand.class

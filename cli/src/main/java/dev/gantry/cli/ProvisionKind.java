@@ -28,7 +28,7 @@ final class ProvisionKind implements KindView<Provision> {
 
   @Override
   public List<String> waitConditions() {
-    return List.of("ready");
+    return List.of("ready", "planned");
   }
 
   @Override
@@ -41,8 +41,8 @@ final class ProvisionKind implements KindView<Provision> {
             && p.getMetadata().getGeneration() != null
             && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
     String progress = phase + (message.isEmpty() ? "" : ": " + OneLine.of(message));
-    return new WaitState(
-        current && phase == Phase.Ready, current && phase == Phase.Failed, progress);
+    Phase done = condition.equals("planned") ? Phase.AwaitingApproval : Phase.Ready;
+    return new WaitState(current && phase == done, current && phase == Phase.Failed, progress);
   }
 
   @Override

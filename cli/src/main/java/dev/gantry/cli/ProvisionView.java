@@ -97,6 +97,38 @@ final class ProvisionView {
       if (s.run.failedAttempts != null) {
         out.printf("  Failed attempts: %s%n", s.run.failedAttempts);
       }
+      if (s.run.log != null) {
+        out.printf(
+            "  Log:        %s (gantry logs provision/%s --run %s-%s)%n",
+            s.run.log, meta.getName(), s.run.generation, s.run.number);
+      }
+    }
+    if (spec.manualApproval()) {
+      out.printf("Approval:     manual%n");
+      if (s != null && s.plan != null) {
+        out.println("Plan:");
+        out.printf("  Id:         %s (generation %s)%n", s.plan.id, s.plan.generation);
+        out.printf("  Changes:    %s%n", s.plan.summary);
+        out.printf(
+            "  Approved:   %s%n",
+            Boolean.TRUE.equals(s.plan.approved)
+                ? "yes"
+                : "no (gantry plan provision/"
+                    + meta.getName()
+                    + ", then gantry approve provision/"
+                    + meta.getName()
+                    + ")");
+        out.printf("  File:       %s (sha256 %s)%n", s.plan.file, s.plan.sha256);
+      }
+    }
+    if (s != null && s.outputs != null && s.outputs.secretName != null) {
+      out.printf("Outputs:      Secret %s, from run %s%n", s.outputs.secretName, s.outputs.run);
+      Table outputs = new Table(List.of("  KEY", "FROM", "SIZE", "SHA256"));
+      for (var item : s.outputs.items) {
+        outputs.row(
+            List.of("  " + item.name, orDash(item.source), String.valueOf(item.size), item.sha256));
+      }
+      outputs.print(out);
     }
     if (s != null && s.destroyAttempts != null) {
       out.printf("Destroy attempts: %s%n", s.destroyAttempts);

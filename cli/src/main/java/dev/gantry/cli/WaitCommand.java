@@ -37,7 +37,9 @@ final class WaitCommand implements Callable<Integer> {
   @Option(
       names = "--for",
       defaultValue = "ready",
-      description = "ready, complete (MiniCluster) or delete. Default: ${DEFAULT-VALUE}.")
+      description =
+          "ready, planned (a Provision's plan awaits approval), complete (MiniCluster) or delete."
+              + " Default: ${DEFAULT-VALUE}.")
   String condition;
 
   @Option(

@@ -259,4 +259,76 @@ class ProvisionCommandsIT {
     CliHarness mini = CliHarness.run(client, "logs", "minicluster/flux", "--run", "1-1");
     assertThat(mini.err()).contains("--run applies to provisions only");
   }
+
+  /** A manual-approval Provision whose generation's plan 1-1 awaits approval. */
+  void awaitingPlan(String name) {
+    var provisions = client.resources(Provision.class).inNamespace(client.getNamespace());
+    Provision p = new Provision();
+    p.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+    p.setSpec(new dev.gantry.api.provision.ProvisionSpec());
+    p.getSpec().image = "ez-rancher:1";
+    p.getSpec().approval = dev.gantry.api.provision.ProvisionSpec.Approval.manual;
+    Provision created = provisions.resource(p).create();
+    provisions
+        .withName(name)
+        .editStatus(
+            live -> {
+              ProvisionStatus s = new ProvisionStatus();
+              s.phase = ProvisionStatus.Phase.AwaitingApproval;
+              s.observedGeneration = created.getMetadata().getGeneration();
+              s.plan = new dev.gantry.api.provision.PlanStatus();
+              s.plan.id = "1-1";
+              s.plan.generation = created.getMetadata().getGeneration();
+              s.plan.summary = "+2 ~0 -0";
+              s.plan.text = "plans/1-1.txt";
+              live.setStatus(s);
+              return live;
+            });
+  }
+
+  @Test
+  void approveRecordsExactlyThePlanAwaitingApproval() {
+    awaitingPlan("gated");
+    CliHarness wrong = CliHarness.run(client, "approve", "provision/gated", "--plan", "0-7");
+    assertThat(wrong.exitCode).isEqualTo(1);
+    assertThat(wrong.err())
+        .contains("plan 0-7 is not the plan awaiting approval", "1-1", "+2 ~0 -0");
+
+    CliHarness ok = CliHarness.run(client, "approve", "provision/gated", "--plan", "1-1");
+    assertThat(ok.exitCode).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("approved plan 1-1 of generation 1 (+2 ~0 -0)");
+    assertThat(
+            client
+                .resources(Provision.class)
+                .inNamespace(client.getNamespace())
+                .withName("gated")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry(Provision.APPROVED_PLAN_ANNOTATION, "1-1");
+  }
+
+  @Test
+  void approveOrPlanWithNothingToApproveSaysWhy() throws Exception {
+    CliHarness.run(client, "apply", "-f", manifest("auto", "ez-rancher:1").toString());
+    CliHarness approve = CliHarness.run(client, "approve", "provision/auto");
+    assertThat(approve.exitCode).isEqualTo(1);
+    assertThat(approve.err()).contains("spec.approval is auto");
+    CliHarness plan = CliHarness.run(client, "plan", "provision/auto");
+    assertThat(plan.err()).contains("has no plan", "spec.approval is auto");
+
+    awaitingPlan("planning");
+    client
+        .resources(Provision.class)
+        .inNamespace(client.getNamespace())
+        .withName("planning")
+        .editStatus(
+            p -> {
+              p.getStatus().phase = ProvisionStatus.Phase.Planning;
+              p.getStatus().plan = null;
+              return p;
+            });
+    CliHarness early = CliHarness.run(client, "approve", "provision/planning");
+    assertThat(early.err()).contains("no plan awaiting approval (phase Planning", "--for=planned");
+  }
 }

@@ -43,4 +43,10 @@ public class Provision extends CustomResource<ProvisionSpec, ProvisionStatus>
 
   /** Set to "true" on a Provision to delete it without running the destroy Job. */
   public static final String SKIP_DESTROY_ANNOTATION = "gantry.dev/skip-destroy";
+
+  /**
+   * Under manual approval: the id of the plan the user approved (gantry approve sets it). Only the
+   * plan awaiting approval with exactly this id is applied.
+   */
+  public static final String APPROVED_PLAN_ANNOTATION = "gantry.dev/approved-plan";
 }

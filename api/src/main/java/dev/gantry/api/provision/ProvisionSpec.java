@@ -42,6 +42,20 @@ public class ProvisionSpec {
   public RunSpec destroy;
 
   @JsonPropertyDescription(
+      "Command and arguments of the plan run that manual approval waits on. Default: terraform"
+          + " plan -input=false -no-color -detailed-exitcode -var-file=<variables.path>"
+          + " -state=<deliverables.mountPath>/terraform.tfstate -out=$(GANTRY_PLAN_FILE). A custom"
+          + " plan must write its plan file to $(GANTRY_PLAN_FILE).")
+  public RunSpec plan;
+
+  @Default("auto")
+  @JsonPropertyDescription(
+      "auto: each generation is applied at once. manual: each generation is planned first and"
+          + " waits in phase AwaitingApproval until gantry approve provision/NAME approves exactly"
+          + " that plan, which the apply then runs.")
+  public Approval approval;
+
+  @JsonPropertyDescription(
       "Input variables (a terraform.tfvars file), inline or from a Secret or ConfigMap key; mounted"
           + " read-only as a file in both runs.")
   public VariablesSpec variables;
@@ -111,6 +125,11 @@ public class ProvisionSpec {
   }
 
   @JsonIgnore
+  public boolean manualApproval() {
+    return approval == Approval.manual;
+  }
+
+  @JsonIgnore
   public OutputsSpec outputsOrDefault() {
     return outputs == null ? new OutputsSpec() : outputs;
   }
@@ -123,6 +142,12 @@ public class ProvisionSpec {
   @JsonIgnore
   public DeliverablesSpec deliverablesOrDefault() {
     return deliverables == null ? new DeliverablesSpec() : deliverables;
+  }
+
+  /** Lower-case, as users write it. */
+  public enum Approval {
+    auto,
+    manual
   }
 
   public enum PullPolicy {

@@ -14,19 +14,25 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProvisionStatus {
   @PrinterColumn(name = "Phase", priority = 0)
-  @JsonPropertyDescription("Pending, Applying, Ready, Failed or Destroying.")
+  @JsonPropertyDescription(
+      "Pending, Planning, AwaitingApproval, Applying, Ready, Failed or Destroying.")
   public Phase phase;
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Ready, Applied, VariablesResolved, DeliverablesAvailable, OutputsPublished and, while"
-          + " deleting, Destroyed.")
+      "Ready, Applied, VariablesResolved, DeliverablesAvailable, OutputsPublished, Approved"
+          + " (manual approval) and, while deleting, Destroyed.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The latest run: an apply, or a destroy while the Provision is deleted.")
   public RunStatus run;
+
+  @JsonPropertyDescription(
+      "Under manual approval: the plan of this generation, what it changes, and whether it was"
+          + " approved.")
+  public PlanStatus plan;
 
   @JsonPropertyDescription("Files the last successful apply left on the deliverables volume.")
   public DeliverablesStatus deliverables;
@@ -41,6 +47,8 @@ public class ProvisionStatus {
 
   public enum Phase {
     Pending,
+    Planning,
+    AwaitingApproval,
     Applying,
     Ready,
     Failed,

@@ -13,6 +13,9 @@ public final class ProvisionNames {
   /** Annotation on a run Job: its number among the runs of its generation (see {@link RunId}). */
   public static final String RUN_ANNOTATION = "gantry.dev/run";
 
+  /** Annotation on an apply Job that runs an approved plan: the plan's id. */
+  public static final String PLAN_ANNOTATION = "gantry.dev/plan";
+
   /** Annotation on a destroy Job: which destroy attempt it is, counting from 1. */
   public static final String ATTEMPT_ANNOTATION = "gantry.dev/attempt";
 
@@ -31,6 +34,14 @@ public final class ProvisionNames {
 
   public static String applyJob(String provision) {
     return "apply-" + provision;
+  }
+
+  public static String planJob(String provision) {
+    return "plan-" + provision;
+  }
+
+  public static String planContainer(String provision) {
+    return planJob(provision);
   }
 
   public static String destroyJob(String provision) {

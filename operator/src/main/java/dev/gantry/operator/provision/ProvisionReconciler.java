@@ -1,5 +1,6 @@
 package dev.gantry.operator.provision;
 
+import dev.gantry.api.provision.PlanStatus;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus;
 import dev.gantry.api.provision.ProvisionStatus.Phase;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -40,7 +42,12 @@ import org.slf4j.LoggerFactory;
  * state calls for, then write status computed by {@link ProvisionStatusFactory}. Runs never
  * overlap: a new apply or the destroy starts only after the previous run's Job is gone.
  */
-@ControllerConfiguration(name = "provision", finalizerName = ProvisionNames.FINALIZER)
+@ControllerConfiguration(
+    name = "provision",
+    finalizerName = ProvisionNames.FINALIZER,
+    // Approvals and the skip-destroy annotation change no generation; the filter lets them in.
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ProvisionUpdateFilter.class))
 public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provision> {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionReconciler.class);
   static final Duration VARIABLES_RECHECK = Duration.ofSeconds(10);
@@ -133,11 +140,19 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         // Cannot happen while the Provision lives, but never run two Jobs on one volume.
         return new ApplyState.VariablesMissing();
       }
+      PlanStatus approved = null;
+      if (provision.getSpec().manualApproval()) {
+        Gate gate = approvalGate(provision, children, context);
+        if (gate.waiting() != null) {
+          return gate.waiting();
+        }
+        approved = gate.approved();
+      }
       RunId run =
           RunId.next(
               provision.getStatus() == null ? null : provision.getStatus().run,
               generation(provision));
-      if (create(context, RunJob.apply(provision, settings, run))) {
+      if (create(context, RunJob.apply(provision, settings, run, approved))) {
         new EventRecorder(context.getClient(), clock)
             .normal(
                 provision,
@@ -150,7 +165,10 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
                     + run
                     + ")");
       }
-      return new ApplyState.Started(jobName, run);
+      if (approved != null) {
+        consumeApproval(provision, context);
+      }
+      return new ApplyState.Started(jobName, run, approved);
     }
     RunOutcome outcome =
         RunObserver.observe(
@@ -165,6 +183,119 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       deleteJob(context, job.get());
     }
     return new ApplyState.ReplacingRun(jobName, outcome);
+  }
+
+  /** What manual approval lets through: a state to report while it waits, or the approved plan. */
+  private record Gate(ApplyState waiting, PlanStatus approved) {}
+
+  /**
+   * Manual approval, before this generation's apply: plan it (one plan run, whose Job stays until
+   * its plan is applied or superseded), then wait until the approved-plan annotation names exactly
+   * that plan.
+   */
+  private Gate approvalGate(Provision provision, Children children, Context<Provision> context) {
+    String name = provision.getMetadata().getName();
+    long generation = generation(provision);
+    String planJobName = ProvisionNames.planJob(name);
+    Optional<Job> planJob = children.job(planJobName);
+    String approval = approval(provision);
+    ProvisionStatus status = provision.getStatus();
+    if (planJob.isEmpty()) {
+      PlanStatus known = status == null ? null : status.plan;
+      if (known != null
+          && known.generation != null
+          && known.generation == generation
+          && known.sha256 != null) {
+        // Its Job is gone (removed by hand, or the pass that approved it ended early): the plan
+        // is on the volume and its checksum in status.
+        return known.id.equals(approval)
+            ? new Gate(null, known)
+            : new Gate(new ApplyState.AwaitingApproval(planJobName, null, known, approval), null);
+      }
+      RunId run = RunId.next(status == null ? null : status.run, generation);
+      if (create(context, RunJob.plan(provision, settings, run))) {
+        new EventRecorder(context.getClient(), clock)
+            .normal(
+                provision,
+                "Planning",
+                "created Job "
+                    + planJobName
+                    + " for generation "
+                    + generation
+                    + " (run "
+                    + run
+                    + ")");
+      }
+      return new Gate(new ApplyState.Planning(planJobName, run, null), null);
+    }
+    RunOutcome outcome =
+        RunObserver.observe(
+            planJob.get(),
+            children.pods(),
+            ProvisionNames.planContainer(name),
+            provision.getSpec().backoffLimitOrDefault());
+    if (outcome.generation() != generation) {
+      if (!outcome.running()) {
+        deleteJob(context, planJob.get());
+      }
+      return new Gate(new ApplyState.ReplacingRun(planJobName, outcome), null);
+    }
+    if (outcome.running()) {
+      return new Gate(new ApplyState.Planning(planJobName, outcome.id(), outcome), null);
+    }
+    if (outcome.failed()) {
+      return new Gate(new ApplyState.PlanFailed(planJobName, outcome, outcome.message()), null);
+    }
+    Optional<PlanResult> result = PlanResult.parse(outcome.report());
+    if (result.isEmpty() || result.get().sha256() == null) {
+      return new Gate(
+          new ApplyState.PlanFailed(
+              planJobName,
+              outcome,
+              "it ended without a plan file at $(GANTRY_PLAN_FILE)"
+                  + (provision.getSpec().plan == null
+                      ? ""
+                      : ": a custom spec.plan must write its plan there (-out=$(GANTRY_PLAN_FILE))")),
+          null);
+    }
+    PlanStatus plan = result.get().toStatus(outcome, planJobName);
+    if (plan.id.equals(approval)) {
+      deleteJob(context, planJob.get());
+      return new Gate(null, plan);
+    }
+    return new Gate(new ApplyState.AwaitingApproval(planJobName, outcome, plan, approval), null);
+  }
+
+  private static String approval(Provision provision) {
+    var annotations = provision.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(Provision.APPROVED_PLAN_ANNOTATION);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /**
+   * An approval is used once: removed when its apply starts, so an approval found later was given
+   * for whatever plan awaits then, and one naming another plan is refused, not a leftover. The
+   * apply Job's gantry.dev/plan annotation and status.plan keep the record.
+   */
+  private static void consumeApproval(Provision provision, Context<Provision> context) {
+    try {
+      context
+          .getClient()
+          .resources(Provision.class)
+          .inNamespace(provision.getMetadata().getNamespace())
+          .withName(provision.getMetadata().getName())
+          .edit(
+              p -> {
+                if (p.getMetadata().getAnnotations() != null) {
+                  p.getMetadata().getAnnotations().remove(Provision.APPROVED_PLAN_ANNOTATION);
+                }
+                return p;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
   }
 
   @Override
@@ -184,13 +315,16 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       return blocked(provision, lookup.check(provision), terminating.get(), context);
     }
     Optional<Job> apply = children.job(ProvisionNames.applyJob(name));
+    String container = ProvisionNames.applyContainer(name);
+    if (apply.isEmpty()) {
+      // A plan run reads the same state: it too ends before the destroy starts.
+      apply = children.job(ProvisionNames.planJob(name));
+      container = ProvisionNames.planContainer(name);
+    }
     if (apply.isPresent()) {
       RunOutcome outcome =
           RunObserver.observe(
-              apply.get(),
-              children.pods(),
-              ProvisionNames.applyContainer(name),
-              provision.getSpec().backoffLimitOrDefault());
+              apply.get(), children.pods(), container, provision.getSpec().backoffLimitOrDefault());
       if (!outcome.running()) {
         deleteJob(context, apply.get());
       }
@@ -450,13 +584,34 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
 
   /** Emits an Event when the phase changes to one a user must hear about. */
   private void announce(Provision provision, ProvisionStatus status, Context<Provision> context) {
+    String refused = ProvisionStatusFactory.APPROVAL_NOT_FOR_THIS_PLAN;
+    var approvedNow =
+        dev.gantry.operator.kube.Conditions.find(
+            status.conditions, ProvisionStatusFactory.APPROVED);
+    boolean refusedBefore =
+        provision.getStatus() != null
+            && dev.gantry.operator.kube.Conditions.find(
+                    provision.getStatus().conditions, ProvisionStatusFactory.APPROVED)
+                .map(c -> refused.equals(c.getReason()))
+                .orElse(false);
+    if (approvedNow.isPresent()
+        && refused.equals(approvedNow.get().getReason())
+        && !refusedBefore) {
+      new EventRecorder(context.getClient(), clock)
+          .warning(provision, "ApprovalRefused", approvedNow.get().getMessage());
+    }
     Phase before = provision.getStatus() == null ? null : provision.getStatus().phase;
     if (before == status.phase) {
       return;
     }
     EventRecorder events = new EventRecorder(context.getClient(), clock);
     String job = status.run == null ? "" : status.run.jobName;
-    if (status.phase == Phase.Ready) {
+    if (status.phase == Phase.AwaitingApproval) {
+      events.normal(
+          provision,
+          "AwaitingApproval",
+          "plan " + status.plan.id + " (" + status.plan.summary + ") awaits gantry approve");
+    } else if (status.phase == Phase.Ready) {
       events.normal(
           provision, "Applied", "Job " + job + " applied generation " + status.observedGeneration);
     } else if (status.phase == Phase.Failed) {

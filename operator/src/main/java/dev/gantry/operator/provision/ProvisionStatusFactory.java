@@ -1,6 +1,7 @@
 package dev.gantry.operator.provision;
 
 import dev.gantry.api.provision.DeliverablesStatus;
+import dev.gantry.api.provision.PlanStatus;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus;
 import dev.gantry.api.provision.ProvisionStatus.Phase;
@@ -22,6 +23,9 @@ public final class ProvisionStatusFactory {
   public static final String DESTROYED = "Destroyed";
   public static final String DESTROY_BLOCKED = "DestroyBlocked";
   public static final String OUTPUTS_PUBLISHED = "OutputsPublished";
+  public static final String APPROVED = "Approved";
+  public static final String AWAITING_APPROVAL = "AwaitingApproval";
+  public static final String APPROVAL_NOT_FOR_THIS_PLAN = "ApprovalNotForThisPlan";
   public static final String OUTPUTS_PUBLISHED_REASON = "Published";
   public static final String NOTHING_TO_PUBLISH = "NothingToPublish";
 
@@ -32,8 +36,26 @@ public final class ProvisionStatusFactory {
     /** The variables cannot be mounted yet; no Job is started. */
     record VariablesMissing() implements ApplyState {}
 
-    /** The Job for the current generation was just created. */
-    record Started(String jobName, RunId run) implements ApplyState {}
+    /**
+     * The Job for the current generation was just created.
+     *
+     * @param plan the approved plan it applies, under manual approval; else null
+     */
+    record Started(String jobName, RunId run, PlanStatus plan) implements ApplyState {}
+
+    /** Manual approval: this generation's plan run, just created (outcome null) or running. */
+    record Planning(String jobName, RunId run, RunOutcome outcome) implements ApplyState {}
+
+    /** Manual approval: the plan run failed, or made no plan file; nothing is applied. */
+    record PlanFailed(String jobName, RunOutcome outcome, String why) implements ApplyState {}
+
+    /**
+     * Manual approval: the plan is made and waits for gantry approve.
+     *
+     * @param approval the approved-plan annotation, when it names another plan; else null
+     */
+    record AwaitingApproval(String jobName, RunOutcome outcome, PlanStatus plan, String approval)
+        implements ApplyState {}
 
     /** A run of an older generation has to end (and its Job go) before the new one starts. */
     record ReplacingRun(String jobName, RunOutcome previous) implements ApplyState {}
@@ -79,10 +101,19 @@ public final class ProvisionStatusFactory {
     status.run = previous.run;
     status.deliverables = previous.deliverables;
     status.outputs = previous.outputs;
+    boolean manual = provision.getSpec().manualApproval();
+    status.plan = manual ? previous.plan : null;
     Conditions conditions = Conditions.after(previous.conditions, now, generation);
     conditions.set(
         VARIABLES_RESOLVED, variables.resolved(), variables.reason(), variables.message());
     keepOutputsCondition(conditions, previous);
+    if (manual) {
+      Conditions.find(previous.conditions, APPROVED)
+          .ifPresentOrElse(
+              c -> conditions.set(APPROVED, c.getStatus(), c.getReason(), c.getMessage()),
+              () -> conditions.set(APPROVED, false, "NotPlanned", "no plan has been made yet"));
+    }
+    String name = provision.getMetadata().getName();
 
     String readyReason = null;
     String readyMessage = null;
@@ -98,6 +129,79 @@ public final class ProvisionStatusFactory {
       status.run = run("apply", s.jobName(), s.run(), null);
       appliedReason = "Started";
       appliedMessage = "Job " + s.jobName() + " created for generation " + generation;
+      if (s.plan() != null) {
+        status.plan = s.plan();
+        status.plan.approved = true;
+        appliedMessage += " to apply the approved plan " + s.plan().id;
+        conditions.set(
+            APPROVED,
+            true,
+            "Approved",
+            "plan " + s.plan().id + " (" + s.plan().summary + ") was approved");
+      }
+    } else if (state instanceof ApplyState.Planning p) {
+      status.phase = Phase.Planning;
+      status.plan = null;
+      status.run = run("plan", p.jobName(), p.run(), p.outcome());
+      appliedReason = "Planning";
+      appliedMessage =
+          "Job "
+              + p.jobName()
+              + " is planning generation "
+              + generation
+              + "; it is applied once its plan is approved"
+              + (p.outcome() == null || p.outcome().message().isEmpty()
+                  ? ""
+                  : ": " + p.outcome().message());
+      conditions.set(APPROVED, false, "Planning", "generation " + generation + " is being planned");
+    } else if (state instanceof ApplyState.PlanFailed f) {
+      status.phase = Phase.Failed;
+      status.plan = null;
+      status.run = run("plan", f.jobName(), f.outcome().id(), f.outcome());
+      appliedReason = "PlanFailed";
+      appliedMessage =
+          "Job "
+              + f.jobName()
+              + " could not plan generation "
+              + generation
+              + ": "
+              + f.why()
+              + "\nChange the spec to plan again, or delete Job "
+              + f.jobName()
+              + " to retry";
+      conditions.set(APPROVED, false, "PlanFailed", "there is no plan to approve");
+    } else if (state instanceof ApplyState.AwaitingApproval a) {
+      status.phase = Phase.AwaitingApproval;
+      status.plan = a.plan();
+      if (a.outcome() != null) {
+        status.run = run("plan", a.jobName(), a.outcome().id(), a.outcome());
+      }
+      appliedReason = AWAITING_APPROVAL;
+      String how =
+          "review it with gantry plan provision/"
+              + name
+              + " and approve it with gantry approve provision/"
+              + name;
+      appliedMessage =
+          "plan " + a.plan().id + " (" + a.plan().summary + ") awaits approval: " + how;
+      if (a.approval() == null) {
+        conditions.set(APPROVED, false, AWAITING_APPROVAL, appliedMessage);
+      } else {
+        conditions.set(
+            APPROVED,
+            false,
+            APPROVAL_NOT_FOR_THIS_PLAN,
+            "the annotation "
+                + Provision.APPROVED_PLAN_ANNOTATION
+                + "="
+                + a.approval()
+                + " approves a plan that is not the one awaiting approval ("
+                + a.plan().id
+                + ", generation "
+                + generation
+                + "), so nothing is applied: "
+                + how);
+      }
     } else if (state instanceof ApplyState.ReplacingRun r) {
       status.phase = Phase.Applying;
       appliedReason = "ReplacingRun";

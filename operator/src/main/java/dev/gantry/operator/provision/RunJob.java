@@ -2,6 +2,7 @@ package dev.gantry.operator.provision;
 
 import dev.gantry.api.provision.DeliverablesSpec;
 import dev.gantry.api.provision.KeyReference;
+import dev.gantry.api.provision.PlanStatus;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionSpec;
 import dev.gantry.api.provision.RunSpec;
@@ -34,9 +35,27 @@ public final class RunJob {
   static final String TOOLS_VOLUME = "gantry-tools";
   static final String STATE_FILE = "terraform.tfstate";
 
+  /** The plan file's path in the plan run and the approved apply. */
+  static final String PLAN_FILE_ENV = "GANTRY_PLAN_FILE";
+
+  /** Kubernetes expands $(NAME) in a container's command from its environment. */
+  static final String PLAN_FILE_REFERENCE = "$(" + PLAN_FILE_ENV + ")";
+
+  /** The command-line default of an apply that runs an approved plan. */
+  private static final String APPLY_PLAN = "apply-plan";
+
   private RunJob() {}
 
   public static Job apply(Provision provision, ProvisionSettings settings, RunId run) {
+    return apply(provision, settings, run, null);
+  }
+
+  /**
+   * @param approved the approved plan the apply runs (its file, checked against its sha256 before
+   *     the tool starts), or null to apply the spec directly
+   */
+  public static Job apply(
+      Provision provision, ProvisionSettings settings, RunId run, PlanStatus approved) {
     String name = provision.getMetadata().getName();
     ProvisionSpec spec = provision.getSpec();
     DeliverablesSpec deliverables = spec.deliverablesOrDefault();
@@ -46,7 +65,18 @@ public final class RunJob {
     VolumeMount volume = mount(DELIVERABLES_VOLUME, mountPath, false);
     Container tool =
         wrappedTool(
-            provision, ProvisionNames.applyContainer(name), "apply", run, spec.apply, "apply");
+            provision,
+            ProvisionNames.applyContainer(name),
+            "apply",
+            run,
+            spec.apply,
+            approved == null ? "apply" : APPLY_PLAN);
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(runAnnotations(run));
+    if (approved != null) {
+      tool.getEnv().add(new EnvVar(PLAN_FILE_ENV, mountPath + "/" + approved.file, null));
+      tool.getEnv().add(new EnvVar("GANTRY_PLAN_SHA256", approved.sha256, null));
+      annotations.put(ProvisionNames.PLAN_ANNOTATION, approved.id);
+    }
     Container sidecar =
         new ContainerBuilder()
             .withName(ProvisionNames.DELIVERABLES_CONTAINER)
@@ -70,11 +100,52 @@ public final class RunJob {
         provision,
         ProvisionNames.applyJob(name),
         ProvisionLabels.APPLY,
-        runAnnotations(run),
+        annotations,
         new PodSpecBuilder()
             .withInitContainers(toolsInit(provision, settings))
             .withContainers(tool, sidecar)
             .withVolumes(volumesWithTools(provision)));
+  }
+
+  /**
+   * The plan run manual approval waits on: the tool writes its plan to GANTRY_PLAN_FILE on the
+   * volume, where the approved apply finds it; its output is the plan's human-readable text.
+   */
+  public static Job plan(Provision provision, ProvisionSettings settings, RunId run) {
+    String name = provision.getMetadata().getName();
+    Container tool =
+        wrappedTool(
+            provision,
+            ProvisionNames.planContainer(name),
+            "plan",
+            run,
+            provision.getSpec().plan,
+            "plan");
+    tool.getEnv().add(new EnvVar(PLAN_FILE_ENV, planFile(provision, run), null));
+    return job(
+        provision,
+        ProvisionNames.planJob(name),
+        ProvisionLabels.PLAN,
+        runAnnotations(run),
+        new PodSpecBuilder()
+            .withInitContainers(toolsInit(provision, settings))
+            .withContainers(tool)
+            .withVolumes(volumesWithTools(provision)));
+  }
+
+  /** Where a plan run writes its plan, absolute in the run containers. */
+  static String planFile(Provision provision, RunId run) {
+    return provision.getSpec().deliverablesOrDefault().mountPathOrDefault() + "/" + planPath(run);
+  }
+
+  /** The plan file relative to the mount path, as status records it. */
+  public static String planPath(RunId run) {
+    return RunScripts.PLANS_DIR + "/" + run + ".tfplan";
+  }
+
+  /** The plan's text relative to the mount path: the plan run's output. */
+  public static String planTextPath(RunId run) {
+    return RunScripts.PLANS_DIR + "/" + run + ".txt";
   }
 
   public static Job destroy(
@@ -171,12 +242,25 @@ public final class RunJob {
     if (hasCommand) {
       return line;
     }
-    line.addAll(List.of(verb, "-input=false", "-auto-approve"));
+    String state = "-state=" + spec.deliverablesOrDefault().mountPathOrDefault() + "/" + STATE_FILE;
+    if (verb.equals(APPLY_PLAN)) {
+      // A saved plan carries its variables; Terraform refuses -var-file beside it.
+      line.addAll(List.of("apply", "-input=false", "-auto-approve", state, PLAN_FILE_REFERENCE));
+      return line;
+    }
+    if (verb.equals("plan")) {
+      line.addAll(List.of("plan", "-input=false", "-no-color", "-detailed-exitcode"));
+    } else {
+      line.addAll(List.of(verb, "-input=false", "-auto-approve"));
+    }
     VariablesSpec variables = spec.variablesOrDefault();
     if (!variables.isEmpty()) {
       line.add("-var-file=" + variables.pathOrDefault());
     }
-    line.add("-state=" + spec.deliverablesOrDefault().mountPathOrDefault() + "/" + STATE_FILE);
+    line.add(state);
+    if (verb.equals("plan")) {
+      line.add("-out=" + PLAN_FILE_REFERENCE);
+    }
     return line;
   }
 

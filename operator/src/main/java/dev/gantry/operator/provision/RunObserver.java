@@ -64,6 +64,7 @@ public final class RunObserver {
           failures.size(),
           "",
           DeliverablesManifest.parse(t.getMessage()),
+          t.getMessage(),
           jobFinished);
     }
     Optional<ContainerStateTerminated> lastFailure =
@@ -81,6 +82,7 @@ public final class RunObserver {
           failures.size(),
           "",
           Optional.empty(),
+          null,
           true);
     }
     if (jobFailed.isPresent() || failures.size() > backoffLimit) {
@@ -96,6 +98,7 @@ public final class RunObserver {
           failures.size(),
           why,
           Optional.empty(),
+          null,
           jobFinished);
     }
     return new RunOutcome(
@@ -109,6 +112,7 @@ public final class RunObserver {
         failures.size(),
         waiting(ownPods, toolContainer, lastFailure),
         Optional.empty(),
+        null,
         jobFinished);
   }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param failedAttempts pods whose tool container failed
  * @param message why it failed or what it waits for (the log tail of a failure), or empty
  * @param manifest the deliverables list, for a successful apply
+ * @param report the tool container's termination message on success (a plan's result), or null
  * @param jobFinished whether the Job itself has ended (its pods are gone or done)
  */
 public record RunOutcome(
@@ -28,6 +29,7 @@ public record RunOutcome(
     int failedAttempts,
     String message,
     Optional<DeliverablesManifest> manifest,
+    String report,
     boolean jobFinished) {
 
   public enum State {

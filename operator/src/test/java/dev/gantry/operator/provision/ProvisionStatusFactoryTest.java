@@ -31,6 +31,7 @@ class ProvisionStatusFactoryTest {
             ? DeliverablesManifest.parse(
                 "gantry-deliverables/v1 1\n4 " + "a".repeat(64) + " kubeconfig\n")
             : Optional.empty(),
+        null,
         false);
   }
 
@@ -145,7 +146,18 @@ class ProvisionStatusFactoryTest {
   void replacingAnOldRunIsApplyingAndNamesBothGenerations() {
     var old =
         new RunOutcome(
-            RunOutcome.State.RUNNING, 2, 1, 1, null, null, null, 0, "", Optional.empty(), false);
+            RunOutcome.State.RUNNING,
+            2,
+            1,
+            1,
+            null,
+            null,
+            null,
+            0,
+            "",
+            Optional.empty(),
+            null,
+            false);
     var status =
         ProvisionStatusFactory.forApply(
             provision(), OK, new ApplyState.ReplacingRun("apply-rancher", old), T0);
@@ -169,6 +181,7 @@ class ProvisionStatusFactoryTest {
             1,
             "exit code 1; last output: vCenter unreachable",
             Optional.empty(),
+            null,
             true);
     var status =
         ProvisionStatusFactory.forDestroy(

@@ -350,4 +350,62 @@ class RunJobTest {
     assertThat(fetch.getTolerations()).hasSize(1);
     assertThat(fetch.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
   }
+
+  @Test
+  void planRunWritesItsPlanFileWhereTheApprovedApplyFindsItAndKeepsItsText() {
+    Provision p = provision(secretRef("rancher-vars", null));
+    Job plan = RunJob.plan(p, ProvisionSettings.defaults(), new RunId(3, 1));
+    assertThat(plan.getMetadata().getName()).isEqualTo("plan-rancher");
+    assertThat(plan.getMetadata().getAnnotations()).containsEntry("gantry.dev/run", "1");
+    Container tool = plan.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(tool.getName()).isEqualTo("plan-rancher");
+    assertThat(tool.getEnv())
+        .anyMatch(e -> e.getName().equals("GANTRY_RUN") && e.getValue().equals("plan"))
+        .anyMatch(
+            e ->
+                e.getName().equals("GANTRY_PLAN_FILE")
+                    && e.getValue().equals("/deliverables/plans/3-1.tfplan"));
+    List<String> command = tool.getCommand();
+    assertThat(command.subList(5, command.size()))
+        .containsExactly(
+            "terraform",
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-detailed-exitcode",
+            "-var-file=/tfvars/terraform.tfvars",
+            "-state=/deliverables/terraform.tfstate",
+            "-out=$(GANTRY_PLAN_FILE)");
+    assertThat(plan.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+  }
+
+  @Test
+  void anApprovedApplyRunsExactlyThatPlanFileWithoutVariables() {
+    Provision p = provision(secretRef("rancher-vars", null));
+    var approved = new dev.gantry.api.provision.PlanStatus();
+    approved.id = "3-1";
+    approved.file = "plans/3-1.tfplan";
+    approved.sha256 = "d".repeat(64);
+    Job apply = RunJob.apply(p, ProvisionSettings.defaults(), new RunId(3, 2), approved);
+    assertThat(apply.getMetadata().getAnnotations())
+        .containsEntry("gantry.dev/plan", "3-1")
+        .containsEntry("gantry.dev/run", "2");
+    Container tool = apply.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(tool.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("GANTRY_PLAN_FILE")
+                    && e.getValue().equals("/deliverables/plans/3-1.tfplan"))
+        .anyMatch(
+            e -> e.getName().equals("GANTRY_PLAN_SHA256") && e.getValue().equals("d".repeat(64)));
+    List<String> command = tool.getCommand();
+    assertThat(command.subList(5, command.size()))
+        .containsExactly(
+            "terraform",
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-state=/deliverables/terraform.tfstate",
+            "$(GANTRY_PLAN_FILE)");
+  }
 }

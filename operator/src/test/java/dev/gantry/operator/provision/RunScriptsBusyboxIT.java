@@ -130,6 +130,96 @@ class RunScriptsBusyboxIT {
   }
 
   @Test
+  void aPlanRunReportsItsChecksumAndSummaryAndKeepsItsTextWhileChangesAreNoFailure()
+      throws Exception {
+    Path planFile = deliverables.resolve("plans/2-1.tfplan");
+    Files.createDirectories(planFile.getParent());
+    Files.writeString(deliverables.resolve("plans/1-1.tfplan"), "an older plan");
+    Process p =
+        run(
+            relocate(RunScripts.WRAPPER),
+            List.of(
+                "sh",
+                "-c",
+                "echo '  + resource \"vsphere_vm\" \"node\"'; printf plan-bytes > \"$GANTRY_PLAN_FILE\";"
+                    + " echo 'Plan: 2 to add, 1 to change, 0 to destroy.'; exit 2"),
+            "GANTRY_RUN",
+            "plan",
+            "GANTRY_RUN_ID",
+            "2-1",
+            "GANTRY_PLAN_FILE",
+            planFile.toString());
+    assertThat(p.waitFor()).as("exit code 2 is 'changes', not a failure").isZero();
+    PlanResult result = PlanResult.parse(Files.readString(terminationLog)).orElseThrow();
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.sha256()).isEqualTo(sha256(planFile));
+    assertThat(result.summary()).isEqualTo("+2 ~1 -0");
+    assertThat(Files.readString(deliverables.resolve("plans/2-1.txt")))
+        .contains("vsphere_vm", "Plan: 2 to add");
+    assertThat(deliverables.resolve("plans/1-1.tfplan"))
+        .as("a superseded plan goes")
+        .doesNotExist();
+  }
+
+  @Test
+  void anApprovedApplyRefusesAPlanFileThatIsNotTheApprovedOne() throws Exception {
+    Path planFile = deliverables.resolve("plans/2-1.tfplan");
+    Files.createDirectories(planFile.getParent());
+    Files.writeString(planFile, "the plan");
+    String approved = sha256(planFile);
+    Files.writeString(planFile, "a plan swapped in later");
+    Process refused =
+        run(
+            relocate(RunScripts.WRAPPER),
+            List.of("sh", "-c", "echo applied > \"$GANTRY_DELIVERABLES/applied\""),
+            "GANTRY_RUN_ID",
+            "2-2",
+            "GANTRY_PLAN_FILE",
+            planFile.toString(),
+            "GANTRY_PLAN_SHA256",
+            approved);
+    assertThat(refused.waitFor()).isEqualTo(1);
+    assertThat(deliverables.resolve("applied")).doesNotExist();
+    assertThat(Files.readString(deliverables.resolve("runs/2-2.log")))
+        .contains("is not the plan that was approved");
+
+    Files.writeString(planFile, "the plan");
+    Process applied =
+        run(
+            relocate(RunScripts.WRAPPER),
+            List.of("sh", "-c", "echo applied > \"$GANTRY_DELIVERABLES/applied\""),
+            "GANTRY_RUN_ID",
+            "2-3",
+            "GANTRY_PLAN_FILE",
+            planFile.toString(),
+            "GANTRY_PLAN_SHA256",
+            approved);
+    assertThat(applied.waitFor()).isZero();
+    assertThat(deliverables.resolve("applied")).exists();
+    assertThat(planFile).as("an applied plan is used up").doesNotExist();
+  }
+
+  @Test
+  void sidecarStaysForGantryToReadTheOutputsThenEndsOnceRead() throws Exception {
+    Files.writeString(deliverables.resolve("outputs.json"), "{}");
+    Process sidecar =
+        run(
+            relocate(RunScripts.SIDECAR),
+            List.of(),
+            "GANTRY_HOLD_SECONDS",
+            "0",
+            "GANTRY_OUTPUTS",
+            "outputs.json kubeconfig",
+            "GANTRY_OUTPUTS_WAIT",
+            "3600");
+    Files.writeString(tools.resolve("apply-exit"), "0\n");
+    Files.writeString(deliverables.resolve("done"), "");
+    assertThat(sidecar.waitFor(3, TimeUnit.SECONDS)).as("waits for the read").isFalse();
+    Files.writeString(tools.resolve("outputs-read"), "");
+    assertThat(sidecar.waitFor(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void manyFilesAreCutBelowTheKubeletLimitAndMarkedTruncated() throws Exception {
     Process p =
         run(
