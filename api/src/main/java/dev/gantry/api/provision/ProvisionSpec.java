@@ -84,6 +84,11 @@ public class ProvisionSpec {
   public DeliverablesSpec deliverables;
 
   @JsonPropertyDescription(
+      "Periodic drift checks of the applied generation: a plan run (never an apply) every"
+          + " interval that sets the Drifted condition, and with remediate applies again.")
+  public DriftDetectionSpec driftDetection;
+
+  @JsonPropertyDescription(
       "What a successful apply publishes in the Secret <name>-outputs: JSON outputs flattened to"
           + " keys and deliverables such as the kubeconfig. Default: the keys of outputs.json, when"
           + " the tool writes one.")

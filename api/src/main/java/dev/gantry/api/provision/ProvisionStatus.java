@@ -23,7 +23,7 @@ public class ProvisionStatus {
 
   @JsonPropertyDescription(
       "Ready, Applied, VariablesResolved, DeliverablesAvailable, OutputsPublished, Approved"
-          + " (manual approval) and, while deleting, Destroyed.")
+          + " (manual approval), Drifted (drift detection) and, while deleting, Destroyed.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The latest run: an apply, or a destroy while the Provision is deleted.")
@@ -33,6 +33,10 @@ public class ProvisionStatus {
       "Under manual approval: the plan of this generation, what it changes, and whether it was"
           + " approved.")
   public PlanStatus plan;
+
+  @JsonPropertyDescription(
+      "The last drift check of the applied generation, and the next one's time.")
+  public DriftStatus drift;
 
   @JsonPropertyDescription("Files the last successful apply left on the deliverables volume.")
   public DeliverablesStatus deliverables;

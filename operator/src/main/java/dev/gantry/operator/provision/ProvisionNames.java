@@ -44,6 +44,14 @@ public final class ProvisionNames {
     return planJob(provision);
   }
 
+  public static String driftJob(String provision) {
+    return "drift-" + provision;
+  }
+
+  public static String driftContainer(String provision) {
+    return driftJob(provision);
+  }
+
   public static String destroyJob(String provision) {
     return "destroy-" + provision;
   }

@@ -65,11 +65,13 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
   private final ProvisionSettings settings;
   private final Clock clock;
   private final OutputsPublisher outputs;
+  private final DriftCheck drift;
 
   public ProvisionReconciler(ProvisionSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     this.outputs = new OutputsPublisher(settings.volumeReader(), settings);
+    this.drift = new DriftCheck(settings, clock);
   }
 
   @Override
@@ -109,8 +111,21 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
                 context.getClient());
       }
     }
+    DriftCheck.DriftState drifting = null;
+    if (state instanceof ApplyState.Run run
+        && (published instanceof OutputsState.Published
+            || published instanceof OutputsState.Nothing)) {
+      drifting =
+          drift.evaluate(
+              provision,
+              children.job(ProvisionNames.driftJob(provision.getMetadata().getName())),
+              children.pods(),
+              run.outcome(),
+              context.getClient());
+    }
     ProvisionStatus status =
-        ProvisionStatusFactory.forApply(provision, variables, state, published, clock.instant());
+        ProvisionStatusFactory.forApply(
+            provision, variables, state, published, drifting, clock.instant());
     announce(provision, status, context);
 
     writeStatus(provision, status, context);
@@ -121,6 +136,10 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       control.rescheduleAfter(APPLY_WAIT);
     } else if (published instanceof OutputsState.Waiting) {
       control.rescheduleAfter(OUTPUTS_RECHECK);
+    } else if (status.drift != null && status.drift.nextCheckTime != null) {
+      // Not an event: the next drift check is due by the clock. A second late at most.
+      Duration until = Duration.between(clock.instant(), Instant.parse(status.drift.nextCheckTime));
+      control.rescheduleAfter(Math.max(until.toMillis(), 0) + 1000);
     }
     return control;
   }
@@ -148,10 +167,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         }
         approved = gate.approved();
       }
-      RunId run =
-          RunId.next(
-              provision.getStatus() == null ? null : provision.getStatus().run,
-              generation(provision));
+      RunId run = RunId.next(provision.getStatus(), generation(provision));
       if (create(context, RunJob.apply(provision, settings, run, approved))) {
         new EventRecorder(context.getClient(), clock)
             .normal(
@@ -205,14 +221,15 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       if (known != null
           && known.generation != null
           && known.generation == generation
-          && known.sha256 != null) {
+          && known.sha256 != null
+          && !Boolean.TRUE.equals(known.approved)) {
         // Its Job is gone (removed by hand, or the pass that approved it ended early): the plan
         // is on the volume and its checksum in status.
         return known.id.equals(approval)
             ? new Gate(null, known)
             : new Gate(new ApplyState.AwaitingApproval(planJobName, null, known, approval), null);
       }
-      RunId run = RunId.next(status == null ? null : status.run, generation);
+      RunId run = RunId.next(status, generation);
       if (create(context, RunJob.plan(provision, settings, run))) {
         new EventRecorder(context.getClient(), clock)
             .normal(
@@ -321,6 +338,10 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       apply = children.job(ProvisionNames.planJob(name));
       container = ProvisionNames.planContainer(name);
     }
+    if (apply.isEmpty()) {
+      apply = children.job(ProvisionNames.driftJob(name));
+      container = ProvisionNames.driftContainer(name);
+    }
     if (apply.isPresent()) {
       RunOutcome outcome =
           RunObserver.observe(
@@ -354,7 +375,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
             .rescheduleAfter(Duration.between(clock.instant(), retryAt.get()).toMillis() + 1);
       }
       int attempt = attempts + 1;
-      RunId run = RunId.next(previous == null ? null : previous.run, generation(provision));
+      RunId run = RunId.next(previous, generation(provision));
       try {
         if (create(context, RunJob.destroy(provision, settings, run, attempt))) {
           events.normal(

@@ -1,6 +1,7 @@
 package dev.gantry.operator.provision;
 
 import dev.gantry.api.provision.DeliverablesStatus;
+import dev.gantry.api.provision.DriftStatus;
 import dev.gantry.api.provision.PlanStatus;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus;
@@ -24,6 +25,7 @@ public final class ProvisionStatusFactory {
   public static final String DESTROY_BLOCKED = "DestroyBlocked";
   public static final String OUTPUTS_PUBLISHED = "OutputsPublished";
   public static final String APPROVED = "Approved";
+  public static final String DRIFTED = "Drifted";
   public static final String AWAITING_APPROVAL = "AwaitingApproval";
   public static final String APPROVAL_NOT_FOR_THIS_PLAN = "ApprovalNotForThisPlan";
   public static final String OUTPUTS_PUBLISHED_REASON = "Published";
@@ -80,7 +82,7 @@ public final class ProvisionStatusFactory {
 
   public static ProvisionStatus forApply(
       Provision provision, VariablesCheck variables, ApplyState state, Instant now) {
-    return forApply(provision, variables, state, null, now);
+    return forApply(provision, variables, state, null, null, now);
   }
 
   /**
@@ -92,6 +94,7 @@ public final class ProvisionStatusFactory {
       VariablesCheck variables,
       ApplyState state,
       OutputsState outputs,
+      DriftCheck.DriftState drift,
       Instant now) {
     ProvisionStatus previous =
         provision.getStatus() == null ? new ProvisionStatus() : provision.getStatus();
@@ -107,6 +110,11 @@ public final class ProvisionStatusFactory {
     conditions.set(
         VARIABLES_RESOLVED, variables.resolved(), variables.reason(), variables.message());
     keepOutputsCondition(conditions, previous);
+    status.drift = provision.getSpec().driftDetection == null ? null : previous.drift;
+    if (provision.getSpec().driftDetection != null) {
+      Conditions.find(previous.conditions, DRIFTED)
+          .ifPresent(c -> conditions.set(DRIFTED, c.getStatus(), c.getReason(), c.getMessage()));
+    }
     if (manual) {
       Conditions.find(previous.conditions, APPROVED)
           .ifPresentOrElse(
@@ -291,6 +299,9 @@ public final class ProvisionStatusFactory {
         }
       }
     }
+    if (status.phase == Phase.Ready && drift != null) {
+      drift(conditions, status, drift, generation);
+    }
     conditions.set(APPLIED, applied, appliedReason, appliedMessage);
     deliverablesCondition(conditions, status.deliverables);
     conditions.set(
@@ -395,6 +406,90 @@ public final class ProvisionStatusFactory {
         "the Provision is being deleted: " + message);
     status.conditions = conditions.build();
     return status;
+  }
+
+  /** The Drifted condition and status.drift, while the generation stands applied. */
+  private static void drift(
+      Conditions conditions, ProvisionStatus status, DriftCheck.DriftState drift, long generation) {
+    if (drift instanceof DriftCheck.DriftState.Off) {
+      status.drift = null;
+    } else if (drift instanceof DriftCheck.DriftState.Invalid invalid) {
+      status.drift = null;
+      conditions.set(DRIFTED, Conditions.UNKNOWN, "InvalidInterval", invalid.message());
+    } else if (drift instanceof DriftCheck.DriftState.Checking c) {
+      status.drift = c.previous();
+      status.run = run("drift", c.jobName(), c.run(), c.outcome());
+      String message =
+          "Job "
+              + c.jobName()
+              + " is checking generation "
+              + generation
+              + " for drift (run "
+              + c.run()
+              + ")"
+              + (c.outcome() == null || c.outcome().message().isEmpty()
+                  ? ""
+                  : ": " + c.outcome().message());
+      conditions.set(
+          DRIFTED,
+          c.previous() == null || c.previous().drifted == null
+              ? Conditions.UNKNOWN
+              : c.previous().drifted ? Conditions.TRUE : Conditions.FALSE,
+          "Checking",
+          message);
+    } else if (drift instanceof DriftCheck.DriftState.CheckFailed f) {
+      status.drift = f.drift();
+      status.run = run("drift", f.jobName(), f.outcome().id(), f.outcome());
+      conditions.set(
+          DRIFTED,
+          Conditions.UNKNOWN,
+          "CheckFailed",
+          "Job "
+              + f.jobName()
+              + " could not check for drift: "
+              + f.outcome().message()
+              + "\nThe next check is at "
+              + f.drift().nextCheckTime);
+    } else if (drift instanceof DriftCheck.DriftState.Idle idle) {
+      status.drift = idle.drift();
+      DriftStatus d = idle.drift();
+      if (!idle.checkedSinceApply() || d.run == null) {
+        conditions.set(
+            DRIFTED,
+            false,
+            "NotCheckedYet",
+            "no drift check has run since generation "
+                + generation
+                + " was applied; the first is at "
+                + d.nextCheckTime);
+      } else if (Boolean.TRUE.equals(d.drifted)) {
+        conditions.set(
+            DRIFTED,
+            true,
+            "Drifted",
+            "the drift check of "
+                + d.lastCheckTime
+                + " (run "
+                + d.run
+                + ") plans "
+                + d.summary
+                + ": the infrastructure no longer matches generation "
+                + generation
+                + "; the next check is at "
+                + d.nextCheckTime);
+      } else {
+        conditions.set(
+            DRIFTED,
+            false,
+            "NoDrift",
+            "the drift check of "
+                + d.lastCheckTime
+                + " (run "
+                + d.run
+                + ") found no changes; the next check is at "
+                + d.nextCheckTime);
+      }
+    }
   }
 
   /** Until a run publishes anew, the condition describes the Secret as the last one left it. */

@@ -25,6 +25,26 @@ public record RunId(long generation, int number) {
     return new RunId(generation, 1);
   }
 
+  /**
+   * The run after the latest in status: the apply, plan or destroy run, or the last drift check,
+   * whichever came later in this generation.
+   */
+  public static RunId next(dev.gantry.api.provision.ProvisionStatus status, long generation) {
+    RunId next = next(status == null ? null : status.run, generation);
+    if (status != null && status.drift != null && status.drift.run != null) {
+      String[] parts = status.drift.run.split("-");
+      try {
+        if (Long.parseLong(parts[0]) == generation) {
+          int number = Integer.parseInt(parts[1]) + 1;
+          return number > next.number ? new RunId(generation, number) : next;
+        }
+      } catch (RuntimeException e) {
+        return next;
+      }
+    }
+    return next;
+  }
+
   /** The log's path relative to the deliverables mount. */
   public String logPath() {
     return RunScripts.RUNS_DIR + "/" + this + ".log";

@@ -133,6 +133,32 @@ public final class RunJob {
             .withVolumes(volumesWithTools(provision)));
   }
 
+  /**
+   * A drift check: the plan run's command under another Job name, so it never stands for the plan
+   * manual approval waits on. Its plan file is not applied.
+   */
+  public static Job drift(Provision provision, ProvisionSettings settings, RunId run) {
+    String name = provision.getMetadata().getName();
+    Container tool =
+        wrappedTool(
+            provision,
+            ProvisionNames.driftContainer(name),
+            "plan",
+            run,
+            provision.getSpec().plan,
+            "plan");
+    tool.getEnv().add(new EnvVar(PLAN_FILE_ENV, planFile(provision, run), null));
+    return job(
+        provision,
+        ProvisionNames.driftJob(name),
+        ProvisionLabels.DRIFT,
+        runAnnotations(run),
+        new PodSpecBuilder()
+            .withInitContainers(toolsInit(provision, settings))
+            .withContainers(tool)
+            .withVolumes(volumesWithTools(provision)));
+  }
+
   /** Where a plan run writes its plan, absolute in the run containers. */
   static String planFile(Provision provision, RunId run) {
     return provision.getSpec().deliverablesOrDefault().mountPathOrDefault() + "/" + planPath(run);

@@ -87,7 +87,12 @@ public final class OperatorHarness {
 
   public static GantryOperator start(
       KubernetesClient client, int httpPort, ProvisionSettings provision) {
+    return start(client, httpPort, provision, Clock.systemUTC());
+  }
+
+  public static GantryOperator start(
+      KubernetesClient client, int httpPort, ProvisionSettings provision, Clock clock) {
     OperatorOptions options = new OperatorOptions(Set.of(), false, null, httpPort, provision);
-    return new GantryOperator(client, options, Clock.systemUTC()).start();
+    return new GantryOperator(client, options, clock).start();
   }
 }

@@ -267,8 +267,13 @@ public final class SimulatedCluster {
     return job.getStatus();
   }
 
-  private String tick() {
+  private synchronized String tick() {
     clock = clock.plusSeconds(1);
     return clock.toString();
+  }
+
+  /** The nodes' clocks move on with the operator's (a {@link SettableClock} advanced). */
+  public synchronized void advance(java.time.Duration by) {
+    clock = clock.plus(by);
   }
 }
