@@ -76,13 +76,27 @@ final class VolumeListing {
         read.put(expected, new ReadFile(expected, true, size, null));
         continue;
       }
-      byte[] content = in.readNBytes((int) size);
-      if (content.length != size) {
-        throw new VolumeReadException(expected + " ended after " + content.length + " bytes");
-      }
-      read.put(expected, new ReadFile(expected, true, size, content));
+      read.put(expected, new ReadFile(expected, true, size, readFully(in, (int) size, expected)));
     }
     return read;
+  }
+
+  /**
+   * Exactly {@code size} bytes. Never asks the stream for zero bytes, which fabric8's exec stream
+   * does not allow (InputStream.readNBytes does when its buffer fills).
+   */
+  private static byte[] readFully(InputStream in, int size, String path)
+      throws IOException, VolumeReadException {
+    byte[] content = new byte[size];
+    int read = 0;
+    while (read < size) {
+      int n = in.read(content, read, size - read);
+      if (n < 0) {
+        throw new VolumeReadException(path + " ended after " + read + " bytes");
+      }
+      read += n;
+    }
+    return content;
   }
 
   /** A header line; headers are short, so a long one means the framing is lost. */
