@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       DeliverablesCommand.class,
       PlanCommand.class,
       ApproveCommand.class,
+      DestroyPreviewCommand.class,
       WorkersCommand.class,
       WranglerCommand.class,
       CommandLine.HelpCommand.class

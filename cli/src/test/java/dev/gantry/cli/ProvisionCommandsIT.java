@@ -331,4 +331,55 @@ class ProvisionCommandsIT {
     CliHarness early = CliHarness.run(client, "approve", "provision/planning");
     assertThat(early.err()).contains("no plan awaiting approval (phase Planning", "--for=planned");
   }
+
+  @Test
+  void destroyPreviewAsksTheOperatorAndPrintsWhatWouldGoAndWhatStays() throws Exception {
+    CliHarness.run(client, "apply", "-f", manifest("doomed2", "ez-rancher:1").toString());
+    var provisions = client.resources(Provision.class).inNamespace(client.getNamespace());
+    // The operator's part, played here: answer the token the command set.
+    Thread operator =
+        new Thread(
+            () -> {
+              org.awaitility.Awaitility.await()
+                  .atMost(java.time.Duration.ofSeconds(20))
+                  .until(
+                      () -> {
+                        var annotations =
+                            provisions.withName("doomed2").get().getMetadata().getAnnotations();
+                        return annotations != null
+                            && annotations.containsKey(Provision.DESTROY_PREVIEW_ANNOTATION);
+                      });
+              String token =
+                  provisions
+                      .withName("doomed2")
+                      .get()
+                      .getMetadata()
+                      .getAnnotations()
+                      .get(Provision.DESTROY_PREVIEW_ANNOTATION);
+              provisions
+                  .withName("doomed2")
+                  .editStatus(
+                      p -> {
+                        p.setStatus(new ProvisionStatus());
+                        var preview = new dev.gantry.api.provision.DestroyPreviewStatus();
+                        preview.token = token;
+                        preview.run = "1-2";
+                        preview.phase = "Succeeded";
+                        preview.destroy = List.of("module.nodes.vsphere_vm.node[0]");
+                        preview.kept = List.of("module.rancher.helm_release.rancher");
+                        preview.summary = "Plan: 0 to add, 0 to change, 1 to destroy.";
+                        p.getStatus().destroyPreview = preview;
+                        return p;
+                      });
+            });
+    operator.start();
+    CliHarness result =
+        CliHarness.run(client, "destroy-preview", "provision/doomed2", "--timeout", "30s");
+    operator.join();
+    assertThat(result.exitCode).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("Would destroy (1):\n  module.nodes.vsphere_vm.node[0]")
+        .contains("module.rancher.helm_release.rancher")
+        .contains("gantry logs provision/doomed2 --run 1-2");
+  }
 }

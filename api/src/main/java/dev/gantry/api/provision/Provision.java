@@ -49,4 +49,10 @@ public class Provision extends CustomResource<ProvisionSpec, ProvisionStatus>
    * plan awaiting approval with exactly this id is applied.
    */
   public static final String APPROVED_PLAN_ANNOTATION = "gantry.dev/approved-plan";
+
+  /**
+   * A request for a destroy preview (gantry destroy-preview sets a new token): a plan with -destroy
+   * that lists what a destroy would remove and what spec.destroy.retain keeps.
+   */
+  public static final String DESTROY_PREVIEW_ANNOTATION = "gantry.dev/destroy-preview";
 }

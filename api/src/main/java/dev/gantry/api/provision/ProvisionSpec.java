@@ -37,9 +37,10 @@ public class ProvisionSpec {
   public RunSpec apply;
 
   @JsonPropertyDescription(
-      "Command and arguments of the destroy run. Default: terraform destroy -input=false"
-          + " -auto-approve -var-file=<variables.path> -state=<deliverables.mountPath>/terraform.tfstate")
-  public RunSpec destroy;
+      "Command and arguments of the destroy run, and what it keeps (retain). Default: terraform"
+          + " destroy -input=false -auto-approve -var-file=<variables.path>"
+          + " -state=<deliverables.mountPath>/terraform.tfstate")
+  public DestroySpec destroy;
 
   @JsonPropertyDescription(
       "Command and arguments of the plan run that manual approval waits on. Default: terraform"

@@ -46,6 +46,9 @@ public class ProvisionStatus {
           + " checksums, never the values.")
   public OutputsStatus outputs;
 
+  @JsonPropertyDescription("The last destroy preview gantry destroy-preview asked for.")
+  public DestroyPreviewStatus destroyPreview;
+
   @JsonPropertyDescription("Destroy runs started since deletion began.")
   public Integer destroyAttempts;
 

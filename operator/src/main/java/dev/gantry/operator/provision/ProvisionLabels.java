@@ -9,6 +9,7 @@ public final class ProvisionLabels {
   public static final String DESTROY = "destroy";
   public static final String PLAN = "plan";
   public static final String DRIFT = "drift";
+  public static final String PREVIEW = "preview";
   public static final String VARIABLES = "variables";
   public static final String DELIVERABLES = "deliverables";
   public static final String FETCH = "fetch";

@@ -52,6 +52,14 @@ public final class ProvisionNames {
     return driftJob(provision);
   }
 
+  public static String previewJob(String provision) {
+    return "preview-" + provision;
+  }
+
+  public static String previewContainer(String provision) {
+    return previewJob(provision);
+  }
+
   public static String destroyJob(String provision) {
     return "destroy-" + provision;
   }

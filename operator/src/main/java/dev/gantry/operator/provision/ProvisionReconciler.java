@@ -66,12 +66,14 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
   private final Clock clock;
   private final OutputsPublisher outputs;
   private final DriftCheck drift;
+  private final DestroyPreview preview;
 
   public ProvisionReconciler(ProvisionSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     this.outputs = new OutputsPublisher(settings.volumeReader(), settings);
     this.drift = new DriftCheck(settings, clock);
+    this.preview = new DestroyPreview(settings);
   }
 
   @Override
@@ -126,6 +128,19 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     ProvisionStatus status =
         ProvisionStatusFactory.forApply(
             provision, variables, state, published, drifting, clock.instant());
+    boolean busy =
+        !(state instanceof ApplyState.Run r && !r.outcome().running())
+                && !(state instanceof ApplyState.AwaitingApproval)
+                && !(state instanceof ApplyState.PlanFailed)
+                && !(state instanceof ApplyState.VariablesMissing)
+            || drifting instanceof DriftCheck.DriftState.Checking;
+    status.destroyPreview =
+        preview.evaluate(
+            provision,
+            children.job(ProvisionNames.previewJob(provision.getMetadata().getName())),
+            children.pods(),
+            busy,
+            context.getClient());
     announce(provision, status, context);
 
     writeStatus(provision, status, context);
@@ -341,6 +356,10 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     if (apply.isEmpty()) {
       apply = children.job(ProvisionNames.driftJob(name));
       container = ProvisionNames.driftContainer(name);
+    }
+    if (apply.isEmpty()) {
+      apply = children.job(ProvisionNames.previewJob(name));
+      container = ProvisionNames.previewContainer(name);
     }
     if (apply.isPresent()) {
       RunOutcome outcome =

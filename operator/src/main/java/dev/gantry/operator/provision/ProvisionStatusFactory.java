@@ -104,6 +104,7 @@ public final class ProvisionStatusFactory {
     status.run = previous.run;
     status.deliverables = previous.deliverables;
     status.outputs = previous.outputs;
+    status.destroyPreview = previous.destroyPreview;
     boolean manual = provision.getSpec().manualApproval();
     status.plan = manual ? previous.plan : null;
     Conditions conditions = Conditions.after(previous.conditions, now, generation);
@@ -325,6 +326,7 @@ public final class ProvisionStatusFactory {
     status.run = previous.run;
     status.deliverables = previous.deliverables;
     status.outputs = previous.outputs;
+    status.destroyPreview = previous.destroyPreview;
     status.destroyAttempts = previous.destroyAttempts;
     Conditions conditions = Conditions.after(previous.conditions, now, generation);
     conditions.set(

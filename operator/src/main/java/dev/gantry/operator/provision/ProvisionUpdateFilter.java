@@ -23,6 +23,9 @@ public final class ProvisionUpdateFilter implements OnUpdateFilter<Provision> {
             annotation(now, Provision.APPROVED_PLAN_ANNOTATION),
             annotation(before, Provision.APPROVED_PLAN_ANNOTATION))
         || !Objects.equals(
+            annotation(now, Provision.DESTROY_PREVIEW_ANNOTATION),
+            annotation(before, Provision.DESTROY_PREVIEW_ANNOTATION))
+        || !Objects.equals(
             annotation(now, Provision.SKIP_DESTROY_ANNOTATION),
             annotation(before, Provision.SKIP_DESTROY_ANNOTATION));
   }

@@ -31,16 +31,31 @@ public record RunId(long generation, int number) {
    */
   public static RunId next(dev.gantry.api.provision.ProvisionStatus status, long generation) {
     RunId next = next(status == null ? null : status.run, generation);
-    if (status != null && status.drift != null && status.drift.run != null) {
-      String[] parts = status.drift.run.split("-");
-      try {
-        if (Long.parseLong(parts[0]) == generation) {
-          int number = Integer.parseInt(parts[1]) + 1;
-          return number > next.number ? new RunId(generation, number) : next;
-        }
-      } catch (RuntimeException e) {
-        return next;
+    if (status == null) {
+      return next;
+    }
+    for (String other :
+        new String[] {
+          status.drift == null ? null : status.drift.run,
+          status.destroyPreview == null ? null : status.destroyPreview.run
+        }) {
+      next = after(other, generation, next);
+    }
+    return next;
+  }
+
+  private static RunId after(String run, long generation, RunId next) {
+    if (run == null) {
+      return next;
+    }
+    String[] parts = run.split("-");
+    try {
+      if (Long.parseLong(parts[0]) == generation) {
+        int number = Integer.parseInt(parts[1]) + 1;
+        return number > next.number ? new RunId(generation, number) : next;
       }
+    } catch (RuntimeException e) {
+      return next;
     }
     return next;
   }

@@ -159,6 +159,52 @@ public final class RunJob {
             .withVolumes(volumesWithTools(provision)));
   }
 
+  /**
+   * A destroy preview: Terraform's plan -destroy on a copy of the state with spec.destroy.retain
+   * forgotten, so it lists what a destroy would remove and what it would keep, changing nothing.
+   *
+   * @param token the preview request it answers (the gantry.dev/destroy-preview annotation)
+   */
+  public static Job preview(
+      Provision provision, ProvisionSettings settings, RunId run, String token) {
+    String name = provision.getMetadata().getName();
+    List<String> tool =
+        new ArrayList<>(List.of(RunScripts.BUSYBOX, "sh", "-c", RunScripts.PREVIEW, "preview"));
+    VariablesSpec variables = provision.getSpec().variablesOrDefault();
+    if (!variables.isEmpty()) {
+      tool.add("-var-file=" + variables.pathOrDefault());
+    }
+    Container container =
+        wrappedTool(provision, ProvisionNames.previewContainer(name), "preview", run, tool);
+    retainEnvironment(provision, container);
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(runAnnotations(run));
+    annotations.put(Provision.DESTROY_PREVIEW_ANNOTATION, token);
+    return job(
+        provision,
+        ProvisionNames.previewJob(name),
+        ProvisionLabels.PREVIEW,
+        annotations,
+        new PodSpecBuilder()
+            .withInitContainers(toolsInit(provision, settings))
+            .withContainers(container)
+            .withVolumes(volumesWithTools(provision)));
+  }
+
+  /** The state file and the addresses the destroy keeps, for the wrapper and the preview. */
+  private static void retainEnvironment(Provision provision, Container tool) {
+    ProvisionSpec spec = provision.getSpec();
+    tool.getEnv()
+        .add(
+            new EnvVar(
+                "GANTRY_STATE",
+                spec.deliverablesOrDefault().mountPathOrDefault() + "/" + STATE_FILE,
+                null));
+    List<String> retain = spec.destroy == null ? List.of() : spec.destroy.retainOrEmpty();
+    if (!retain.isEmpty()) {
+      tool.getEnv().add(new EnvVar("GANTRY_RETAIN", String.join("\n", retain), null));
+    }
+  }
+
   /** Where a plan run writes its plan, absolute in the run containers. */
   static String planFile(Provision provision, RunId run) {
     return provision.getSpec().deliverablesOrDefault().mountPathOrDefault() + "/" + planPath(run);
@@ -185,6 +231,7 @@ public final class RunJob {
             run,
             provision.getSpec().destroy,
             "destroy");
+    retainEnvironment(provision, tool);
     Map<String, String> annotations = new java.util.LinkedHashMap<>(runAnnotations(run));
     annotations.put(ProvisionNames.ATTEMPT_ANNOTATION, String.valueOf(attempt));
     // Owned, so it goes with the Provision: a finished pod that mounts the claim would keep the
@@ -212,10 +259,16 @@ public final class RunJob {
       RunId run,
       RunSpec runSpec,
       String verb) {
+    return wrappedTool(
+        provision, containerName, runType, run, commandLine(runSpec, verb, provision.getSpec()));
+  }
+
+  private static Container wrappedTool(
+      Provision provision, String containerName, String runType, RunId run, List<String> tool) {
     ProvisionSpec spec = provision.getSpec();
     List<String> command =
         new ArrayList<>(List.of(RunScripts.BUSYBOX, "sh", "-c", RunScripts.WRAPPER, "gantry-run"));
-    command.addAll(commandLine(runSpec, verb, spec));
+    command.addAll(tool);
     return toolContainer(provision, containerName, runType, command)
         .addToEnv(new EnvVar("GANTRY_RUN_ID", run.toString(), null))
         .addToEnv(

@@ -27,6 +27,34 @@ final class RunScripts {
   /** First word of a plan run's termination message: exit code, plan checksum, summary line. */
   static final String PLAN_HEADER = "gantry-plan/v1";
 
+  /** First line of a destroy preview's termination message; kept and destroyed lines follow. */
+  static final String PREVIEW_HEADER = "gantry-preview/v1";
+
+  /**
+   * A destroy preview's tool command, under the wrapper: on a copy of the state, forget what
+   * GANTRY_RETAIN keeps (listing each address as kept), then plan the destroy. The copy is
+   * Gantry's, so nothing of the real state changes. "$@" are the plan's flags (-var-file).
+   */
+  static final String PREVIEW =
+      "b="
+          + BUSYBOX
+          + "\n"
+          + "tf=${GANTRY_TERRAFORM:-terraform}\n"
+          + "s="
+          + TOOLS_DIR
+          + "/preview.tfstate\n"
+          + "if [ ! -f \"$GANTRY_STATE\" ]; then\n"
+          + "  echo \"No changes. There is no state at $GANTRY_STATE, so nothing would be destroyed.\"\n"
+          + "  exit 0\n"
+          + "fi\n"
+          + "$b cp \"$GANTRY_STATE\" \"$s\"\n"
+          + "echo \"$GANTRY_RETAIN\" | while IFS= read -r a; do\n"
+          + "  [ -n \"$a\" ] || continue\n"
+          + "  \"$tf\" state list -state=\"$s\" \"$a\" 2>/dev/null | $b sed 's/^/# gantry: kept: /'\n"
+          + "  \"$tf\" state rm -state=\"$s\" \"$a\" >/dev/null 2>&1\n"
+          + "done\n"
+          + "exec \"$tf\" plan -destroy -input=false -no-color -lock=false -state=\"$s\" \"$@\"\n";
+
   /** Directories on the volume that hold Gantry's records, not the tool's deliverables. */
   static final String RUNS_DIR = "runs";
 
@@ -70,7 +98,32 @@ final class RunScripts {
           + "/$GANTRY_RUN_ID.log\"\n"
           + "echo \"# gantry: $GANTRY_RUN run $GANTRY_RUN_ID in pod $($b hostname) at $($b date -u"
           + " +%Y-%m-%dT%H:%M:%SZ)\" >> \"$log\"\n"
-          + "if [ -n \"$GANTRY_PLAN_SHA256\" ] && ! echo \"$GANTRY_PLAN_SHA256  $GANTRY_PLAN_FILE\""
+          + "skip=\"\"\n"
+          + "if [ \"$GANTRY_RUN\" = destroy ] && [ -n \"$GANTRY_RETAIN\" ]; then\n"
+          + "  tf=${GANTRY_TERRAFORM:-terraform}\n"
+          + "  $b rm -f "
+          + TOOLS_DIR
+          + "/retain-failed\n"
+          + "  echo \"$GANTRY_RETAIN\" | while IFS= read -r a; do\n"
+          + "    [ -n \"$a\" ] || continue\n"
+          + "    if [ -z \"$(\"$tf\" state list -state=\"$GANTRY_STATE\" \"$a\" 2>/dev/null)\" ]; then\n"
+          + "      echo \"# gantry: $a is not in the state; nothing to forget\"\n"
+          + "    elif \"$tf\" state rm -state=\"$GANTRY_STATE\" \"$a\"; then\n"
+          + "      echo \"# gantry: kept $a (forgotten before the destroy)\"\n"
+          + "    else\n"
+          + "      echo \"Error: could not forget $a from the state, so nothing was destroyed\"\n"
+          + "      $b touch "
+          + TOOLS_DIR
+          + "/retain-failed\n"
+          + "    fi\n"
+          + "  done 2>&1 | $b tee -a \"$log\"\n"
+          + "  [ -f "
+          + TOOLS_DIR
+          + "/retain-failed ] && skip=1\n"
+          + "fi\n"
+          + "if [ -n \"$skip\" ]; then\n"
+          + "  rc=1\n"
+          + "elif [ -n \"$GANTRY_PLAN_SHA256\" ] && ! echo \"$GANTRY_PLAN_SHA256  $GANTRY_PLAN_FILE\""
           + " | $b sha256sum -c -s 2>/dev/null; then\n"
           + "  echo \"Error: the approved plan $GANTRY_PLAN_FILE is missing or is not the plan that"
           + " was approved; approve a new plan\" | $b tee -a \"$log\" >&2\n"
@@ -116,6 +169,16 @@ final class RunScripts {
           + MANIFEST_LIMIT
           + " > /dev/termination-log\n"
           + "  rc=0\n"
+          + "fi\n"
+          + "if [ \"$GANTRY_RUN\" = preview ] && [ \"$rc\" -eq 0 ]; then\n"
+          + "  { echo \""
+          + PREVIEW_HEADER
+          + "\"; $b grep -E '^# gantry: kept: |^ *# .* will be destroyed|Plan:.*to destroy|No"
+          + " changes' "
+          + TOOLS_DIR
+          + "/out; } | $b head -c "
+          + MANIFEST_LIMIT
+          + " > /dev/termination-log\n"
           + "fi\n"
           + "if [ \"$GANTRY_RUN\" = apply ]; then\n"
           + "  if [ \"$rc\" -eq 0 ]; then\n"

@@ -219,6 +219,101 @@ class RunScriptsBusyboxIT {
     assertThat(sidecar.waitFor(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /**
+   * A stand-in for Terraform's state commands, for the retain step: the state is a file of
+   * addresses, one per line; {@code state list -state=F [A]} prints those equal to A or inside it,
+   * {@code state rm -state=F A} removes them; {@code plan -destroy -state=F} prints what is left as
+   * Terraform prints a destroy plan.
+   */
+  Path fakeTerraform() throws IOException {
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    Path tf = bin.resolve("terraform");
+    Files.writeString(
+        tf,
+        "#!"
+            + BUSYBOX
+            + " sh\n"
+            + "cmd=\"$1 $2\"\n"
+            + "for a in \"$@\"; do case \"$a\" in -state=*) f=${a#-state=};; esac; done\n"
+            + "addr=\"\"; for a in \"$@\"; do case \"$a\" in -*|state|list|rm|plan) ;; *) addr=$a;; esac; done\n"
+            + "case \"$cmd\" in\n"
+            + "  'state list') grep -E \"^$addr(\\.|\\[|$)\" \"$f\" || true;;\n"
+            + "  'state rm') [ -n \"$(grep -E \"^$addr(\\.|\\[|$)\" \"$f\")\" ] || exit 1;"
+            + " grep -vE \"^$addr(\\.|\\[|$)\" \"$f\" > \"$f.new\"; mv \"$f.new\" \"$f\";"
+            + " echo \"Removed $addr\";;\n"
+            + "  'plan -destroy') while read -r r; do echo \"  # $r will be destroyed\"; done < \"$f\";"
+            + " echo \"Plan: 0 to add, 0 to change, $(wc -l < \"$f\") to destroy.\";;\n"
+            + "  *) echo \"destroying $(cat \"$f\" | tr '\\n' ' ')\";;\n"
+            + "esac\n");
+    tf.toFile().setExecutable(true);
+    return bin;
+  }
+
+  @Test
+  void aDestroyFirstForgetsTheRetainedAddressesSoTheyAreKept() throws Exception {
+    Path bin = fakeTerraform();
+    Path state = deliverables.resolve("terraform.tfstate");
+    Files.writeString(
+        state,
+        "module.nodes.vsphere_vm.node[0]\nmodule.nodes.vsphere_vm.node[1]\nmodule.rancher.helm_release.rancher\n");
+    Process p =
+        run(
+            relocate(RunScripts.WRAPPER),
+            List.of(bin.resolve("terraform").toString(), "destroy", "-state=" + state),
+            "GANTRY_RUN",
+            "destroy",
+            "GANTRY_RUN_ID",
+            "1-3",
+            "GANTRY_STATE",
+            state.toString(),
+            "GANTRY_RETAIN",
+            "module.rancher\nmodule.gone",
+            "PATH",
+            bin + ":/usr/bin:/bin");
+    assertThat(p.waitFor()).isZero();
+    assertThat(Files.readString(state)).doesNotContain("module.rancher");
+    String log = Files.readString(deliverables.resolve("runs/1-3.log"));
+    assertThat(log)
+        .contains("# gantry: kept module.rancher (forgotten before the destroy)")
+        .contains("# gantry: module.gone is not in the state; nothing to forget")
+        .contains("destroying module.nodes.vsphere_vm.node[0] module.nodes.vsphere_vm.node[1]")
+        .doesNotContain("destroying module.rancher");
+  }
+
+  @Test
+  void aPreviewListsWhatADestroyRemovesAndKeepsWithoutTouchingTheState() throws Exception {
+    Path bin = fakeTerraform();
+    Path state = deliverables.resolve("terraform.tfstate");
+    String before = "module.nodes.vsphere_vm.node[0]\nmodule.rancher.helm_release.rancher\n";
+    Files.writeString(state, before);
+    List<String> tool =
+        new ArrayList<>(
+            List.of(BUSYBOX.toString(), "sh", "-c", relocate(RunScripts.PREVIEW), "preview"));
+    Process p =
+        run(
+            relocate(RunScripts.WRAPPER),
+            tool,
+            "GANTRY_RUN",
+            "preview",
+            "GANTRY_RUN_ID",
+            "1-4",
+            "GANTRY_STATE",
+            state.toString(),
+            "GANTRY_RETAIN",
+            "module.rancher",
+            "PATH",
+            bin + ":/usr/bin:/bin");
+    assertThat(p.waitFor()).isZero();
+    assertThat(Files.readString(state)).as("the real state is untouched").isEqualTo(before);
+    var preview =
+        DestroyPreview.parse(
+            Files.readString(terminationLog), new dev.gantry.api.provision.DestroyPreviewStatus());
+    assertThat(preview.kept).containsExactly("module.rancher.helm_release.rancher");
+    assertThat(preview.destroy).containsExactly("module.nodes.vsphere_vm.node[0]");
+    assertThat(preview.summary).isEqualTo("Plan: 0 to add, 0 to change, 1 to destroy.");
+    assertThat(preview.truncated).isNull();
+  }
+
   @Test
   void manyFilesAreCutBelowTheKubeletLimitAndMarkedTruncated() throws Exception {
     Process p =
