@@ -79,7 +79,8 @@ class InstallClusterIT {
         .mutatingWebhookConfigurations()
         .withName(WebhookRegistration.NAME)
         .delete();
-    client.persistentVolumes().withName("gantry-install-test-hello").delete();
+    client.persistentVolumes().withName("gantry-install-test-hello-deliverables").delete();
+    client.persistentVolumes().withName("gantry-install-test-gated-deliverables").delete();
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
@@ -203,6 +204,41 @@ class InstallClusterIT {
                   client.resources(Provision.class).inNamespace(NS).withName("hello").get();
               return p.getStatus() != null && p.getStatus().phase == ProvisionStatus.Phase.Ready;
             });
+    // its apply's output, read off the volume by the CLI
+    Gantry logs = gantry("logs", "provision/hello", "--run", "1-1", "-n", NS);
+    assertThat(logs.exit).as(logs.output).isZero();
+    assertThat(logs.output).contains("# gantry: apply run 1-1", "apply complete");
+
+    // a user's approval journey with the CLI, against the operator in the cluster
+    staticVolume("gated-deliverables");
+    Path example = Path.of("..", "examples", "provision", "approval", "provision.yaml");
+    assertThat(gantry("apply", "-f", example.toString(), "-n", NS).exit).isZero();
+    Gantry planned = gantry("wait", "provision/gated", "--for=planned", "--timeout=3m", "-n", NS);
+    assertThat(planned.exit).as(planned.output).isZero();
+    Gantry plan = gantry("plan", "provision/gated", "-n", NS);
+    assertThat(plan.exit).as(plan.output).isZero();
+    assertThat(plan.output).contains("+2 ~0 -0", "node 0 will be created", "Plan: 2 to add");
+    Gantry approve = gantry("approve", "provision/gated", "-n", NS);
+    assertThat(approve.exit).as(approve.output).isZero();
+    Gantry ready = gantry("wait", "provision/gated", "--for=ready", "--timeout=3m", "-n", NS);
+    assertThat(ready.exit).as(ready.output).isZero();
+    var outputs = client.secrets().inNamespace(NS).withName("gated-outputs").get();
+    assertThat(outputs.getData()).containsKeys("cluster_url", "node_count", "kubeconfig");
+    Gantry describe = gantry("describe", "provision/gated", "-n", NS);
+    assertThat(describe.output).contains("Approved:   yes", "Secret gated-outputs");
+    Gantry delete = gantry("delete", "provision/gated", "--wait", "--timeout=3m", "-n", NS);
+    assertThat(delete.exit).as(delete.output).isZero();
+  }
+
+  record Gantry(int exit, String output) {}
+
+  static Gantry gantry(String... args) {
+    StringWriter out = new StringWriter();
+    var cli = GantryCli.commandLine(new KubeClients());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(out, true));
+    int exit = cli.execute(GlobalFlags.afterCommand(args));
+    return new Gantry(exit, out.toString());
   }
 
   /** A hostPath volume bound to the claim in advance, for clusters with no default StorageClass. */
@@ -224,14 +260,14 @@ class InstallClusterIT {
         .resource(
             new PersistentVolumeBuilder()
                 .withNewMetadata()
-                .withName("gantry-install-test-hello")
+                .withName("gantry-install-test-" + claim)
                 .endMetadata()
                 .withNewSpec()
                 .withCapacity(Map.of("storage", new Quantity("64Mi")))
                 .withAccessModes("ReadWriteOnce")
                 .withPersistentVolumeReclaimPolicy("Retain")
                 .withNewHostPath()
-                .withPath("/tmp/gantry-install-test-hello")
+                .withPath("/tmp/gantry-install-test-" + claim + "-" + System.nanoTime())
                 .withType("DirectoryOrCreate")
                 .endHostPath()
                 .withNewClaimRef()
