@@ -67,6 +67,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
   private final OutputsPublisher outputs;
   private final DriftCheck drift;
   private final DestroyPreview preview;
+  private final WrittenVersions written = new WrittenVersions();
 
   public ProvisionReconciler(ProvisionSettings settings, Clock clock) {
     this.settings = settings;
@@ -208,7 +209,11 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
             ProvisionNames.applyContainer(provision.getMetadata().getName()),
             provision.getSpec().backoffLimitOrDefault());
     if (outcome.generation() == generation(provision)) {
-      return new ApplyState.Run(jobName, outcome);
+      var annotations = job.get().getMetadata().getAnnotations();
+      return new ApplyState.Run(
+          jobName,
+          outcome,
+          annotations == null ? null : annotations.get(ProvisionNames.PLAN_ANNOTATION));
     }
     if (!outcome.running()) {
       deleteJob(context, job.get());
@@ -337,6 +342,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     String name = provision.getMetadata().getName();
     if (skipsDestroy(provision)) {
       release(provision, children, context);
+      written.forget(provision.getMetadata().getUid());
       events.normal(provision, "DestroySkipped", "deleted without running a destroy");
       return DeleteControl.defaultDelete();
     }
@@ -428,6 +434,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     writeStatus(provision, variables, new DestroyState.Run(destroyName, outcome, retryAt), context);
     if (outcome.succeeded()) {
       release(provision, children, context);
+      written.forget(provision.getMetadata().getUid());
       events.normal(provision, "Destroyed", "Job " + destroyName + " succeeded");
       return DeleteControl.defaultDelete();
     }
@@ -588,7 +595,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
    * computed whole from observed state, so replacing it loses nothing; on a conflict it is put
    * again over the latest version.
    */
-  private static void writeStatus(
+  private void writeStatus(
       Provision provision, ProvisionStatus status, Context<Provision> context) {
     if (StatusComparison.same(provision.getStatus(), status)) {
       return;
@@ -598,11 +605,14 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
             .getClient()
             .resources(Provision.class)
             .inNamespace(provision.getMetadata().getNamespace());
+    String uid = provision.getMetadata().getUid();
     try {
       Provision copy = io.fabric8.kubernetes.client.utils.Serialization.clone(provision);
       copy.setStatus(status);
+      copy.getMetadata().setResourceVersion(written.newest(uid, provision));
+      Provision stored;
       try {
-        provisions.resource(copy).updateStatus();
+        stored = provisions.resource(copy).updateStatus();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -612,8 +622,9 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
           return;
         }
         latest.setStatus(status);
-        provisions.resource(latest).updateStatus();
+        stored = provisions.resource(latest).updateStatus();
       }
+      written.remember(uid, stored);
       provision.setStatus(status);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {

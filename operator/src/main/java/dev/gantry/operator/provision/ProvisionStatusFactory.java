@@ -63,7 +63,14 @@ public final class ProvisionStatusFactory {
     record ReplacingRun(String jobName, RunOutcome previous) implements ApplyState {}
 
     /** The run of the current generation. */
-    record Run(String jobName, RunOutcome outcome) implements ApplyState {}
+    /**
+     * @param planId the approved plan the Job applies (its gantry.dev/plan annotation), or null
+     */
+    record Run(String jobName, RunOutcome outcome, String planId) implements ApplyState {
+      public Run(String jobName, RunOutcome outcome) {
+        this(jobName, outcome, null);
+      }
+    }
   }
 
   /** Where the destroy stands during deletion. */
@@ -139,8 +146,7 @@ public final class ProvisionStatusFactory {
       appliedReason = "Started";
       appliedMessage = "Job " + s.jobName() + " created for generation " + generation;
       if (s.plan() != null) {
-        status.plan = s.plan();
-        status.plan.approved = true;
+        status.plan = approved(s.plan());
         appliedMessage += " to apply the approved plan " + s.plan().id;
         conditions.set(
             APPROVED,
@@ -231,6 +237,18 @@ public final class ProvisionStatusFactory {
     } else {
       ApplyState.Run r = (ApplyState.Run) state;
       RunOutcome outcome = r.outcome();
+      // The Job says which plan it applies: a status read from a lagging cache cannot undo that.
+      if (manual
+          && r.planId() != null
+          && status.plan != null
+          && r.planId().equals(status.plan.id)) {
+        status.plan = approved(status.plan);
+        conditions.set(
+            APPROVED,
+            true,
+            "Approved",
+            "plan " + status.plan.id + " (" + status.plan.summary + ") was approved");
+      }
       status.run = run("apply", r.jobName(), outcome.id(), outcome);
       switch (outcome.state()) {
         case RUNNING -> {
@@ -408,6 +426,25 @@ public final class ProvisionStatusFactory {
         "the Provision is being deleted: " + message);
     status.conditions = conditions.build();
     return status;
+  }
+
+  /** A copy marked approved: the plan may be the cached status's own object. */
+  private static PlanStatus approved(PlanStatus plan) {
+    PlanStatus copy = new PlanStatus();
+    copy.id = plan.id;
+    copy.generation = plan.generation;
+    copy.jobName = plan.jobName;
+    copy.summary = plan.summary;
+    copy.add = plan.add;
+    copy.change = plan.change;
+    copy.destroy = plan.destroy;
+    copy.hasChanges = plan.hasChanges;
+    copy.file = plan.file;
+    copy.sha256 = plan.sha256;
+    copy.text = plan.text;
+    copy.completionTime = plan.completionTime;
+    copy.approved = true;
+    return copy;
   }
 
   /** The Drifted condition and status.drift, while the generation stands applied. */

@@ -79,6 +79,25 @@ class ProvisionApprovalClusterIT {
     gated.getMetadata().setNamespace(NS);
     gated.getSpec().driftDetection = new DriftDetectionSpec();
     gated.getSpec().driftDetection.interval = "1m";
+    // For the destroy preview: no Terraform in the busybox image, so the apply leaves a stand-in
+    // for its state commands and a state of addresses on the volume.
+    gated.getSpec().env =
+        java.util.List.of(
+            new io.fabric8.kubernetes.api.model.EnvVar(
+                "GANTRY_TERRAFORM", "/deliverables/bin/terraform", null));
+    gated.getSpec().destroy.retain = java.util.List.of("module.kept");
+    java.util.List<String> applyCommand = new java.util.ArrayList<>(gated.getSpec().apply.command);
+    applyCommand.set(
+        2,
+        "mkdir -p /deliverables/bin\n"
+            + "cat > /deliverables/bin/terraform <<'TF'\n"
+            + dev.gantry.operator.testing.FakeTerraform.script("/bin/sh")
+            + "TF\n"
+            + "chmod +x /deliverables/bin/terraform\n"
+            + "printf 'module.nodes.vm.node[0]\\nmodule.kept.helm_release.rancher\\n' >"
+            + " /deliverables/terraform.tfstate\n"
+            + applyCommand.get(2));
+    gated.getSpec().apply.command = applyCommand;
     cluster.staticVolumeFor(NS, "gated-deliverables", "64Mi");
     cluster.client.resource(gated).create();
     var resource = cluster.client.resources(Provision.class).inNamespace(NS).withName("gated");
@@ -139,6 +158,30 @@ class ProvisionApprovalClusterIT {
     assertThat(cluster.client.batch().v1().jobs().inNamespace(NS).withName("apply-gated").get())
         .extracting(j -> j.getMetadata().getUid())
         .isEqualTo(apply.getMetadata().getUid());
+
+    // What a delete would destroy and keep, planned in a real Job on a copy of the state.
+    resource.patch(
+        PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\""
+            + Provision.DESTROY_PREVIEW_ANNOTATION
+            + "\":\"t1\"}}}");
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              var preview = resource.get().getStatus().destroyPreview;
+              return preview != null
+                  && "t1".equals(preview.token)
+                  && ("Succeeded".equals(preview.phase) || "Failed".equals(preview.phase));
+            });
+    var preview = resource.get().getStatus().destroyPreview;
+    assertThat(preview.phase).as(preview.message).isEqualTo("Succeeded");
+    assertThat(preview.kept).containsExactly("module.kept.helm_release.rancher");
+    assertThat(preview.destroy).containsExactly("module.nodes.vm.node[0]");
+    assertThat(readFromVolume(resource.get(), "terraform.tfstate"))
+        .as("the preview changed nothing of the real state")
+        .contains("module.kept.helm_release.rancher");
 
     resource.delete();
     await()

@@ -228,23 +228,7 @@ class RunScriptsBusyboxIT {
   Path fakeTerraform() throws IOException {
     Path bin = Files.createDirectories(root.resolve("bin"));
     Path tf = bin.resolve("terraform");
-    Files.writeString(
-        tf,
-        "#!"
-            + BUSYBOX
-            + " sh\n"
-            + "cmd=\"$1 $2\"\n"
-            + "for a in \"$@\"; do case \"$a\" in -state=*) f=${a#-state=};; esac; done\n"
-            + "addr=\"\"; for a in \"$@\"; do case \"$a\" in -*|state|list|rm|plan) ;; *) addr=$a;; esac; done\n"
-            + "case \"$cmd\" in\n"
-            + "  'state list') grep -E \"^$addr(\\.|\\[|$)\" \"$f\" || true;;\n"
-            + "  'state rm') [ -n \"$(grep -E \"^$addr(\\.|\\[|$)\" \"$f\")\" ] || exit 1;"
-            + " grep -vE \"^$addr(\\.|\\[|$)\" \"$f\" > \"$f.new\"; mv \"$f.new\" \"$f\";"
-            + " echo \"Removed $addr\";;\n"
-            + "  'plan -destroy') while read -r r; do echo \"  # $r will be destroyed\"; done < \"$f\";"
-            + " echo \"Plan: 0 to add, 0 to change, $(wc -l < \"$f\") to destroy.\";;\n"
-            + "  *) echo \"destroying $(cat \"$f\" | tr '\\n' ' ')\";;\n"
-            + "esac\n");
+    Files.writeString(tf, dev.gantry.operator.testing.FakeTerraform.script(BUSYBOX + " sh"));
     tf.toFile().setExecutable(true);
     return bin;
   }
