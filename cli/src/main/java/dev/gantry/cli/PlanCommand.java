@@ -5,13 +5,10 @@ import dev.gantry.api.provision.Provision;
 import dev.gantry.operator.provision.ProvisionNames;
 import dev.gantry.operator.provision.ProvisionSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,25 +113,10 @@ final class PlanCommand implements Callable<Integer> {
       String path,
       ResourceRef ref)
       throws Exception {
-    ByteArrayOutputStream text = new ByteArrayOutputStream();
-    int code;
-    try (ExecWatch watch =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withName(mounted.pod())
-            .inContainer(mounted.container())
-            .redirectingOutput()
-            .exec(
-                "sh",
-                "-c",
-                "cd \"$1\" && [ -f \"$2\" ] || exit 3; cat \"$2\"",
-                "read-plan",
-                mounted.mountPath(),
-                path)) {
-      watch.getOutput().transferTo(text);
-      code = watch.exitCode().get(1, TimeUnit.MINUTES);
-    }
+    VolumeExec.Result read =
+        VolumeExec.run(
+            client, namespace, mounted, "cd \"$1\" && [ -f \"$2\" ] || exit 3; cat \"$2\"", path);
+    int code = read.exitCode();
     if (code == 3) {
       throw new UserError(
           "the plan's text "
@@ -146,6 +128,6 @@ final class PlanCommand implements Callable<Integer> {
     if (code != 0) {
       throw new UserError("reading " + path + " from pod " + mounted.pod() + " failed");
     }
-    return text.toString(StandardCharsets.UTF_8);
+    return new String(read.output(), StandardCharsets.UTF_8);
   }
 }

@@ -1,11 +1,8 @@
 package dev.gantry.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -47,22 +44,10 @@ final class RunLogReader {
       String claim,
       OutputStream out)
       throws Exception {
-    ByteArrayOutputStream listing = new ByteArrayOutputStream();
-    int code;
-    try (ExecWatch watch =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withName(mounted.pod())
-            .inContainer(mounted.container())
-            .redirectingOutput()
-            .exec("sh", "-c", READ, "read-run-log", mounted.mountPath(), runId)) {
-      // Held whole: when the log is missing, the output is the listing of those kept instead.
-      watch.getOutput().transferTo(listing);
-      code = watch.exitCode().get(1, TimeUnit.MINUTES);
-    }
+    VolumeExec.Result read = VolumeExec.run(client, namespace, mounted, READ, runId);
+    int code = read.exitCode();
     if (code == MISSING) {
-      String kept = listing.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
+      String kept = new String(read.output(), StandardCharsets.UTF_8).strip().replace('\n', ' ');
       throw new UserError(
           "no log of run "
               + runId
@@ -83,7 +68,7 @@ final class RunLogReader {
               + code
               + ")");
     }
-    out.write(listing.toByteArray());
+    out.write(read.output());
     out.flush();
   }
 }

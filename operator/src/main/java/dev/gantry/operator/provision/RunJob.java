@@ -113,24 +113,13 @@ public final class RunJob {
    */
   public static Job plan(Provision provision, ProvisionSettings settings, RunId run) {
     String name = provision.getMetadata().getName();
-    Container tool =
-        wrappedTool(
-            provision,
-            ProvisionNames.planContainer(name),
-            "plan",
-            run,
-            provision.getSpec().plan,
-            "plan");
-    tool.getEnv().add(new EnvVar(PLAN_FILE_ENV, planFile(provision, run), null));
-    return job(
+    return planRun(
         provision,
+        settings,
+        run,
         ProvisionNames.planJob(name),
-        ProvisionLabels.PLAN,
-        runAnnotations(run),
-        new PodSpecBuilder()
-            .withInitContainers(toolsInit(provision, settings))
-            .withContainers(tool)
-            .withVolumes(volumesWithTools(provision)));
+        ProvisionNames.planContainer(name),
+        ProvisionLabels.PLAN);
   }
 
   /**
@@ -139,19 +128,30 @@ public final class RunJob {
    */
   public static Job drift(Provision provision, ProvisionSettings settings, RunId run) {
     String name = provision.getMetadata().getName();
+    return planRun(
+        provision,
+        settings,
+        run,
+        ProvisionNames.driftJob(name),
+        ProvisionNames.driftContainer(name),
+        ProvisionLabels.DRIFT);
+  }
+
+  /** A run of spec.plan's command that writes its plan to GANTRY_PLAN_FILE. */
+  private static Job planRun(
+      Provision provision,
+      ProvisionSettings settings,
+      RunId run,
+      String jobName,
+      String containerName,
+      String component) {
     Container tool =
-        wrappedTool(
-            provision,
-            ProvisionNames.driftContainer(name),
-            "plan",
-            run,
-            provision.getSpec().plan,
-            "plan");
+        wrappedTool(provision, containerName, "plan", run, provision.getSpec().plan, "plan");
     tool.getEnv().add(new EnvVar(PLAN_FILE_ENV, planFile(provision, run), null));
     return job(
         provision,
-        ProvisionNames.driftJob(name),
-        ProvisionLabels.DRIFT,
+        jobName,
+        component,
         runAnnotations(run),
         new PodSpecBuilder()
             .withInitContainers(toolsInit(provision, settings))

@@ -14,16 +14,23 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Manual approval on the mock API server with the simulated cluster. */
 @EnableKubernetesMockClient(crud = true)
-class ProvisionApprovalIT {
-  static final String NS = "default";
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+class ProvisionApprovalIT extends ProvisionSteps {
+  @Override
+  KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  SimulatedCluster cluster() {
+    return cluster;
+  }
+
   static final String SHA_1 = "1".repeat(64);
   static final String SHA_2 = "2".repeat(64);
 
@@ -168,70 +175,5 @@ class ProvisionApprovalIT {
           annotations.put(Provision.APPROVED_PLAN_ANNOTATION, plan);
           p.getMetadata().setAnnotations(annotations);
         });
-  }
-
-  void awaitEvent(String reason) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                client.v1().events().inNamespace(NS).list().getItems().stream()
-                    .anyMatch(e -> reason.equals(e.getReason())));
-  }
-
-  Provision get(String name) {
-    return client.resources(Provision.class).inNamespace(NS).withName(name).get();
-  }
-
-  void edit(String name, java.util.function.Consumer<Provision> change) {
-    await()
-        .atMost(TIMEOUT)
-        .ignoreExceptionsMatching(
-            e ->
-                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
-                    && k.getCode() == 409)
-        .until(
-            () -> {
-              client
-                  .resources(Provision.class)
-                  .inNamespace(NS)
-                  .withName(name)
-                  .edit(
-                      p -> {
-                        change.accept(p);
-                        return p;
-                      });
-              return true;
-            });
-  }
-
-  Job awaitJob(String name) {
-    await().atMost(TIMEOUT).until(() -> cluster.job(NS, name) != null);
-    return cluster.job(NS, name);
-  }
-
-  Job awaitNewJob(String name, Job old) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              Job j = cluster.job(NS, name);
-              return j != null && !j.getMetadata().getUid().equals(old.getMetadata().getUid());
-            });
-    return cluster.job(NS, name);
-  }
-
-  Provision awaitPhase(String name, Phase phase) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              Provision p = get(name);
-              return p != null
-                  && p.getStatus() != null
-                  && p.getStatus().phase == phase
-                  && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
-            });
-    return get(name);
   }
 }

@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,9 +22,16 @@ import org.junit.jupiter.api.Test;
 
 /** Destroy previews and spec.destroy.retain on the mock API server with the simulated cluster. */
 @EnableKubernetesMockClient(crud = true)
-class ProvisionDestroyPreviewIT {
-  static final String NS = "default";
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+class ProvisionDestroyPreviewIT extends ProvisionSteps {
+  @Override
+  KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  SimulatedCluster cluster() {
+    return cluster;
+  }
 
   static KubernetesClient client;
   GantryOperator operator;
@@ -112,14 +118,5 @@ class ProvisionDestroyPreviewIT {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\"gantry.dev/destroy-preview\":\"" + token + "\"}}}");
-  }
-
-  Provision get(String name) {
-    return client.resources(Provision.class).inNamespace(NS).withName(name).get();
-  }
-
-  Job awaitJob(String name) {
-    await().atMost(TIMEOUT).until(() -> cluster.job(NS, name) != null);
-    return cluster.job(NS, name);
   }
 }

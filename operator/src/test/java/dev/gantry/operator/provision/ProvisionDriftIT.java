@@ -25,9 +25,17 @@ import org.junit.jupiter.api.Test;
  * past each interval, and a pod update stands for the timer that would wake it.
  */
 @EnableKubernetesMockClient(crud = true)
-class ProvisionDriftIT {
-  static final String NS = "default";
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+class ProvisionDriftIT extends ProvisionSteps {
+  @Override
+  KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  SimulatedCluster cluster() {
+    return cluster;
+  }
+
   static final String SHA = "e".repeat(64);
 
   static KubernetesClient client;
@@ -150,70 +158,5 @@ class ProvisionDriftIT {
     p.getSpec().driftDetection.interval = interval;
     p.getSpec().driftDetection.remediate = remediate;
     return p;
-  }
-
-  void awaitEvent(String reason) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                client.v1().events().inNamespace(NS).list().getItems().stream()
-                    .anyMatch(e -> reason.equals(e.getReason())));
-  }
-
-  Provision get(String name) {
-    return client.resources(Provision.class).inNamespace(NS).withName(name).get();
-  }
-
-  void edit(String name, java.util.function.Consumer<Provision> change) {
-    await()
-        .atMost(TIMEOUT)
-        .ignoreExceptionsMatching(
-            e ->
-                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
-                    && k.getCode() == 409)
-        .until(
-            () -> {
-              client
-                  .resources(Provision.class)
-                  .inNamespace(NS)
-                  .withName(name)
-                  .edit(
-                      p -> {
-                        change.accept(p);
-                        return p;
-                      });
-              return true;
-            });
-  }
-
-  Job awaitJob(String name) {
-    await().atMost(TIMEOUT).until(() -> cluster.job(NS, name) != null);
-    return cluster.job(NS, name);
-  }
-
-  Job awaitNewJob(String name, Job old) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              Job j = cluster.job(NS, name);
-              return j != null && !j.getMetadata().getUid().equals(old.getMetadata().getUid());
-            });
-    return cluster.job(NS, name);
-  }
-
-  Provision awaitPhase(String name, Phase phase) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              Provision p = get(name);
-              return p != null
-                  && p.getStatus() != null
-                  && p.getStatus().phase == phase
-                  && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
-            });
-    return get(name);
   }
 }

@@ -37,9 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * Gantry's listing script under the real busybox (exec is the one part the mock cannot play).
  */
 @EnableKubernetesMockClient(crud = true)
-class ProvisionOutputsIT {
-  static final String NS = "default";
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+class ProvisionOutputsIT extends ProvisionSteps {
+  @Override
+  KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  SimulatedCluster cluster() {
+    return cluster;
+  }
+
   static final String KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
   static final String OUTPUTS_JSON =
       "{\"rancher_url\": {\"sensitive\": false, \"type\": \"string\", \"value\":"
@@ -285,61 +293,5 @@ class ProvisionOutputsIT {
 
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  Provision get(String name) {
-    return client.resources(Provision.class).inNamespace(NS).withName(name).get();
-  }
-
-  void edit(String name, java.util.function.Consumer<Provision> change) {
-    await()
-        .atMost(TIMEOUT)
-        .ignoreExceptionsMatching(
-            e ->
-                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
-                    && k.getCode() == 409)
-        .until(
-            () -> {
-              client
-                  .resources(Provision.class)
-                  .inNamespace(NS)
-                  .withName(name)
-                  .edit(
-                      p -> {
-                        change.accept(p);
-                        return p;
-                      });
-              return true;
-            });
-  }
-
-  Job awaitJob(String name) {
-    await().atMost(TIMEOUT).until(() -> cluster.job(NS, name) != null);
-    return cluster.job(NS, name);
-  }
-
-  Job awaitNewJob(String name, Job old) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              Job j = cluster.job(NS, name);
-              return j != null && !j.getMetadata().getUid().equals(old.getMetadata().getUid());
-            });
-    return cluster.job(NS, name);
-  }
-
-  Provision awaitPhase(String name, Phase phase) {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              Provision p = get(name);
-              return p != null
-                  && p.getStatus() != null
-                  && p.getStatus().phase == phase
-                  && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration);
-            });
-    return get(name);
   }
 }
