@@ -129,12 +129,7 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
     ProvisionStatus status =
         ProvisionStatusFactory.forApply(
             provision, variables, state, published, drifting, clock.instant());
-    boolean busy =
-        !(state instanceof ApplyState.Run r && !r.outcome().running())
-                && !(state instanceof ApplyState.AwaitingApproval)
-                && !(state instanceof ApplyState.PlanFailed)
-                && !(state instanceof ApplyState.VariablesMissing)
-            || drifting instanceof DriftCheck.DriftState.Checking;
+    boolean busy = runGoing(state) || drifting instanceof DriftCheck.DriftState.Checking;
     status.destroyPreview =
         preview.evaluate(
             provision,
@@ -219,6 +214,16 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       deleteJob(context, job.get());
     }
     return new ApplyState.ReplacingRun(jobName, outcome);
+  }
+
+  /** Whether an apply or plan Job of this Provision is going (or about to start or be replaced). */
+  private static boolean runGoing(ApplyState state) {
+    if (state instanceof ApplyState.Run run) {
+      return run.outcome().running();
+    }
+    return state instanceof ApplyState.Started
+        || state instanceof ApplyState.Planning
+        || state instanceof ApplyState.ReplacingRun;
   }
 
   /** What manual approval lets through: a state to report while it waits, or the approved plan. */

@@ -40,20 +40,7 @@ public final class SimulatedCluster {
     Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
     labels.put("job-name", job.getMetadata().getName());
     labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
-    List<ContainerStatus> statuses = new ArrayList<>();
-    for (var container : template.getSpec().getContainers()) {
-      statuses.add(
-          new ContainerStatusBuilder()
-              .withName(container.getName())
-              .withImage(container.getImage())
-              .withReady(true)
-              .withNewState()
-              .withNewRunning()
-              .withStartedAt(tick())
-              .endRunning()
-              .endState()
-              .build());
-    }
+    List<ContainerStatus> statuses = running(template.getSpec().getContainers());
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -106,10 +93,11 @@ public final class SimulatedCluster {
             });
   }
 
-  /** The kubelet starts a bare pod (not a Job's): every container running. */
-  public Pod runPod(Pod pod) {
+  /** Every container started now, running and ready. */
+  private List<ContainerStatus> running(
+      List<io.fabric8.kubernetes.api.model.Container> containers) {
     List<ContainerStatus> statuses = new ArrayList<>();
-    for (var container : pod.getSpec().getContainers()) {
+    for (var container : containers) {
       statuses.add(
           new ContainerStatusBuilder()
               .withName(container.getName())
@@ -122,6 +110,12 @@ public final class SimulatedCluster {
               .endState()
               .build());
     }
+    return statuses;
+  }
+
+  /** The kubelet starts a bare pod (not a Job's): every container running. */
+  public Pod runPod(Pod pod) {
+    List<ContainerStatus> statuses = running(pod.getSpec().getContainers());
     return client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
