@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -173,12 +176,14 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
 
   @Override
   public UpdateControl<W> reconcile(W workload, Context<W> context) {
+    return reconcile(workload, ConsumerView.of(context));
+  }
+
+  UpdateControl<W> reconcile(W workload, ConsumerView<W> view) {
     String namespace = workload.getMetadata().getNamespace();
     Map<String, Service> services = new HashMap<>();
-    context
-        .getSecondaryResources(Service.class)
-        .forEach(s -> services.put(s.getMetadata().getName(), s));
-    var client = context.getClient();
+    view.providers().forEach(s -> services.put(s.getMetadata().getName(), s));
+    var client = view.client();
     // Providers from the informer; a Service without the provides label is read so the resolver
     // can say what is wrong with it.
     Function<String, Optional<Service>> service =
@@ -190,7 +195,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                             client.services().inNamespace(namespace).withName(name).get()));
     Resolution.Explicit explicit =
         ExplicitRelations.resolve(
-            relations(context, namespace)
+            view.relations(namespace)
                 .filter(
                     r ->
                         ExplicitRelations.selects(
@@ -200,7 +205,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                             workload.getMetadata().getLabels()))
                 .toList(),
             (ns, name) -> service.apply(name),
-            (ns, secret) -> credentials(context, ns, secret));
+            (ns, secret) -> credentials(client, ns, secret));
     RelationDeclaration declaration =
         RelationDeclaration.fromAnnotations(workload.getMetadata().getAnnotations());
     var template = kind.template(workload);
@@ -208,14 +213,14 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
         RelationResolver.resolve(
             declaration,
             service,
-            secret -> credentials(context, namespace, secret),
+            secret -> credentials(client, namespace, secret),
             template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
             explicit);
 
     boolean serviceBinding =
         "true".equalsIgnoreCase(annotation(workload, Relation.SERVICE_BINDING_ANNOTATION));
     if (serviceBinding && !resolution.bindings().isEmpty()) {
-      ensureBindingSecret(context, workload, resolution);
+      ensureBindingSecret(client, workload, resolution);
     }
 
     var desired = Serialization.clone(template);
@@ -230,8 +235,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
         serviceBinding,
         settings);
     Optional<String> cycle =
-        RelationCycles.through(
-            kind, workload, context.getPrimaryCache().list(namespace).toList(), service);
+        RelationCycles.through(kind, workload, view.workloads(namespace).toList(), service);
     String summary = resolution.summary() + cycle.map(c -> "; relation cycle: " + c).orElse("");
     boolean templateChanged =
         !Objects.equals(
@@ -241,8 +245,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
     if (templateChanged || statusChanged) {
       // Judged against the server's copy in the edit: a pass on a stale cache (right after the
       // last edit) finds nothing to change there and records no second event.
-      java.util.concurrent.atomic.AtomicBoolean changedOnServer =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean changedOnServer = new AtomicBoolean();
       try {
         client
             .resources(kind.type())
@@ -265,7 +268,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                   d.getMetadata().setAnnotations(annotations);
                   return d;
                 });
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
         }
@@ -305,25 +308,11 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
   }
 
   /**
-   * Relations of the namespace, from their informer. Not through the secondary index: a workload a
-   * Relation selects gets its label (and so enters this controller's cache) after the Relation's
-   * own event, so the index built at that event would miss it.
-   */
-  @SuppressWarnings("unchecked")
-  private static <W extends HasMetadata> java.util.stream.Stream<Relation> relations(
-      Context<W> context, String namespace) {
-    var source =
-        (InformerEventSource<Relation, W>)
-            context.eventSourceRetriever().getEventSourceFor(Relation.class);
-    return source.list(namespace);
-  }
-
-  /**
    * A credentials Secret, read by name (user Secrets are not cached). Gantry labels it so the
    * label-filtered Secret informer sees its later changes and rolls the consumers.
    */
-  private static Credentials credentials(Context<?> context, String namespace, String name) {
-    var secrets = context.getClient().secrets().inNamespace(namespace);
+  private static Credentials credentials(KubernetesClient client, String namespace, String name) {
+    var secrets = client.secrets().inNamespace(namespace);
     Secret secret = secrets.withName(name).get();
     if (secret == null) {
       return Credentials.NONE;
@@ -334,9 +323,8 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
     return SecretValues.credentials(secret);
   }
 
-  private void ensureBindingSecret(Context<W> context, W workload, Resolution resolution) {
+  private void ensureBindingSecret(KubernetesClient client, W workload, Resolution resolution) {
     String namespace = workload.getMetadata().getNamespace();
-    var client = context.getClient();
     Map<String, String> data =
         BindingFiles.data(
             resolution.bindings(),

@@ -1,0 +1,173 @@
+package dev.gantry.operator.relations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.relations.Relation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A consumer's reconcile runs again on the copy its cache still holds right after its own edit (on
+ * a real API server the watch event of that edit often arrives after the next pass starts). That
+ * pass must find the server's copy current and neither write nor record a second Event: the
+ * real-cluster run showed {@code RelationsMissing} twice in one second.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ConsumerReconcilerStaleCacheTest {
+  static final String NS = "shop";
+  static KubernetesClient client;
+  Deployment cached;
+
+  @BeforeEach
+  void createConsumer() {
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(NS)
+                .endMetadata()
+                .build())
+        .createOr(r -> r.update());
+    client.v1().events().inNamespace(NS).delete();
+    client.apps().deployments().inNamespace(NS).delete();
+    client.services().inNamespace(NS).delete();
+    cached =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .resource(
+                new DeploymentBuilder()
+                    .withNewMetadata()
+                    .withName("web")
+                    .withNamespace(NS)
+                    .addToLabels(Relation.RELATIONSHIPS_LABEL, "true")
+                    .addToAnnotations(Relation.CONSUMES, "db")
+                    .addToAnnotations(Relation.RELATIONS, "db-endpoint")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewSelector()
+                    .addToMatchLabels("app", "web")
+                    .endSelector()
+                    .withNewTemplate()
+                    .withNewMetadata()
+                    .addToLabels("app", "web")
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("web")
+                    .withImage("busybox:1.36")
+                    .endContainer()
+                    .endSpec()
+                    .endTemplate()
+                    .endSpec()
+                    .build())
+            .create();
+  }
+
+  @Test
+  void aSecondPassOnTheCachedCopyRecordsRelationsMissingOnce() {
+    var reconciler =
+        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC());
+
+    reconciler.reconcile(cached, view());
+    String afterFirst = resourceVersion();
+    reconciler.reconcile(cached, view()); // the cache has not seen the first edit yet
+
+    assertThat(reasons()).containsExactly("RelationsMissing");
+    assertThat(resourceVersion()).as("no second write").isEqualTo(afterFirst);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("web")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsKey(Relation.STATUS_ANNOTATION);
+  }
+
+  @Test
+  void aPassOnAFreshCopyAfterTheProviderCameRecordsTheChange() {
+    var reconciler =
+        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC());
+    reconciler.reconcile(cached, view());
+
+    client
+        .services()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("db-endpoint")
+                .withNamespace(NS)
+                .addToLabels(Relation.PROVIDES_LABEL, "db")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("db")
+                .withPort(5432)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    reconciler.reconcile(client.apps().deployments().inNamespace(NS).withName("web").get(), view());
+
+    assertThat(reasons()).containsExactlyInAnyOrder("RelationsMissing", "RelationsUpdated");
+  }
+
+  /** Caches as they stand: providers read off the server, no Relations, this one workload. */
+  ConsumerView<Deployment> view() {
+    return new ConsumerView<>() {
+      @Override
+      public KubernetesClient client() {
+        return client;
+      }
+
+      @Override
+      public Set<Service> providers() {
+        return Set.copyOf(
+            client.services().inNamespace(NS).withLabel(Relation.PROVIDES_LABEL).list().getItems());
+      }
+
+      @Override
+      public Stream<Relation> relations(String namespace) {
+        return Stream.empty();
+      }
+
+      @Override
+      public Stream<Deployment> workloads(String namespace) {
+        return Stream.of(cached);
+      }
+    };
+  }
+
+  List<String> reasons() {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  String resourceVersion() {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("web")
+        .get()
+        .getMetadata()
+        .getResourceVersion();
+  }
+}
