@@ -87,16 +87,7 @@ class ConsumerReconcilerStaleCacheTest {
 
     assertThat(reasons()).containsExactly("RelationsMissing");
     assertThat(resourceVersion()).as("no second write").isEqualTo(afterFirst);
-    assertThat(
-            client
-                .apps()
-                .deployments()
-                .inNamespace(NS)
-                .withName("web")
-                .get()
-                .getMetadata()
-                .getAnnotations())
-        .containsKey(Relation.STATUS_ANNOTATION);
+    assertThat(live().getMetadata().getAnnotations()).containsKey(Relation.STATUS_ANNOTATION);
   }
 
   @Test
@@ -160,14 +151,11 @@ class ConsumerReconcilerStaleCacheTest {
         .toList();
   }
 
+  Deployment live() {
+    return client.apps().deployments().inNamespace(NS).withName("web").get();
+  }
+
   String resourceVersion() {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName("web")
-        .get()
-        .getMetadata()
-        .getResourceVersion();
+    return live().getMetadata().getResourceVersion();
   }
 }
