@@ -66,7 +66,7 @@ public class EventRecorder {
     try {
       client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
+      if (NamespaceTermination.refused(e)) {
         // Expected while a namespace goes: the status conditions carry the same news.
         LOG.debug("no event {} in terminating namespace {}", reason, meta.getNamespace());
       } else {

@@ -5,6 +5,7 @@ import dev.gantry.api.minicluster.MiniClusterStatus;
 import dev.gantry.operator.kube.ChildInformers;
 import dev.gantry.operator.kube.ChildWriter;
 import dev.gantry.operator.kube.EventRecorder;
+import dev.gantry.operator.kube.NamespaceTermination;
 import dev.gantry.operator.kube.OwnerReferences;
 import dev.gantry.operator.kube.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(name = "minicluster")
 public class MiniClusterReconciler implements Reconciler<MiniCluster> {
+  static final java.time.Duration NAMESPACE_RECHECK = java.time.Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(MiniClusterReconciler.class);
 
   private final Clock clock;
@@ -63,6 +66,23 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
 
   @Override
   public UpdateControl<MiniCluster> reconcile(MiniCluster mc, Context<MiniCluster> context) {
+    try {
+      return converge(mc, context);
+    } catch (KubernetesClientException e) {
+      if (!NamespaceTermination.refused(e)) {
+        throw e;
+      }
+      // The namespace is going and takes no new children; its deletion reaches this resource
+      // next, and the cleanup says what that means. Nothing to retry with a stack trace.
+      LOG.debug(
+          "{}/{}: namespace is being deleted; no new children",
+          mc.getMetadata().getNamespace(),
+          mc.getMetadata().getName());
+      return UpdateControl.<MiniCluster>noUpdate().rescheduleAfter(NAMESPACE_RECHECK);
+    }
+  }
+
+  private UpdateControl<MiniCluster> converge(MiniCluster mc, Context<MiniCluster> context) {
     String name = mc.getMetadata().getName();
     String uid = mc.getMetadata().getUid();
     List<String> problems = SpecCheck.problems(mc);

@@ -7,6 +7,7 @@ import dev.gantry.api.provision.ProvisionStatus.Phase;
 import dev.gantry.operator.kube.ChildInformers;
 import dev.gantry.operator.kube.ChildWriter;
 import dev.gantry.operator.kube.EventRecorder;
+import dev.gantry.operator.kube.NamespaceTermination;
 import dev.gantry.operator.kube.OwnerReferences;
 import dev.gantry.operator.kube.StatusComparison;
 import dev.gantry.operator.provision.ProvisionStatusFactory.ApplyState;
@@ -94,6 +95,23 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
 
   @Override
   public UpdateControl<Provision> reconcile(Provision provision, Context<Provision> context) {
+    try {
+      return converge(provision, context);
+    } catch (KubernetesClientException e) {
+      if (!NamespaceTermination.refused(e)) {
+        throw e;
+      }
+      // The namespace is going and takes no new children; its deletion reaches this resource
+      // next, and the cleanup says what that means. Nothing to retry with a stack trace.
+      LOG.debug(
+          "{}/{}: namespace is being deleted; no new children",
+          provision.getMetadata().getNamespace(),
+          provision.getMetadata().getName());
+      return UpdateControl.<Provision>noUpdate().rescheduleAfter(BLOCKED_RECHECK);
+    }
+  }
+
+  private UpdateControl<Provision> converge(Provision provision, Context<Provision> context) {
     Children children = Children.of(provision, context);
     ensureVariablesSecret(provision, children, context);
     ensureClaim(provision, children, context);
