@@ -2,11 +2,13 @@ package dev.gantry.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.operator.relations.AdmissionHandler;
+import dev.gantry.operator.relations.AdmissionHandler.Outcome;
 import dev.gantry.operator.relations.AdmissionServer;
 import dev.gantry.operator.relations.CertificateRotation;
 import dev.gantry.operator.relations.InjectionSettings;
 import dev.gantry.operator.relations.ProviderLookup;
 import dev.gantry.operator.relations.Resolution;
+import dev.gantry.operator.relations.WebhookMetrics;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -95,12 +97,16 @@ public final class WebhookBench {
               return new Answer(
                   200,
                   "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
-                      + "\"response\":{\"uid\":\"x\",\"allowed\":true}}");
+                      + "\"response\":{\"uid\":\"x\",\"allowed\":true}}",
+                  "Pod",
+                  Outcome.UNCHANGED);
             }
           };
       return new Servers(
-          new AdmissionServer(inject, state.serving(), "127.0.0.1", 0).start(),
-          new AdmissionServer(noop, state.serving(), "127.0.0.1", 0).start(),
+          new AdmissionServer(inject, state.serving(), "127.0.0.1", 0, WebhookMetrics.unscraped())
+              .start(),
+          new AdmissionServer(noop, state.serving(), "127.0.0.1", 0, WebhookMetrics.unscraped())
+              .start(),
           state.caBundle());
     }
 

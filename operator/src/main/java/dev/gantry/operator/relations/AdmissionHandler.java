@@ -42,8 +42,25 @@ public class AdmissionHandler {
     this.settings = settings;
   }
 
-  /** An HTTP answer: status and JSON body. */
-  public record Answer(int status, String body) {}
+  /** What became of a review, for the webhook's metrics. */
+  public enum Outcome {
+    /** Answered with a patch. */
+    PATCHED,
+    /** Admitted as it came (nothing to inject, or a failure admitted with a warning). */
+    UNCHANGED,
+    /** Not a review Gantry could read: answered with an HTTP error. */
+    REFUSED;
+
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * An HTTP answer: status and JSON body, with the reviewed object's kind (null when unread) and
+   * what became of it.
+   */
+  public record Answer(int status, String body, String kind, Outcome outcome) {}
 
   public Answer handle(byte[] body) {
     if (body.length > MAX_BODY_BYTES) {
@@ -61,19 +78,31 @@ public class AdmissionHandler {
       return error(400, "not an admission.k8s.io/v1 AdmissionReview: request.uid is missing");
     }
     String uid = request.get("uid").asText();
+    String kind = request.path("kind").path("kind").asText(null);
     try {
-      return new Answer(200, response(uid, mutate(request)));
+      Mutation mutation = mutate(request);
+      return new Answer(
+          200,
+          response(uid, mutation),
+          kind,
+          mutation.patches() ? Outcome.PATCHED : Outcome.UNCHANGED);
     } catch (Exception e) {
       LOG.warn("admitting {} unchanged: {}", uid, e.toString());
       return new Answer(
           200,
           response(
               uid,
-              new Mutation(null, List.of("gantry relations: not injected: " + e.getMessage()))));
+              new Mutation(null, List.of("gantry relations: not injected: " + e.getMessage()))),
+          kind,
+          Outcome.UNCHANGED);
     }
   }
 
-  record Mutation(ArrayNode patch, List<String> warnings) {}
+  record Mutation(ArrayNode patch, List<String> warnings) {
+    boolean patches() {
+      return patch != null && !patch.isEmpty();
+    }
+  }
 
   Mutation mutate(JsonNode request) throws Exception {
     String operation = request.path("operation").asText();
@@ -210,7 +239,7 @@ public class AdmissionHandler {
     ObjectNode response = out.putObject("response");
     response.put("uid", uid);
     response.put("allowed", true);
-    if (mutation.patch() != null && !mutation.patch().isEmpty()) {
+    if (mutation.patches()) {
       response.put("patchType", "JSONPatch");
       response.put(
           "patch",
@@ -227,6 +256,6 @@ public class AdmissionHandler {
   private Answer error(int status, String message) {
     ObjectNode out = mapper.createObjectNode();
     out.put("error", message);
-    return new Answer(status, out.toString());
+    return new Answer(status, out.toString(), null, Outcome.REFUSED);
   }
 }

@@ -3,6 +3,7 @@ package dev.gantry.operator.relations;
 import io.javalin.Javalin;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -12,7 +13,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The admission webhook over HTTPS, with the certificate Gantry made. {@link #useCertificate} swaps
- * the serving certificate without a restart, so rotation never drops a request.
+ * the serving certificate without a restart, so rotation never drops a request. Every review's time
+ * and every handshake go to {@link WebhookMetrics}.
  */
 public final class AdmissionServer implements AutoCloseable {
   public static final String PATH = "/mutate";
@@ -23,7 +25,11 @@ public final class AdmissionServer implements AutoCloseable {
   private ServerConnector connector;
 
   public AdmissionServer(
-      AdmissionHandler handler, WebhookCertificates.Issued serving, String host, int port) {
+      AdmissionHandler handler,
+      WebhookCertificates.Issued serving,
+      String host,
+      int port,
+      WebhookMetrics metrics) {
     tls.setKeyStore(keyStore(serving));
     tls.setKeyStorePassword(new String(PASSWORD));
     // Kubernetes' API server has no SNI name for a bare IP in dev mode; do not insist on one.
@@ -43,6 +49,7 @@ public final class AdmissionServer implements AutoCloseable {
                             server,
                             new SslConnectionFactory(tls, "http/1.1"),
                             new HttpConnectionFactory(https));
+                    connector.addBean(metrics.handshakeListener());
                     connector.setHost(host);
                     connector.setPort(port);
                     return connector;
@@ -59,10 +66,15 @@ public final class AdmissionServer implements AutoCloseable {
               config.routes.post(
                   PATH,
                   ctx -> {
+                    long start = System.nanoTime();
                     AdmissionHandler.Answer answer = handler.handle(ctx.bodyAsBytes());
                     ctx.status(answer.status())
                         .contentType("application/json")
                         .result(answer.body());
+                    metrics.admission(
+                        answer.kind(),
+                        answer.outcome(),
+                        Duration.ofNanos(System.nanoTime() - start));
                   });
               config.routes.get("/healthz", ctx -> ctx.result("ok"));
             });

@@ -9,19 +9,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers the webhook from informer caches of provider Services (label tengu.io/provides) and
- * Relations, so an admission never waits on the API server. Credentials Secrets are read by name
- * (only their keys are used), not cached cluster-wide.
+ * Answers the webhook from informer caches of provider Services (label tengu.io/provides),
+ * Relations and the credentials Secrets Gantry has labelled, so an admission does not wait on the
+ * API server: a nested request inside the API server's call to the webhook costs the user's create
+ * a round trip on a server that is busy with that very create. User Secrets are not cached
+ * cluster-wide; a credentials Secret not yet labelled (the first consumer of it) is read by name.
  */
 public final class CachedProviderLookup implements ProviderLookup, AutoCloseable {
   private final KubernetesClient client;
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<Relation> relations;
+  private final SharedIndexInformer<Secret> credentials;
 
   public CachedProviderLookup(KubernetesClient client) {
     this.client = client;
     this.services = client.services().inAnyNamespace().withLabel(Relation.PROVIDES_LABEL).inform();
     this.relations = client.resources(Relation.class).inAnyNamespace().inform();
+    this.credentials =
+        client.secrets().inAnyNamespace().withLabel(Relation.CREDENTIALS_LABEL).inform();
   }
 
   @Override
@@ -36,7 +41,10 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
 
   @Override
   public Credentials credentials(String namespace, String name) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    Secret secret = credentials.getStore().getByKey(namespace + "/" + name);
+    if (secret == null) {
+      secret = client.secrets().inNamespace(namespace).withName(name).get();
+    }
     return secret == null ? Credentials.NONE : SecretValues.credentials(secret);
   }
 
@@ -56,5 +64,6 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
   public void close() {
     services.close();
     relations.close();
+    credentials.close();
   }
 }

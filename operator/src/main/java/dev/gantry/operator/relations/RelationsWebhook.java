@@ -50,10 +50,14 @@ public final class RelationsWebhook implements AutoCloseable {
   private AdmissionServer server;
   private CertificateRotation.State state;
 
-  public RelationsWebhook(KubernetesClient client, Settings settings, Clock clock) {
+  private final WebhookMetrics metrics;
+
+  public RelationsWebhook(
+      KubernetesClient client, Settings settings, Clock clock, WebhookMetrics metrics) {
     this.client = client;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
     this.store = new CertificateStore(client, settings.namespace());
   }
 
@@ -65,7 +69,8 @@ public final class RelationsWebhook implements AutoCloseable {
                 new AdmissionHandler(lookup, settings.injection()),
                 state.serving(),
                 settings.bindHost(),
-                settings.port())
+                settings.port(),
+                metrics)
             .start();
     warmUp();
     register();

@@ -6,6 +6,7 @@ import dev.gantry.operator.relations.ConsumerReconciler;
 import dev.gantry.operator.relations.InjectionSettings;
 import dev.gantry.operator.relations.RelationReconciler;
 import dev.gantry.operator.relations.RelationsWebhook;
+import dev.gantry.operator.relations.WebhookMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -88,7 +89,7 @@ public class GantryOperator implements AutoCloseable {
     this.webhook =
         options.webhook() == null || !relations
             ? null
-            : new RelationsWebhook(client, options.webhook(), clock);
+            : new RelationsWebhook(client, options.webhook(), clock, new WebhookMetrics(registry));
   }
 
   /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,9 +74,31 @@ class AdmissionServerHttpsIT {
     return context;
   }
 
+  /** A new CA and serving certificate for {@code names}, valid from now. */
+  static CertificateRotation.State freshCertificates(List<String> names) {
+    return CertificateRotation.next(
+        null,
+        names,
+        Instant.now(),
+        CertificateRotation.CA_VALIDITY,
+        CertificateRotation.SERVING_VALIDITY);
+  }
+
+  /** The demo's two providers. */
+  static FakeLookup demoProviders() {
+    return new FakeLookup()
+        .externalName("sse-endpoint", "sse", "idlab-iot.tengu.io")
+        .externalName("db-endpoint", "db", "db.tengu.io");
+  }
+
   static HttpResponse<String> post(SSLContext tls, int port, byte[] body) throws Exception {
-    HttpClient client =
-        HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    return post(
+        HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build(),
+        port,
+        body);
+  }
+
+  static HttpResponse<String> post(HttpClient client, int port, byte[] body) throws Exception {
     return client.send(
         HttpRequest.newBuilder(URI.create("https://localhost:" + port + AdmissionServer.PATH))
             .header("Content-Type", "application/json")
@@ -92,23 +116,15 @@ class AdmissionServerHttpsIT {
 
   @Test
   void clientTrustingOnlyTheCaBundleGetsTheJsonPatch() throws Exception {
-    var state =
-        CertificateRotation.next(
-            null,
-            NAMES,
-            Instant.now(),
-            CertificateRotation.CA_VALIDITY,
-            CertificateRotation.SERVING_VALIDITY);
-    FakeLookup lookup =
-        new FakeLookup()
-            .externalName("sse-endpoint", "sse", "idlab-iot.tengu.io")
-            .externalName("db-endpoint", "db", "db.tengu.io");
+    var state = freshCertificates(NAMES);
+    FakeLookup lookup = demoProviders();
     try (AdmissionServer server =
         new AdmissionServer(
                 new AdmissionHandler(lookup, InjectionSettings.defaults()),
                 state.serving(),
                 "127.0.0.1",
-                0)
+                0,
+                WebhookMetrics.unscraped())
             .start()) {
       var response =
           post(
@@ -151,6 +167,53 @@ class AdmissionServerHttpsIT {
   }
 
   @Test
+  void eachReviewIsTimedByKindAndOutcomeAndEachHandshakeCountedOncePerConnection()
+      throws Exception {
+    var state = freshCertificates(NAMES);
+    FakeLookup lookup = demoProviders();
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    WebhookMetrics metrics = new WebhookMetrics(registry);
+    try (AdmissionServer server =
+        new AdmissionServer(
+                new AdmissionHandler(lookup, InjectionSettings.defaults()),
+                state.serving(),
+                "127.0.0.1",
+                0,
+                metrics)
+            .start()) {
+      byte[] injected =
+          AdmissionHandlerTest.review(
+              "CREATE",
+              "Deployment",
+              "apps",
+              AdmissionHandlerTest.object(AdmissionHandlerTest.SLEEP));
+      // One client keeps its connection: three reviews, one handshake.
+      HttpClient kept =
+          HttpClient.newBuilder()
+              .sslContext(trusting(state.caBundle()))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      for (int i = 0; i < 3; i++) {
+        assertThat(post(kept, server.port(), injected).statusCode()).isEqualTo(200);
+      }
+      assertThat(metrics.handshakes()).isEqualTo(1.0);
+      // A second client is a second connection; a body that is no review is refused.
+      assertThat(post(trusting(state.caBundle()), server.port(), "{oops".getBytes()).statusCode())
+          .isEqualTo(400);
+      assertThat(metrics.handshakes()).isEqualTo(2.0);
+      assertThat(metrics.admissions()).isEqualTo(4);
+
+      String scraped = registry.scrape();
+      assertThat(scraped)
+          .contains(
+              "gantry_webhook_admission_seconds_count{kind=\"Deployment\",outcome=\"patched\"} 3")
+          .contains("gantry_webhook_admission_seconds_count{kind=\"other\",outcome=\"refused\"} 1")
+          .contains("gantry_webhook_admission_seconds_bucket{kind=\"Deployment\"")
+          .contains("gantry_webhook_tls_handshakes_total{result=\"succeeded\"} 2.0");
+    }
+  }
+
+  @Test
   void rotationKeepsServingAClientThatFollowsTheBundle() throws Exception {
     Instant t0 = Instant.now();
     Duration caValidity = Duration.ofHours(3);
@@ -161,7 +224,8 @@ class AdmissionServerHttpsIT {
                 new AdmissionHandler(new FakeLookup(), InjectionSettings.defaults()),
                 state.serving(),
                 "127.0.0.1",
-                0)
+                0,
+                WebhookMetrics.unscraped())
             .start()) {
       X509Certificate first = served(trusting(state.caBundle(), t0), server.port());
 
@@ -230,7 +294,8 @@ class AdmissionServerHttpsIT {
                 new AdmissionHandler(lookup, InjectionSettings.defaults()),
                 state.serving(),
                 "127.0.0.1",
-                0)
+                0,
+                WebhookMetrics.unscraped())
             .start()) {
       // the certificate names the Service, not 127.0.0.1: the warm-up connects all the same
       var warm =
