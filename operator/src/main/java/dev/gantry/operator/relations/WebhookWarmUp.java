@@ -57,6 +57,7 @@ final class WebhookWarmUp {
         c.setDoOutput(true);
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Type", "application/json");
+        c.setRequestProperty(AdmissionServer.WARM_UP_HEADER, "true");
         try (OutputStream out = c.getOutputStream()) {
           out.write(REVIEW);
         }

@@ -140,6 +140,12 @@ class RelationsClusterIT {
         .as(io.fabric8.kubernetes.client.utils.Serialization.asYaml(stored))
         .isEqualTo("idlab-iot.tengu.io");
     assertThat(env(stored, "DB")).isEqualTo("db.tengu.io");
+    // The API server's reviews show on the operator's metrics: timed, and over TLS it opened.
+    String metrics = operator.registry().scrape();
+    assertThat(metrics)
+        .containsPattern(
+            "gantry_webhook_admission_seconds_count\\{kind=\"Pod\",outcome=\"patched\"\\} [1-9]")
+        .containsPattern("gantry_webhook_tls_handshakes_total\\{result=\"succeeded\"\\} [1-9]");
 
     // A Deployment is injected and rolled when a provider changes.
     Deployment sleep = (Deployment) example("sleep-deployment.yaml").get(0);

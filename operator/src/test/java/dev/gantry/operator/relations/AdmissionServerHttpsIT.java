@@ -280,22 +280,18 @@ class AdmissionServerHttpsIT {
   }
 
   @Test
-  void theWarmUpIsAnsweredThroughTheRealTlsPathAndAStrangerCaGetsNothing() throws Exception {
-    var state =
-        CertificateRotation.next(
-            null,
-            List.of("gantry-webhook.gantry-system.svc"),
-            Instant.now(),
-            CertificateRotation.CA_VALIDITY,
-            CertificateRotation.SERVING_VALIDITY);
+  void theWarmUpIsAnsweredThroughTheRealTlsPathLeftOutOfTheMetricsAndAStrangerCaGetsNothing()
+      throws Exception {
+    var state = freshCertificates(List.of("gantry-webhook.gantry-system.svc"));
     FakeLookup lookup = new FakeLookup();
+    WebhookMetrics metrics = WebhookMetrics.unscraped();
     try (AdmissionServer server =
         new AdmissionServer(
                 new AdmissionHandler(lookup, InjectionSettings.defaults()),
                 state.serving(),
                 "127.0.0.1",
                 0,
-                WebhookMetrics.unscraped())
+                metrics)
             .start()) {
       // the certificate names the Service, not 127.0.0.1: the warm-up connects all the same
       var warm =
@@ -303,6 +299,9 @@ class AdmissionServerHttpsIT {
               "127.0.0.1", server.port(), state.caBundle(), 40, Duration.ofSeconds(60));
       assertThat(warm.sent()).isEqualTo(40);
       assertThat(warm.answered()).isEqualTo(40);
+      // the metrics count the API server's reviews, not the webhook's own
+      assertThat(metrics.admissions()).isZero();
+      assertThat(metrics.handshakes()).isPositive();
 
       var stranger =
           CertificateRotation.next(
