@@ -22,12 +22,13 @@ final class WebhookServerTimes {
   /** What was served between two marks. */
   record Served(
       long reviews, double meanMillis, double p50AtMost, double p99AtMost, double handshakes) {
-    String line() {
+    String line(String what) {
       return String.format(
           Locale.ROOT,
-          "Gantry's own time for %d reviews: mean %.2f ms, p50 <= %.2f ms, p99 <= %.2f ms"
+          "Gantry's own time for %d %s reviews: mean %.2f ms, p50 <= %.2f ms, p99 <= %.2f ms"
               + " (histogram bucket); TLS handshakes %.0f",
           reviews,
+          what,
           meanMillis,
           p50AtMost,
           p99AtMost,
@@ -37,11 +38,12 @@ final class WebhookServerTimes {
 
   private WebhookServerTimes() {}
 
-  static Mark mark(MeterRegistry registry) {
+  /** The reviews of one outcome (patched, unchanged, refused) so far. */
+  static Mark mark(MeterRegistry registry, String outcome) {
     long count = 0;
     double total = 0;
     TreeMap<Double, Double> buckets = new TreeMap<>();
-    for (Timer timer : registry.find("gantry.webhook.admission").timers()) {
+    for (Timer timer : registry.find("gantry.webhook.admission").tag("outcome", outcome).timers()) {
       count += timer.count();
       total += timer.totalTime(TimeUnit.MILLISECONDS);
       for (CountAtBucket bucket : timer.takeSnapshot().histogramCounts()) {

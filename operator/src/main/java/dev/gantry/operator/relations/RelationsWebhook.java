@@ -87,6 +87,9 @@ public final class RelationsWebhook implements AutoCloseable {
   /** Warm-up reviews sent before registering, at most this many. */
   static final int WARM_UP_REQUESTS = 300;
 
+  /** Of those, how many come on a connection of their own, with a full TLS handshake. */
+  static final int WARM_UP_HANDSHAKES = 100;
+
   static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
 
   private WebhookWarmUp.Result warmUp;
@@ -104,11 +107,19 @@ public final class RelationsWebhook implements AutoCloseable {
             ? "127.0.0.1"
             : settings.bindHost();
     warmUp =
-        WebhookWarmUp.run(host, server.port(), state.caBundle(), WARM_UP_REQUESTS, WARM_UP_LIMIT);
+        WebhookWarmUp.run(
+            host,
+            server.port(),
+            state.caBundle(),
+            WARM_UP_REQUESTS,
+            WARM_UP_HANDSHAKES,
+            WARM_UP_LIMIT);
     LOG.info(
-        "relations webhook warmed up before registering: {} of {} reviews answered in {} ms",
+        "relations webhook warmed up before registering: {} of {} reviews answered ({} on"
+            + " connections of their own) in {} ms",
         warmUp.answered(),
         warmUp.sent(),
+        warmUp.handshakes(),
         warmUp.took().toMillis());
   }
 
