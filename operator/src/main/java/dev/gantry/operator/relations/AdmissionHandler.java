@@ -42,6 +42,11 @@ public class AdmissionHandler {
     this.settings = settings;
   }
 
+  /** The same handler answering from {@code other} (the warm-up's in-memory providers). */
+  AdmissionHandler answeringFrom(ProviderLookup other) {
+    return new AdmissionHandler(other, settings);
+  }
+
   /** What became of a review, for the webhook's metrics. */
   public enum Outcome {
     /** Answered with a patch. */

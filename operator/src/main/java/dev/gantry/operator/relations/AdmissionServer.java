@@ -19,7 +19,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 public final class AdmissionServer implements AutoCloseable {
   public static final String PATH = "/mutate";
 
-  /** Marks the webhook's own warm-up reviews, which its metrics leave out. */
+  /**
+   * Marks the webhook's own warm-up reviews: answered from {@link WarmUpProviders}, left out of the
+   * metrics. (Anyone who can reach the webhook can send it reviews; this header only gets them an
+   * answer about a provider that does not exist.)
+   */
   static final String WARM_UP_HEADER = "Gantry-Warm-Up";
 
   private static final char[] PASSWORD = "gantry-webhook".toCharArray();
@@ -38,6 +42,7 @@ public final class AdmissionServer implements AutoCloseable {
     tls.setKeyStorePassword(new String(PASSWORD));
     // Kubernetes' API server has no SNI name for a bare IP in dev mode; do not insist on one.
     tls.setSniRequired(false);
+    AdmissionHandler warmUpHandler = handler.answeringFrom(new WarmUpProviders());
     this.app =
         Javalin.create(
             config -> {
@@ -71,11 +76,13 @@ public final class AdmissionServer implements AutoCloseable {
                   PATH,
                   ctx -> {
                     long start = System.nanoTime();
-                    AdmissionHandler.Answer answer = handler.handle(ctx.bodyAsBytes());
+                    boolean warmUp = ctx.header(WARM_UP_HEADER) != null;
+                    AdmissionHandler.Answer answer =
+                        (warmUp ? warmUpHandler : handler).handle(ctx.bodyAsBytes());
                     ctx.status(answer.status())
                         .contentType("application/json")
                         .result(answer.body());
-                    if (ctx.header(WARM_UP_HEADER) == null) {
+                    if (!warmUp) {
                       metrics.admission(
                           answer.kind(),
                           answer.outcome(),

@@ -1,11 +1,16 @@
 package dev.gantry.operator.relations;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -21,23 +26,66 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class WebhookWarmUp {
   /**
-   * What the warm-up did: reviews sent and answered with 200, how many came on a connection of
-   * their own, and how long it took.
+   * What the warm-up did: reviews sent, answered with 200, answered with a patch (the injection
+   * path ran), how many came on a connection of their own, and how long it took.
    */
-  record Result(int sent, int answered, int handshakes, Duration took) {}
+  record Result(int sent, int answered, int injected, int handshakes, Duration took) {}
 
-  /** A pod that consumes a relation nobody provides: the handler's whole path, no API call. */
-  static final byte[] REVIEW =
-      ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
-              + "\"uid\":\"gantry-warm-up\",\"operation\":\"CREATE\",\"namespace\":\"gantry-warm-up\","
-              + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"object\":{"
-              + "\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"warm-up\","
-              + "\"namespace\":\"gantry-warm-up\",\"annotations\":{\"tengu.io/consumes\":\"warm-up\"}},"
-              + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"busybox\","
-              + "\"env\":[{\"name\":\"A\",\"value\":\"1\"}]}]}}}}")
-          .getBytes(StandardCharsets.UTF_8);
+  /**
+   * Reviews of a pod, and of a Deployment with that pod as its template, that consume the warm-up's
+   * in-memory provider ({@link WarmUpProviders}): the handler's whole injection path, no API call.
+   * The pod is as the API server sends it, defaulted (service account volume, tolerations, probe,
+   * resources), since the first object of each such type costs the JSON mapper a deserializer of
+   * its own: a bare pod left that to the API server's first real call.
+   */
+  static final List<byte[]> REVIEWS = reviews();
+
+  private static List<byte[]> reviews() {
+    ObjectMapper mapper = Serialization.jsonMapper();
+    try (InputStream in = WebhookWarmUp.class.getResourceAsStream("warm-up-pod.json")) {
+      ObjectNode pod = (ObjectNode) mapper.readTree(in);
+      ObjectNode deployment = mapper.createObjectNode();
+      deployment.put("apiVersion", "apps/v1").put("kind", "Deployment");
+      deployment.set("metadata", pod.get("metadata").deepCopy());
+      ObjectNode spec = deployment.putObject("spec");
+      spec.put("replicas", 1);
+      spec.putObject("selector").set("matchLabels", pod.path("metadata").get("labels"));
+      ObjectNode template = spec.putObject("template");
+      template.putObject("metadata").set("labels", pod.path("metadata").get("labels"));
+      template.set("spec", pod.get("spec"));
+      return List.of(
+          review(mapper, "", "Pod", pod), review(mapper, "apps", "Deployment", deployment));
+    } catch (IOException e) {
+      throw new IllegalStateException("the warm-up pod is missing from the operator's jar", e);
+    }
+  }
+
+  private static byte[] review(ObjectMapper mapper, String group, String kind, ObjectNode object) {
+    ObjectNode review = mapper.createObjectNode();
+    review.put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+    ObjectNode request = review.putObject("request");
+    request.put("uid", "gantry-warm-up").put("operation", "CREATE");
+    request.put("namespace", WarmUpProviders.NAMESPACE);
+    request.putObject("kind").put("group", group).put("version", "v1").put("kind", kind);
+    request.set("object", object);
+    return review.toString().getBytes(StandardCharsets.UTF_8);
+  }
 
   private WebhookWarmUp() {}
+
+  /** Whether an answer's patch injects the in-memory provider: the resolved path ran. */
+  static boolean injectsTheWarmUpProvider(String answer) {
+    int at = answer.indexOf("\"patch\":\"");
+    if (at < 0) {
+      return false;
+    }
+    int start = at + "\"patch\":\"".length();
+    String patch =
+        new String(
+            Base64.getDecoder().decode(answer.substring(start, answer.indexOf('"', start))),
+            StandardCharsets.UTF_8);
+    return patch.contains(WarmUpProviders.HOST);
+  }
 
   /**
    * Posts up to {@code requests} reviews to {@code https://host:port/mutate}, trusting only {@code
@@ -51,6 +99,7 @@ final class WebhookWarmUp {
     int sent = 0;
     int answered = 0;
     int fresh = 0;
+    int injected = 0;
     try {
       SSLSocketFactory kept = CaBundleTrust.of(caBundlePem).getSocketFactory();
       URL url = new URL("https", host, port, AdmissionServer.PATH);
@@ -76,18 +125,24 @@ final class WebhookWarmUp {
         c.setRequestProperty("Content-Type", "application/json");
         c.setRequestProperty(AdmissionServer.WARM_UP_HEADER, "true");
         try (OutputStream out = c.getOutputStream()) {
-          out.write(REVIEW);
+          out.write(REVIEWS.get(sent % REVIEWS.size()));
         }
-        if (c.getResponseCode() == 200) {
-          answered++;
-        }
+        boolean ok = c.getResponseCode() == 200;
+        // read to the end, so the connection is kept for the next one
+        String body;
         try (InputStream in = c.getInputStream()) {
-          in.readAllBytes(); // read to the end, so the connection is kept for the next one
+          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (ok) {
+          answered++;
+          if (injectsTheWarmUpProvider(body)) {
+            injected++;
+          }
         }
       }
     } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
       // no (more) warm-up; the webhook serves all the same
     }
-    return new Result(sent, answered, fresh, Duration.ofNanos(System.nanoTime() - start));
+    return new Result(sent, answered, injected, fresh, Duration.ofNanos(System.nanoTime() - start));
   }
 }

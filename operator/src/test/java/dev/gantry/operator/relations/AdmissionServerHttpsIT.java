@@ -282,7 +282,8 @@ class AdmissionServerHttpsIT {
   @Test
   void theWarmUpIsAnsweredThroughTheRealTlsPathLeftOutOfTheMetricsAndAStrangerCaGetsNothing()
       throws Exception {
-    var state = freshCertificates(List.of("gantry-webhook.gantry-system.svc"));
+    // the Service's name, and localhost for the test's own client; not 127.0.0.1
+    var state = freshCertificates(List.of("gantry-webhook.gantry-system.svc", "localhost"));
     FakeLookup lookup = new FakeLookup();
     WebhookMetrics metrics = WebhookMetrics.unscraped();
     try (AdmissionServer server =
@@ -299,11 +300,19 @@ class AdmissionServerHttpsIT {
               "127.0.0.1", server.port(), state.caBundle(), 40, 10, Duration.ofSeconds(60));
       assertThat(warm.sent()).isEqualTo(40);
       assertThat(warm.answered()).isEqualTo(40);
+      // each ran the whole injection path, against the in-memory provider (this lookup has none)
+      assertThat(warm.injected()).isEqualTo(40);
       // ten full handshakes of their own, then one kept connection for the other thirty
       assertThat(warm.handshakes()).isEqualTo(10);
       assertThat(metrics.handshakes()).isEqualTo(11.0);
       // the metrics count the API server's reviews, not the webhook's own
       assertThat(metrics.admissions()).isZero();
+      // the same review without the warm-up's mark is resolved against the cluster's providers
+      var real = post(trusting(state.caBundle()), server.port(), WebhookWarmUp.REVIEWS.get(0));
+      assertThat(real.statusCode()).isEqualTo(200);
+      assertThat(real.body()).contains("Service warm-up-provider (not found)");
+      assertThat(WebhookWarmUp.injectsTheWarmUpProvider(real.body())).isFalse();
+      assertThat(metrics.admissions()).isEqualTo(1);
 
       var stranger =
           CertificateRotation.next(

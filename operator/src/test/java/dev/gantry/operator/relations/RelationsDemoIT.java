@@ -132,6 +132,7 @@ class RelationsDemoIT {
     // bounded by time as well as count: on a busy machine it may send fewer
     assertThat(warm.sent()).isBetween(1, RelationsWebhook.WARM_UP_REQUESTS);
     assertThat(warm.answered()).isEqualTo(warm.sent());
+    assertThat(warm.injected()).isEqualTo(warm.sent());
     assertThat(warm.handshakes())
         .isEqualTo(Math.min(warm.sent(), RelationsWebhook.WARM_UP_HANDSHAKES));
     assertThat(
