@@ -7,6 +7,7 @@ import dev.gantry.api.provision.ProvisionStatus.Phase;
 import dev.gantry.operator.kube.ChildInformers;
 import dev.gantry.operator.kube.ChildWriter;
 import dev.gantry.operator.kube.EventRecorder;
+import dev.gantry.operator.kube.FreshEdit;
 import dev.gantry.operator.kube.NamespaceTermination;
 import dev.gantry.operator.kube.OwnerReferences;
 import dev.gantry.operator.kube.StatusComparison;
@@ -553,14 +554,16 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
       create(context, DeliverablesClaim.desired(provision));
     } else if (live.get().getMetadata().getDeletionTimestamp() == null
         && !live.get().getFinalizers().contains(ProvisionNames.STATE_FINALIZER)) {
-      context
-          .getClient()
-          .resource(live.get())
-          .edit(
-              c -> {
-                c.addFinalizer(ProvisionNames.STATE_FINALIZER);
-                return c;
-              });
+      FreshEdit.edit(
+          context
+              .getClient()
+              .persistentVolumeClaims()
+              .inNamespace(live.get().getMetadata().getNamespace())
+              .withName(live.get().getMetadata().getName()),
+          c -> {
+            c.addFinalizer(ProvisionNames.STATE_FINALIZER);
+            return c;
+          });
     }
   }
 
@@ -580,21 +583,21 @@ public class ProvisionReconciler implements Reconciler<Provision>, Cleaner<Provi
         .ifPresent(
             claim -> {
               boolean retained = provision.getSpec().deliverablesOrDefault().retained();
-              context
-                  .getClient()
-                  .persistentVolumeClaims()
-                  .inNamespace(claim.getMetadata().getNamespace())
-                  .withName(claim.getMetadata().getName())
-                  .edit(
-                      c -> {
-                        if (c.getMetadata().getFinalizers() != null) {
-                          c.getMetadata().getFinalizers().remove(ProvisionNames.STATE_FINALIZER);
-                        }
-                        if (retained) {
-                          c.getMetadata().setOwnerReferences(null);
-                        }
-                        return c;
-                      });
+              FreshEdit.edit(
+                  context
+                      .getClient()
+                      .persistentVolumeClaims()
+                      .inNamespace(claim.getMetadata().getNamespace())
+                      .withName(claim.getMetadata().getName()),
+                  c -> {
+                    if (c.getMetadata().getFinalizers() != null) {
+                      c.getMetadata().getFinalizers().remove(ProvisionNames.STATE_FINALIZER);
+                    }
+                    if (retained) {
+                      c.getMetadata().setOwnerReferences(null);
+                    }
+                    return c;
+                  });
               if (!retained) {
                 context.getClient().resource(claim).delete();
               }
