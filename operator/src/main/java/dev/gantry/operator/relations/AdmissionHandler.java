@@ -51,8 +51,12 @@ public class AdmissionHandler {
   public enum Outcome {
     /** Answered with a patch. */
     PATCHED,
-    /** Admitted as it came (nothing to inject, or a failure admitted with a warning). */
+    /** Admitted as it came: nothing to inject. */
     UNCHANGED,
+    /**
+     * Admitted as it came with a warning, after an internal failure (the controller injects it).
+     */
+    FAILED,
     /** Not a review Gantry could read: answered with an HTTP error. */
     REFUSED;
 
@@ -99,7 +103,7 @@ public class AdmissionHandler {
               uid,
               new Mutation(null, List.of("gantry relations: not injected: " + e.getMessage()))),
           kind,
-          Outcome.UNCHANGED);
+          Outcome.FAILED);
     }
   }
 

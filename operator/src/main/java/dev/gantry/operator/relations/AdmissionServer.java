@@ -29,6 +29,7 @@ public final class AdmissionServer implements AutoCloseable {
   private static final char[] PASSWORD = "gantry-webhook".toCharArray();
 
   private final SslContextFactory.Server tls = new SslContextFactory.Server();
+  private final WebhookMetrics metrics;
   private final Javalin app;
   private ServerConnector connector;
 
@@ -42,6 +43,7 @@ public final class AdmissionServer implements AutoCloseable {
     tls.setKeyStorePassword(new String(PASSWORD));
     // Kubernetes' API server has no SNI name for a bare IP in dev mode; do not insist on one.
     tls.setSniRequired(false);
+    this.metrics = metrics;
     AdmissionHandler warmUpHandler = handler.answeringFrom(new WarmUpProviders());
     this.app =
         Javalin.create(
@@ -58,7 +60,6 @@ public final class AdmissionServer implements AutoCloseable {
                             server,
                             new SslConnectionFactory(tls, "http/1.1"),
                             new HttpConnectionFactory(https));
-                    connector.addBean(metrics.handshakeListener());
                     connector.setHost(host);
                     connector.setPort(port);
                     return connector;
@@ -95,6 +96,15 @@ public final class AdmissionServer implements AutoCloseable {
 
   public AdmissionServer start() {
     app.start();
+    return this;
+  }
+
+  /**
+   * Counts the TLS handshakes of the connections made from now on (the connector reads its
+   * listeners per connection): called after the warm-up, so the count is the callers'.
+   */
+  public AdmissionServer countHandshakes() {
+    connector.addBean(metrics.handshakeListener());
     return this;
   }
 

@@ -4,7 +4,10 @@ import dev.gantry.api.relations.Relation;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,10 +26,25 @@ public final class CachedProviderLookup implements ProviderLookup, AutoCloseable
 
   public CachedProviderLookup(KubernetesClient client) {
     this.client = client;
-    this.services = client.services().inAnyNamespace().withLabel(Relation.PROVIDES_LABEL).inform();
-    this.relations = client.resources(Relation.class).inAnyNamespace().inform();
-    this.credentials =
-        client.secrets().inAnyNamespace().withLabel(Relation.CREDENTIALS_LABEL).inform();
+    // inform() lists before it returns and throws when it cannot: close what already runs
+    List<SharedIndexInformer<?>> started = new ArrayList<>();
+    try {
+      this.services =
+          started(started, client.services().inAnyNamespace().withLabel(Relation.PROVIDES_LABEL));
+      this.relations = started(started, client.resources(Relation.class).inAnyNamespace());
+      this.credentials =
+          started(started, client.secrets().inAnyNamespace().withLabel(Relation.CREDENTIALS_LABEL));
+    } catch (RuntimeException e) {
+      started.forEach(SharedIndexInformer::close);
+      throw e;
+    }
+  }
+
+  private static <T> SharedIndexInformer<T> started(
+      List<SharedIndexInformer<?>> started, Informable<T> source) {
+    SharedIndexInformer<T> informer = source.inform();
+    started.add(informer);
+    return informer;
   }
 
   @Override

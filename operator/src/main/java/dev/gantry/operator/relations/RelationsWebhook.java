@@ -39,6 +39,7 @@ public final class RelationsWebhook implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final CertificateStore store;
+  private final WebhookMetrics metrics;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -49,8 +50,6 @@ public final class RelationsWebhook implements AutoCloseable {
   private CachedProviderLookup lookup;
   private AdmissionServer server;
   private CertificateRotation.State state;
-
-  private final WebhookMetrics metrics;
 
   public RelationsWebhook(
       KubernetesClient client, Settings settings, Clock clock, WebhookMetrics metrics) {
@@ -73,6 +72,7 @@ public final class RelationsWebhook implements AutoCloseable {
                 metrics)
             .start();
     warmUp();
+    server.countHandshakes();
     register();
     scheduler.scheduleAtFixedRate(
         this::rotate, CHECK_EVERY.toMinutes(), CHECK_EVERY.toMinutes(), TimeUnit.MINUTES);
@@ -88,7 +88,7 @@ public final class RelationsWebhook implements AutoCloseable {
   static final int WARM_UP_REQUESTS = 300;
 
   /** Of those, how many come on a connection of their own, with a full TLS handshake. */
-  static final int WARM_UP_HANDSHAKES = 100;
+  static final int WARM_UP_OWN_CONNECTIONS = 100;
 
   static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
 
@@ -112,14 +112,14 @@ public final class RelationsWebhook implements AutoCloseable {
             server.port(),
             state.caBundle(),
             WARM_UP_REQUESTS,
-            WARM_UP_HANDSHAKES,
+            WARM_UP_OWN_CONNECTIONS,
             WARM_UP_LIMIT);
     LOG.info(
         "relations webhook warmed up before registering: {} of {} reviews answered ({} on"
             + " connections of their own) in {} ms",
         warmUp.answered(),
         warmUp.sent(),
-        warmUp.handshakes(),
+        warmUp.ownConnections(),
         warmUp.took().toMillis());
   }
 

@@ -26,10 +26,11 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class WebhookWarmUp {
   /**
-   * What the warm-up did: reviews sent, answered with 200, answered with a patch (the injection
-   * path ran), how many came on a connection of their own, and how long it took.
+   * What the warm-up did: reviews sent, answered with 200, answered with a patch that injects the
+   * in-memory provider (the injection path ran), how many were sent on a connection of their own,
+   * and how long it took.
    */
-  record Result(int sent, int answered, int injected, int handshakes, Duration took) {}
+  record Result(int sent, int answered, int injected, int ownConnections, Duration took) {}
 
   /**
    * Reviews of a pod, and of a Deployment with that pod as its template, that consume the warm-up's
@@ -75,25 +76,23 @@ final class WebhookWarmUp {
 
   /** Whether an answer's patch injects the in-memory provider: the resolved path ran. */
   static boolean injectsTheWarmUpProvider(String answer) {
-    int at = answer.indexOf("\"patch\":\"");
-    if (at < 0) {
-      return false;
+    try {
+      String patch =
+          Serialization.jsonMapper().readTree(answer).path("response").path("patch").asText("");
+      return new String(Base64.getDecoder().decode(patch), StandardCharsets.UTF_8)
+          .contains(WarmUpProviders.HOST);
+    } catch (IOException | IllegalArgumentException e) {
+      return false; // not an answer with a patch
     }
-    int start = at + "\"patch\":\"".length();
-    String patch =
-        new String(
-            Base64.getDecoder().decode(answer.substring(start, answer.indexOf('"', start))),
-            StandardCharsets.UTF_8);
-    return patch.contains(WarmUpProviders.HOST);
   }
 
   /**
    * Posts up to {@code requests} reviews to {@code https://host:port/mutate}, trusting only {@code
-   * caBundlePem}, for at most {@code limit}; the first {@code handshakes} of them each on a new
+   * caBundlePem}, for at most {@code limit}; the first {@code ownConnections} of them each on a new
    * connection.
    */
   static Result run(
-      String host, int port, String caBundlePem, int requests, int handshakes, Duration limit) {
+      String host, int port, String caBundlePem, int requests, int ownConnections, Duration limit) {
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
     int sent = 0;
@@ -103,11 +102,12 @@ final class WebhookWarmUp {
     try {
       SSLSocketFactory kept = CaBundleTrust.of(caBundlePem).getSocketFactory();
       URL url = new URL("https", host, port, AdmissionServer.PATH);
-      while (sent < requests && System.nanoTime() < deadline) {
+      // A review is only started with time enough left to be answered, so the limit ends the
+      // warm-up between reviews, not inside one.
+      while (sent < requests && deadline - System.nanoTime() > LEAST_TIME_FOR_ONE.toNanos()) {
         sent++;
-        boolean ownConnection = fresh < handshakes;
         HttpsURLConnection c = (HttpsURLConnection) url.openConnection();
-        if (ownConnection) {
+        if (fresh < ownConnections) {
           fresh++;
           // A context of its own has no session to resume; "close" keeps it out of the pool.
           c.setSSLSocketFactory(CaBundleTrust.of(caBundlePem).getSocketFactory());
@@ -117,7 +117,7 @@ final class WebhookWarmUp {
         }
         // Our own CA, our own port: the name the certificate carries is the Service's, not this.
         c.setHostnameVerifier((name, session) -> true);
-        int timeout = (int) Math.max(1, Math.min(5000, (deadline - System.nanoTime()) / 1_000_000));
+        int timeout = (int) Math.min(5000, (deadline - System.nanoTime()) / 1_000_000);
         c.setConnectTimeout(timeout);
         c.setReadTimeout(timeout);
         c.setDoOutput(true);
@@ -128,10 +128,10 @@ final class WebhookWarmUp {
           out.write(REVIEWS.get(sent % REVIEWS.size()));
         }
         boolean ok = c.getResponseCode() == 200;
-        // read to the end, so the connection is kept for the next one
+        // read to the end (an error's body too), so the connection is kept for the next one
         String body;
-        try (InputStream in = c.getInputStream()) {
-          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try (InputStream in = ok ? c.getInputStream() : c.getErrorStream()) {
+          body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (ok) {
           answered++;
@@ -145,4 +145,7 @@ final class WebhookWarmUp {
     }
     return new Result(sent, answered, injected, fresh, Duration.ofNanos(System.nanoTime() - start));
   }
+
+  /** Time left under which no further review is started. */
+  static final Duration LEAST_TIME_FOR_ONE = Duration.ofMillis(250);
 }

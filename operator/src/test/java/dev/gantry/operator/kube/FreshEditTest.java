@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +54,7 @@ class FreshEditTest {
   }
 
   @Test
-  void aConflictIsEditedAgainOnTheServersFreshCopy() {
+  void aConflictIsEditedAgainOnTheServersFreshCopy() throws InterruptedException {
     server.expect().get().withPath(PATH).andReturn(200, claim("1")).once();
     server.expect().patch().withPath(PATH).andReturn(409, status(409)).once();
     // meanwhile the protection controller added its finalizer
@@ -75,6 +76,15 @@ class FreshEditTest {
     assertThat(edited.getMetadata().getFinalizers())
         .containsExactly("kubernetes.io/pvc-protection", "gantry.dev/state");
     assertThat(server.getRequestCount()).isEqualTo(4);
+    // the second patch was made against the fresh copy: it carries that copy's resourceVersion
+    RecordedRequest lastPatch = null;
+    for (int i = 0; i < 4; i++) {
+      RecordedRequest request = server.takeRequest();
+      if ("PATCH".equals(request.getMethod())) {
+        lastPatch = request;
+      }
+    }
+    assertThat(lastPatch.getUtf8Body()).contains("\"2\"").doesNotContain("\"1\"");
   }
 
   @Test

@@ -180,7 +180,8 @@ class AdmissionServerHttpsIT {
                 "127.0.0.1",
                 0,
                 metrics)
-            .start()) {
+            .start()
+            .countHandshakes()) {
       byte[] injected =
           AdmissionHandlerTest.review(
               "CREATE",
@@ -294,6 +295,14 @@ class AdmissionServerHttpsIT {
                 0,
                 metrics)
             .start()) {
+      // Before countHandshakes (as before registration), handshakes are not counted.
+      var early =
+          WebhookWarmUp.run(
+              "127.0.0.1", server.port(), state.caBundle(), 5, 2, Duration.ofSeconds(60));
+      assertThat(early.answered()).isEqualTo(5);
+      assertThat(metrics.handshakes()).isZero();
+      server.countHandshakes();
+
       // the certificate names the Service, not 127.0.0.1: the warm-up connects all the same
       var warm =
           WebhookWarmUp.run(
@@ -302,10 +311,10 @@ class AdmissionServerHttpsIT {
       assertThat(warm.answered()).isEqualTo(40);
       // each ran the whole injection path, against the in-memory provider (this lookup has none)
       assertThat(warm.injected()).isEqualTo(40);
-      // ten full handshakes of their own, then one kept connection for the other thirty
-      assertThat(warm.handshakes()).isEqualTo(10);
+      // ten full handshakes on connections of their own, then one kept connection for thirty
+      assertThat(warm.ownConnections()).isEqualTo(10);
       assertThat(metrics.handshakes()).isEqualTo(11.0);
-      // the metrics count the API server's reviews, not the webhook's own
+      // the metrics time the callers' reviews, not the webhook's own
       assertThat(metrics.admissions()).isZero();
       // the same review without the warm-up's mark is resolved against the cluster's providers
       var real = post(trusting(state.caBundle()), server.port(), WebhookWarmUp.REVIEWS.get(0));
@@ -313,6 +322,7 @@ class AdmissionServerHttpsIT {
       assertThat(real.body()).contains("Service warm-up-provider (not found)");
       assertThat(WebhookWarmUp.injectsTheWarmUpProvider(real.body())).isFalse();
       assertThat(metrics.admissions()).isEqualTo(1);
+      assertThat(metrics.handshakes()).isEqualTo(12.0);
 
       var stranger =
           CertificateRotation.next(

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The webhook's lookups answer from caches: a credentials Secret Gantry has labelled is not read
  * from the API server inside an admission (the API server is waiting on the webhook for a user's
- * create), one not yet labelled is read by name, and a label's later change is seen.
+ * create), one not yet labelled is read by name, and a later change to a labelled one is seen.
  */
 @EnableKubernetesMockClient(crud = true)
 class CachedProviderLookupIT {
