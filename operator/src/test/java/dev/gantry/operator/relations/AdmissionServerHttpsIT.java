@@ -84,6 +84,18 @@ class AdmissionServerHttpsIT {
         CertificateRotation.SERVING_VALIDITY);
   }
 
+  /** An admission server on a free port of 127.0.0.1, answering from {@code lookup}. */
+  static AdmissionServer serving(
+      ProviderLookup lookup, CertificateRotation.State state, WebhookMetrics metrics) {
+    return new AdmissionServer(
+            new AdmissionHandler(lookup, InjectionSettings.defaults()),
+            state.serving(),
+            "127.0.0.1",
+            0,
+            metrics)
+        .start();
+  }
+
   /** The demo's two providers. */
   static FakeLookup demoProviders() {
     return new FakeLookup()
@@ -118,14 +130,7 @@ class AdmissionServerHttpsIT {
   void clientTrustingOnlyTheCaBundleGetsTheJsonPatch() throws Exception {
     var state = freshCertificates(NAMES);
     FakeLookup lookup = demoProviders();
-    try (AdmissionServer server =
-        new AdmissionServer(
-                new AdmissionHandler(lookup, InjectionSettings.defaults()),
-                state.serving(),
-                "127.0.0.1",
-                0,
-                WebhookMetrics.unscraped())
-            .start()) {
+    try (AdmissionServer server = serving(lookup, state, WebhookMetrics.unscraped())) {
       var response =
           post(
               trusting(state.caBundle()),
@@ -173,15 +178,7 @@ class AdmissionServerHttpsIT {
     FakeLookup lookup = demoProviders();
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WebhookMetrics metrics = new WebhookMetrics(registry);
-    try (AdmissionServer server =
-        new AdmissionServer(
-                new AdmissionHandler(lookup, InjectionSettings.defaults()),
-                state.serving(),
-                "127.0.0.1",
-                0,
-                metrics)
-            .start()
-            .countHandshakes()) {
+    try (AdmissionServer server = serving(lookup, state, metrics).countHandshakes()) {
       byte[] injected =
           AdmissionHandlerTest.review(
               "CREATE",
@@ -220,14 +217,7 @@ class AdmissionServerHttpsIT {
     Duration caValidity = Duration.ofHours(3);
     Duration servingValidity = Duration.ofHours(2);
     var state = CertificateRotation.next(null, NAMES, t0, caValidity, servingValidity);
-    try (AdmissionServer server =
-        new AdmissionServer(
-                new AdmissionHandler(new FakeLookup(), InjectionSettings.defaults()),
-                state.serving(),
-                "127.0.0.1",
-                0,
-                WebhookMetrics.unscraped())
-            .start()) {
+    try (AdmissionServer server = serving(new FakeLookup(), state, WebhookMetrics.unscraped())) {
       X509Certificate first = served(trusting(state.caBundle(), t0), server.port());
 
       // Serving certificate due: reissued from the same CA, swapped in without a restart.
@@ -287,14 +277,7 @@ class AdmissionServerHttpsIT {
     var state = freshCertificates(List.of("gantry-webhook.gantry-system.svc", "localhost"));
     FakeLookup lookup = new FakeLookup();
     WebhookMetrics metrics = WebhookMetrics.unscraped();
-    try (AdmissionServer server =
-        new AdmissionServer(
-                new AdmissionHandler(lookup, InjectionSettings.defaults()),
-                state.serving(),
-                "127.0.0.1",
-                0,
-                metrics)
-            .start()) {
+    try (AdmissionServer server = serving(lookup, state, metrics)) {
       // Before countHandshakes (as before registration), handshakes are not counted.
       var early =
           WebhookWarmUp.run(
