@@ -33,6 +33,16 @@ public class AdmissionHandler {
   public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
   private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
+
+  /** Every kind the handler injects into: the workloads and bare pods. */
+  static final Set<String> KINDS = union(WORKLOADS, "Pod");
+
+  private static Set<String> union(Set<String> kinds, String kind) {
+    Set<String> all = new java.util.HashSet<>(kinds);
+    all.add(kind);
+    return Set.copyOf(all);
+  }
+
   private final ObjectMapper mapper = Serialization.jsonMapper();
   private final ProviderLookup lookup;
   private final InjectionSettings settings;

@@ -13,8 +13,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The admission webhook over HTTPS, with the certificate Gantry made. {@link #useCertificate} swaps
- * the serving certificate without a restart, so rotation never drops a request. Every review's time
- * and every handshake go to {@link WebhookMetrics}.
+ * the serving certificate without a restart, so rotation never drops a request. The time of every
+ * review but the warm-up's goes to {@link WebhookMetrics}, and, from {@link #countHandshakes} on,
+ * every TLS handshake.
  */
 public final class AdmissionServer implements AutoCloseable {
   public static final String PATH = "/mutate";

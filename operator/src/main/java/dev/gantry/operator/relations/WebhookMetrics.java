@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -20,9 +19,6 @@ import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 public final class WebhookMetrics {
   static final String ADMISSION = "gantry.webhook.admission";
   static final String HANDSHAKES = "gantry.webhook.tls.handshakes";
-
-  /** Kinds the webhook is registered for; anything else is counted as "other" (bounded tags). */
-  private static final Set<String> KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet");
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
@@ -50,7 +46,8 @@ public final class WebhookMetrics {
 
   /** Records one review that took {@code took}. */
   void admission(String kind, AdmissionHandler.Outcome outcome, Duration took) {
-    String kindTag = kind != null && KINDS.contains(kind) ? kind : "other";
+    // any kind the handler does not inject into is "other": the tags stay bounded
+    String kindTag = kind != null && AdmissionHandler.KINDS.contains(kind) ? kind : "other";
     timers
         .computeIfAbsent(
             kindTag + "/" + outcome,
