@@ -126,7 +126,11 @@ final class ProvisionView {
       Table outputs = new Table(List.of("  KEY", "FROM", "SIZE", "SHA256"));
       for (var item : s.outputs.items) {
         outputs.row(
-            List.of("  " + item.name, orDash(item.source), String.valueOf(item.size), item.sha256));
+            List.of(
+                "  " + item.name,
+                orDash(item.source),
+                String.valueOf(item.size),
+                Boolean.TRUE.equals(item.sensitive) ? "(sensitive)" : orDash(item.sha256)));
       }
       outputs.print(out);
     }

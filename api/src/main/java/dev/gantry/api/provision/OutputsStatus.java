@@ -17,7 +17,8 @@ public class OutputsStatus {
   @JsonPropertyDescription("The run (<generation>-<number>) whose outputs these are.")
   public String run;
 
-  @JsonPropertyDescription("The Secret's keys, each with its value's size and SHA-256.")
+  @JsonPropertyDescription(
+      "The Secret's keys, each with its value's size and, unless sensitive, its SHA-256.")
   public List<OutputItem> items = new ArrayList<>();
 
   /** One key of the outputs Secret. */
@@ -32,8 +33,14 @@ public class OutputsStatus {
     @JsonPropertyDescription("Size of the value in bytes.")
     public Long size;
 
-    @JsonPropertyDescription("SHA-256 of the value, lower-case hex.")
+    @JsonPropertyDescription(
+        "SHA-256 of the value, lower-case hex, to tell when it changes. Absent for an output the"
+            + " tool marks sensitive: a digest of a password lets anyone who reads status confirm"
+            + " a guess of it.")
     public String sha256;
+
+    @JsonPropertyDescription("True when the tool marks the output sensitive.")
+    public Boolean sensitive;
 
     public OutputItem() {}
 

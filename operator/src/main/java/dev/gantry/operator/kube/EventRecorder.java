@@ -78,6 +78,9 @@ public class EventRecorder {
             e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
       }
     }
-    LOG.info("{}/{} {}: {}", meta.getNamespace(), meta.getName(), reason, message);
+    // The message can carry a tool's own error text (a failed run's output); it belongs to those
+    // who may read the object's Events, not to everyone who reads the operator's log.
+    LOG.info("{}/{} {} ({} Event recorded)", meta.getNamespace(), meta.getName(), reason, type);
+    LOG.debug("{}/{} {}: {}", meta.getNamespace(), meta.getName(), reason, message);
   }
 }

@@ -41,6 +41,9 @@ public final class OutputsSecret {
   /** On the Secret: which file each key came from, for status. */
   static final String SOURCES_ANNOTATION = "gantry.dev/output-sources";
 
+  /** On the outputs Secret: the keys whose values the tool marked sensitive (a JSON list). */
+  static final String SENSITIVE_ANNOTATION = "gantry.dev/sensitive-outputs";
+
   private OutputsSecret() {}
 
   /**
@@ -127,6 +130,7 @@ public final class OutputsSecret {
     OutputsSpec spec = provision.getSpec().outputsOrDefault();
     Map<String, byte[]> data = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
+    Set<String> sensitive = new java.util.TreeSet<>();
     for (Wanted wanted : wanted(spec)) {
       ReadFile file = read.getOrDefault(wanted.path(), ReadFile.missing(wanted.path()));
       if (!file.present()) {
@@ -151,6 +155,7 @@ public final class OutputsSecret {
                   + " the file under spec.outputs.files to publish it whole)");
         }
         entries = flat.get();
+        sensitive.addAll(sensitiveKeys(file.content()));
       } else {
         entries = Map.of(wanted.key(), file.content());
       }
@@ -206,8 +211,15 @@ public final class OutputsSecret {
               + "); the state and deliverables stay on the volume: publish fewer or smaller"
               + " outputs in spec.outputs");
     }
+    sensitive.retainAll(data.keySet());
     return new Publish(
-        secret(provision, run, data, sources), status(provision, run, data, sources));
+        secret(provision, run, data, sources, sensitive),
+        status(
+            ProvisionNames.outputsSecret(provision.getMetadata().getName()),
+            run,
+            data,
+            sources,
+            sensitive));
   }
 
   /**
@@ -222,12 +234,17 @@ public final class OutputsSecret {
       return Optional.empty();
     }
     Map<String, String> sources = new LinkedHashMap<>();
+    Set<String> sensitive = new java.util.TreeSet<>();
     try {
       String json = annotations.get(SOURCES_ANNOTATION);
       if (json != null) {
         JSON.readTree(json)
             .fields()
             .forEachRemaining(f -> sources.put(f.getKey(), f.getValue().asText()));
+      }
+      String marked = annotations.get(SENSITIVE_ANNOTATION);
+      if (marked != null) {
+        JSON.readTree(marked).forEach(k -> sensitive.add(k.asText()));
       }
     } catch (IOException e) {
       return Optional.empty();
@@ -238,7 +255,7 @@ public final class OutputsSecret {
     data.keySet().stream().filter(k -> !order.contains(k)).forEach(order::add);
     Map<String, byte[]> ordered = new LinkedHashMap<>();
     order.stream().filter(data::containsKey).forEach(k -> ordered.put(k, data.get(k)));
-    return Optional.of(status(live.getMetadata().getName(), run, ordered, sources));
+    return Optional.of(status(live.getMetadata().getName(), run, ordered, sources, sensitive));
   }
 
   private static Refused tooLarge(String what, long size) {
@@ -296,15 +313,21 @@ public final class OutputsSecret {
   }
 
   private static Secret secret(
-      Provision provision, RunId run, Map<String, byte[]> data, Map<String, String> sources) {
+      Provision provision,
+      RunId run,
+      Map<String, byte[]> data,
+      Map<String, String> sources,
+      Set<String> sensitive) {
     String name = provision.getMetadata().getName();
     Map<String, String> encoded = new LinkedHashMap<>();
     data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
     String sourcesJson;
+    String sensitiveJson;
     try {
       sourcesJson = JSON.writeValueAsString(sources);
+      sensitiveJson = JSON.writeValueAsString(sensitive);
     } catch (IOException e) {
-      throw new IllegalStateException("a map of strings is JSON", e);
+      throw new IllegalStateException("strings are JSON", e);
     }
     return new SecretBuilder()
         .withNewMetadata()
@@ -312,7 +335,13 @@ public final class OutputsSecret {
         .withNamespace(provision.getMetadata().getNamespace())
         .withLabels(ProvisionLabels.of(name, ProvisionLabels.OUTPUTS))
         .withAnnotations(
-            Map.of(ProvisionNames.RUN_ANNOTATION, run.toString(), SOURCES_ANNOTATION, sourcesJson))
+            Map.of(
+                ProvisionNames.RUN_ANNOTATION,
+                run.toString(),
+                SOURCES_ANNOTATION,
+                sourcesJson,
+                SENSITIVE_ANNOTATION,
+                sensitiveJson))
         .withOwnerReferences(OwnerReferences.controllerOf(provision))
         .endMetadata()
         .withType("Opaque")
@@ -320,21 +349,49 @@ public final class OutputsSecret {
         .build();
   }
 
+  /**
+   * Names, sizes and digests, never values. A sensitive output gets no digest: an unsalted SHA-256
+   * of a password lets anyone who may read the Provision confirm a guess of it.
+   */
   private static OutputsStatus status(
-      Provision provision, RunId run, Map<String, byte[]> data, Map<String, String> sources) {
-    return status(
-        ProvisionNames.outputsSecret(provision.getMetadata().getName()), run, data, sources);
-  }
-
-  private static OutputsStatus status(
-      String secretName, RunId run, Map<String, byte[]> data, Map<String, String> sources) {
+      String secretName,
+      RunId run,
+      Map<String, byte[]> data,
+      Map<String, String> sources,
+      Set<String> sensitive) {
     OutputsStatus status = new OutputsStatus();
     status.secretName = secretName;
     status.generation = run.generation();
     status.run = run.toString();
     data.forEach(
-        (k, v) -> status.items.add(new OutputItem(k, sources.get(k), v.length, sha256(v))));
+        (k, v) -> {
+          boolean secret = sensitive.contains(k);
+          OutputItem item = new OutputItem(k, sources.get(k), v.length, secret ? null : sha256(v));
+          item.sensitive = secret ? true : null;
+          status.items.add(item);
+        });
     return status;
+  }
+
+  /** The outputs Terraform's output -json marks sensitive. */
+  static Set<String> sensitiveKeys(byte[] content) {
+    Set<String> keys = new java.util.TreeSet<>();
+    try {
+      JsonNode root = JSON.readTree(content);
+      if (root != null && root.isObject()) {
+        root.fields()
+            .forEachRemaining(
+                f -> {
+                  if (isTerraformOutput(f.getValue())
+                      && f.getValue().path("sensitive").asBoolean(false)) {
+                    keys.add(f.getKey());
+                  }
+                });
+      }
+    } catch (IOException e) {
+      return keys;
+    }
+    return keys;
   }
 
   /** Whether the live Secret already holds exactly the desired data and annotations. */

@@ -90,7 +90,7 @@ public final class RunJob {
                     String.valueOf(deliverables.holdSecondsOrDefault()),
                     null))
             .addAllToEnv(
-                OutputsPublisher.sidecarEnvironment(provision).entrySet().stream()
+                OutputsPlanner.sidecarEnvironment(provision).entrySet().stream()
                     .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
                     .toList())
             .withVolumeMounts(tools, volume)
@@ -128,13 +128,23 @@ public final class RunJob {
    */
   public static Job drift(Provision provision, ProvisionSettings settings, RunId run) {
     String name = provision.getMetadata().getName();
-    return planRun(
-        provision,
-        settings,
-        run,
-        ProvisionNames.driftJob(name),
-        ProvisionNames.driftContainer(name),
-        ProvisionLabels.DRIFT);
+    Job job =
+        planRun(
+            provision,
+            settings,
+            run,
+            ProvisionNames.driftJob(name),
+            ProvisionNames.driftContainer(name),
+            ProvisionLabels.DRIFT);
+    // The wrapper then keeps every other plan on the volume and removes its own.
+    job.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .add(new EnvVar("GANTRY_DRIFT", "1", null));
+    return job;
   }
 
   /** A run of spec.plan's command that writes its plan to GANTRY_PLAN_FILE. */

@@ -93,7 +93,12 @@ public final class RunObserver {
           number,
           attempt,
           startTime,
-          lastFailure.map(ContainerStateTerminated::getFinishedAt).orElse(null),
+          // No tool container ended (the deadline passed, the pod went): the Job's failure
+          // is when the run ended, so a retry has a fixed time to count from.
+          lastFailure
+              .map(ContainerStateTerminated::getFinishedAt)
+              .or(() -> jobFailed.map(JobCondition::getLastTransitionTime))
+              .orElse(null),
           lastFailure.map(ContainerStateTerminated::getExitCode).orElse(null),
           failures.size(),
           why,

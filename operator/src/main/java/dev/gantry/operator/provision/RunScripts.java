@@ -153,10 +153,16 @@ final class RunScripts {
           + "  sum=-\n"
           + "  [ -f \"$GANTRY_PLAN_FILE\" ] && sum=$($b sha256sum \"$GANTRY_PLAN_FILE\" | $b cut"
           + " -d' ' -f1)\n"
-          + "  (cd \"$d/"
+          // A drift check's plan is never applied: it removes its own plan file and leaves any
+          // other alone. An approval plan supersedes the plans before it.
+          + "  if [ -n \"$GANTRY_DRIFT\" ]; then\n"
+          + "    $b rm -f \"$GANTRY_PLAN_FILE\"\n"
+          + "  else\n"
+          + "    (cd \"$d/"
           + PLANS_DIR
           + "\" && for f in *; do case \"$f\" in \"$GANTRY_RUN_ID\".*) ;; *.tfplan) $b rm -f"
           + " \"$f\";; esac; done)\n"
+          + "  fi\n"
           + "  (cd \"$d/"
           + PLANS_DIR
           + "\" && $b ls -1t *.txt 2>/dev/null | $b tail -n +$((${GANTRY_LOG_KEEP:-10} + 1)) |"
@@ -218,7 +224,10 @@ final class RunScripts {
    * read them (at most GANTRY_OUTPUTS_WAIT seconds), since reading them here needs no new pod.
    */
   static final String SIDECAR =
-      "hold=\"\"\n"
+      // As PID 1 the shell would ignore SIGTERM, and the pod would take its whole grace period to
+      // go (a destroy waits for it): end at once instead.
+      "trap 'exit 0' TERM\n"
+          + "hold=\"\"\n"
           + "read_by=\"\"\n"
           + "while :; do\n"
           + "  now=$(date +%s)\n"

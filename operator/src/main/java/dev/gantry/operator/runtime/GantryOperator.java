@@ -40,6 +40,9 @@ public class GantryOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final String identity = newIdentity();
 
+  /** Reconcilers that hold threads of their own (the outputs reads). */
+  private final List<AutoCloseable> closeables;
+
   public GantryOperator(KubernetesClient client, OperatorOptions options, Clock clock) {
     this.options = options;
     this.client = client;
@@ -74,6 +77,11 @@ public class GantryOperator implements AutoCloseable {
     if (!disabled.containsKey(Capability.PROVISION)) {
       reconcilers.add(new ProvisionReconciler(options.provision(), clock));
     }
+    this.closeables =
+        reconcilers.stream()
+            .filter(r -> r instanceof AutoCloseable)
+            .map(r -> (AutoCloseable) r)
+            .toList();
     if (!disabled.containsKey(Capability.MINICLUSTER)) {
       reconcilers.add(new MiniClusterReconciler(clock));
     }
@@ -227,6 +235,13 @@ public class GantryOperator implements AutoCloseable {
     }
     if (http != null) {
       http.stop();
+    }
+    for (AutoCloseable closeable : closeables) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("could not close {}: {}", closeable.getClass().getSimpleName(), e.toString());
+      }
     }
   }
 }

@@ -305,6 +305,40 @@ class ProvisionLifecycleIT {
   }
 
   @Test
+  void aDestroyThatFailedBeforeItsToolEndedIsRetriedAfterTheBackOffAndReportedOnce() {
+    create(provision("deadline", inline("x = 1\n")));
+    Job apply = awaitJob("apply-deadline");
+    Pod pod = cluster.startPod(apply);
+    cluster.containerExited(pod, "apply-deadline", 0, MANIFEST);
+    awaitPhase("deadline", Phase.Ready);
+
+    client.resource(get("deadline")).delete();
+    Job destroy = awaitJob("destroy-deadline");
+    // The deadline passed while the pod was still pulling: its tool never ran, no exit code.
+    Pod destroyPod = cluster.startPod(destroy);
+    cluster.containerWaiting(destroyPod, "destroy-deadline", "ErrImagePull", "pull failed");
+    client.resource(destroyPod).delete();
+    cluster.jobFailed(destroy, "DeadlineExceeded", "Job was active longer than specified deadline");
+
+    String firstUid = destroy.getMetadata().getUid();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              Job j = cluster.job(NS, "destroy-deadline");
+              return j != null && !j.getMetadata().getUid().equals(firstUid);
+            });
+    assertThat(cluster.job(NS, "destroy-deadline").getMetadata().getAnnotations())
+        .containsEntry("gantry.dev/attempt", "2");
+    assertThat(
+            client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "DestroyFailed".equals(e.getReason()))
+                .filter(e -> "deadline".equals(e.getInvolvedObject().getName())))
+        .as("the failed attempt is reported once")
+        .hasSize(1);
+  }
+
+  @Test
   void skipDestroyAnnotationDeletesWithoutADestroyRun() {
     create(provision("skip", inline("x = 1\n")));
     awaitJob("apply-skip");

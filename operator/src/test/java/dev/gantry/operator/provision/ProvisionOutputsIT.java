@@ -123,6 +123,17 @@ class ProvisionOutputsIT extends ProvisionSteps {
         .filteredOn(i -> i.name.equals("kubeconfig"))
         .singleElement()
         .satisfies(i -> assertThat(i.sha256).isEqualTo(sha256(KUBECONFIG)));
+    assertThat(ready.getStatus().outputs.items)
+        .filteredOn(i -> i.name.equals("admin_token"))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.sensitive).isTrue();
+              assertThat(i.sha256).as("no digest to confirm a guess against").isNull();
+            });
+    assertThat(Serialization.asJson(ready.getStatus()))
+        .as("no digest of a sensitive value anywhere in status")
+        .doesNotContain(sha256("token-s3cr3t"));
     assertThat(Serialization.asJson(ready.getStatus()))
         .as("status lists names and checksums, never values")
         .doesNotContain("token-s3cr3t", "rancher.example", "kind: Config");
@@ -160,6 +171,43 @@ class ProvisionOutputsIT extends ProvisionSteps {
     cluster.jobSucceeded(destroy);
     await().atMost(TIMEOUT).until(() -> get("rancher") == null);
     assertThat(client.secrets().inNamespace(NS).withName("rancher-outputs").get()).isNull();
+  }
+
+  @Test
+  void aStalledOutputsReadHoldsNoReconcile() throws Exception {
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    operator.close();
+    operator =
+        OperatorHarness.start(
+            client,
+            -1,
+            new ProvisionSettings(ProvisionSettings.DEFAULT_TOOLS_IMAGE, Duration.ofSeconds(1))
+                .withVolumeReader(
+                    (c, namespace, pod, container, mountPath, paths, limit) -> {
+                      try {
+                        never.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      throw new VolumeReader.VolumeReadException("stalled");
+                    }));
+    try {
+      client.resource(provision("stalled", List.of())).create();
+      Job apply = awaitJob("apply-stalled");
+      Pod pod = cluster.startPod(apply);
+      cluster.containerExited(
+          pod,
+          "apply-stalled",
+          0,
+          "gantry-deliverables/v1 1\n10 " + "a".repeat(64) + " outputs.json\n");
+
+      // The read never ends; the next generation is applied all the same.
+      edit("stalled", p -> p.getSpec().backoffLimit = 1);
+      Job second = awaitNewJob("apply-stalled", apply);
+      assertThat(second.getMetadata().getAnnotations()).containsEntry("gantry.dev/generation", "2");
+    } finally {
+      never.countDown();
+    }
   }
 
   @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionStatus.Phase;
 import dev.gantry.operator.kube.Conditions;
-import dev.gantry.operator.provision.ProvisionStatusFactory.ApplyState;
-import dev.gantry.operator.provision.ProvisionStatusFactory.DestroyState;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -185,7 +183,7 @@ class ProvisionStatusFactoryTest {
             true);
     var status =
         ProvisionStatusFactory.forDestroy(
-            provision(), OK, new DestroyState.Run("destroy-rancher", failed, T1), T0);
+            provision(), OK, new DestroyState.Run("destroy-rancher", failed, T0, T1), T0);
     assertThat(status.phase).isEqualTo(Phase.Destroying);
     assertThat(status.destroyAttempts).isEqualTo(2);
     var destroyed = Conditions.find(status.conditions, "Destroyed").orElseThrow();

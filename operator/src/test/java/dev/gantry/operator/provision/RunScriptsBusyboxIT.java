@@ -290,7 +290,7 @@ class RunScriptsBusyboxIT {
     assertThat(p.waitFor()).isZero();
     assertThat(Files.readString(state)).as("the real state is untouched").isEqualTo(before);
     var preview =
-        DestroyPreview.parse(
+        PreviewPlanner.parse(
             Files.readString(terminationLog), new dev.gantry.api.provision.DestroyPreviewStatus());
     assertThat(preview.kept).containsExactly("module.rancher.helm_release.rancher");
     assertThat(preview.destroy).containsExactly("module.nodes.vsphere_vm.node[0]");
@@ -330,6 +330,67 @@ class RunScriptsBusyboxIT {
     assertThat(sidecar.waitFor(2, TimeUnit.SECONDS)).isFalse();
     Files.writeString(deliverables.resolve("done"), "");
     assertThat(sidecar.waitFor(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /**
+   * In its container the sidecar's shell is PID 1, which the kernel sends SIGTERM only if it
+   * handles it; run so (a PID namespace of its own), it must end on the kubelet's SIGTERM instead
+   * of waiting out the grace period.
+   */
+  @Test
+  void sidecarAsPidOneEndsOnSigterm() throws Exception {
+    String script = relocate(RunScripts.SIDECAR);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "unshare", "--pid", "--fork", BUSYBOX.toString(), "sh", "-c", script, "sidecar")
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("sidecar-output").toFile());
+    builder.environment().put("GANTRY_DELIVERABLES", deliverables.toString());
+    builder.environment().put("GANTRY_HOLD_SECONDS", "3600");
+    builder.environment().put("PATH", "/usr/bin:/bin");
+    Process unshare = builder.start();
+    try {
+      ProcessHandle sidecar =
+          org.awaitility.Awaitility.await()
+              .atMost(java.time.Duration.ofSeconds(10))
+              .until(() -> unshare.toHandle().children().findFirst(), java.util.Optional::isPresent)
+              .orElseThrow();
+      assertThat(unshare.waitFor(2, TimeUnit.SECONDS)).as("up while the tool runs").isFalse();
+      sidecar.destroy(); // SIGTERM, as the kubelet sends
+      assertThat(unshare.waitFor(5, TimeUnit.SECONDS)).as("ended on SIGTERM").isTrue();
+    } finally {
+      unshare.destroyForcibly();
+      unshare.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void aDriftCheckRemovesItsOwnPlanAndLeavesTheApprovalPlanAlone() throws Exception {
+    Path approvalPlan = deliverables.resolve("plans/2-1.tfplan");
+    Files.createDirectories(approvalPlan.getParent());
+    Files.writeString(approvalPlan, "the plan awaiting approval");
+    Path driftPlan = deliverables.resolve("plans/2-2.tfplan");
+    Process p =
+        run(
+            relocate(RunScripts.WRAPPER),
+            List.of(
+                "sh",
+                "-c",
+                "printf drift-bytes > \"$GANTRY_PLAN_FILE\"; echo 'No changes.'; exit 0"),
+            "GANTRY_RUN",
+            "plan",
+            "GANTRY_DRIFT",
+            "1",
+            "GANTRY_RUN_ID",
+            "2-2",
+            "GANTRY_PLAN_FILE",
+            driftPlan.toString());
+    assertThat(p.waitFor()).isZero();
+    assertThat(PlanResult.parse(Files.readString(terminationLog)).orElseThrow().sha256())
+        .as("the check's plan was made and reported")
+        .isNotNull();
+    assertThat(approvalPlan).as("another run's plan stays").exists();
+    assertThat(driftPlan).as("a check's plan is never applied").doesNotExist();
   }
 
   private String relocate(String script) {

@@ -2,11 +2,7 @@ package dev.gantry.operator.provision;
 
 import dev.gantry.api.provision.DestroyPreviewStatus;
 import dev.gantry.api.provision.Provision;
-import dev.gantry.operator.kube.ChildWriter;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,55 +10,45 @@ import java.util.regex.Pattern;
 
 /**
  * Answers a destroy-preview request (the gantry.dev/destroy-preview annotation, a new token each
- * time): once no other run is going, Job {@code preview-<name>} plans the destroy on a copy of the
+ * time): once the run slot is free, Job {@code preview-<name>} plans the destroy on a copy of the
  * state with spec.destroy.retain forgotten, and status lists what it would remove and keep.
  */
-final class DestroyPreview {
+final class PreviewPlanner {
   static final String RUNNING = "Running";
   static final String WAITING = "Waiting";
   private static final Pattern DESTROYED = Pattern.compile("^\\s*# (.+) will be destroyed\\s*$");
   private static final String KEPT = "# gantry: kept: ";
 
+  /**
+   * @param status the preview to show: the previous one when nothing was asked
+   */
+  record Decision(DestroyPreviewStatus status, List<ProvisionAction> actions) {}
+
   private final ProvisionSettings settings;
 
-  DestroyPreview(ProvisionSettings settings) {
+  PreviewPlanner(ProvisionSettings settings) {
     this.settings = settings;
   }
 
-  /**
-   * @param busy another run of this Provision is going; a preview waits for it
-   * @return the status to show: the previous one when nothing was asked
-   */
-  DestroyPreviewStatus evaluate(
-      Provision provision,
-      Optional<Job> job,
-      List<Pod> pods,
-      boolean busy,
-      KubernetesClient client) {
-    var status = provision.getStatus();
+  Decision decide(ProvisionObservation o, RunSlot slot) {
+    List<ProvisionAction> actions = new ArrayList<>();
+    var status = o.provision().getStatus();
     DestroyPreviewStatus previous = status == null ? null : status.destroyPreview;
-    String token = token(provision);
+    String token = token(o.provision());
     if (token == null) {
-      return previous;
+      return new Decision(previous, actions);
     }
-    String name = provision.getMetadata().getName();
+    Optional<RunSlot.Occupant> job = slot.find(RunKind.PREVIEW);
     if (job.isPresent()) {
-      RunOutcome outcome =
-          RunObserver.observe(
-              job.get(),
-              pods,
-              ProvisionNames.previewContainer(name),
-              provision.getSpec().backoffLimitOrDefault());
+      RunOutcome outcome = job.get().outcome();
+      var annotations = job.get().job().getMetadata().getAnnotations();
       String answers =
-          job.get().getMetadata().getAnnotations() == null
-              ? null
-              : job.get().getMetadata().getAnnotations().get(Provision.DESTROY_PREVIEW_ANNOTATION);
+          annotations == null ? null : annotations.get(Provision.DESTROY_PREVIEW_ANNOTATION);
       if (!token.equals(answers)) {
         // An earlier request's Job: it goes, and its deletion brings the next pass.
-        if (!outcome.running() && job.get().getMetadata().getDeletionTimestamp() == null) {
-          client.resource(job.get()).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
-        }
-        return waiting(token, "the preview of an earlier request is being removed");
+        slot.retire(job.get()).ifPresent(actions::add);
+        return new Decision(
+            waiting(token, "the preview of an earlier request is being removed"), actions);
       }
       DestroyPreviewStatus result = new DestroyPreviewStatus();
       result.token = token;
@@ -70,29 +56,30 @@ final class DestroyPreview {
       if (outcome.running()) {
         result.phase = RUNNING;
         result.message = outcome.message().isEmpty() ? null : outcome.message();
-        return result;
+        return new Decision(result, actions);
       }
       if (outcome.failed()) {
         result.phase = "Failed";
-        result.message =
-            "Job " + job.get().getMetadata().getName() + " failed: " + outcome.message();
-        return result;
+        result.message = "Job " + job.get().jobName() + " failed: " + outcome.message();
+        return new Decision(result, actions);
       }
-      return parse(outcome.report(), result);
+      return new Decision(parse(outcome.report(), result), actions);
     }
     if (previous != null && token.equals(previous.token) && !WAITING.equals(previous.phase)) {
-      return previous; // answered, and its Job removed since
+      return new Decision(previous, actions); // answered, and its Job removed since
     }
-    if (busy) {
-      return waiting(token, "a run is going; the preview starts when it ends");
+    RunId run = RunId.next(status, o.generation());
+    RunSlot.Start start =
+        slot.start(RunKind.PREVIEW, run, RunJob.preview(o.provision(), settings, run, token));
+    if (start instanceof RunSlot.Start.Wait wait) {
+      return new Decision(waiting(token, wait.why()), actions);
     }
-    RunId run = RunId.next(status, generation(provision));
-    ChildWriter.create(client, RunJob.preview(provision, settings, run, token));
+    actions.add(new ProvisionAction.Create(((RunSlot.Start.Go) start).job()));
     DestroyPreviewStatus started = new DestroyPreviewStatus();
     started.token = token;
     started.run = run.toString();
     started.phase = RUNNING;
-    return started;
+    return new Decision(started, actions);
   }
 
   /** The preview's termination message: kept addresses, destroyed addresses, the summary. */
@@ -137,10 +124,5 @@ final class DestroyPreview {
     String token =
         annotations == null ? null : annotations.get(Provision.DESTROY_PREVIEW_ANNOTATION);
     return token == null || token.isBlank() ? null : token.strip();
-  }
-
-  private static long generation(Provision provision) {
-    Long generation = provision.getMetadata().getGeneration();
-    return generation == null ? 1L : generation;
   }
 }
