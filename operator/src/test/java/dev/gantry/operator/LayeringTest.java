@@ -40,6 +40,7 @@ class LayeringTest {
           "dev.gantry.operator.minicluster.MiniClusterReconciler",
           "dev.gantry.operator.relations.ConsumerReconciler",
           "dev.gantry.operator.relations.ConsumerView",
+          "dev.gantry.operator.relations.BindingSecretDependent",
           "dev.gantry.operator.relations.RelationReconciler",
           "dev.gantry.operator.relations.CachedProviderLookup",
           "dev.gantry.operator.relations.RelationsWebhook",

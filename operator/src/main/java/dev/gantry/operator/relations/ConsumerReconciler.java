@@ -5,7 +5,6 @@ import dev.gantry.operator.kube.EventRecorder;
 import dev.gantry.operator.kube.LabelMarks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,6 +17,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -49,10 +49,13 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ConsumerReconciler.class);
   private final WorkloadKind<W> kind;
+  private final BindingSecretDependent<W> bindingSecret;
   private final InjectionSettings settings;
   private final Clock clock;
 
   private ConsumerReconciler(WorkloadKind<W> kind, InjectionSettings settings, Clock clock) {
+    this.bindingSecret =
+        new BindingSecretDependent<>(kind.name().toLowerCase(java.util.Locale.ROOT));
     this.kind = kind;
     this.settings = settings;
     this.clock = clock;
@@ -150,10 +153,12 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .build();
-    return List.of(
-        new InformerEventSource<>(providers, context),
-        new InformerEventSource<>(relations, context),
-        new InformerEventSource<>(credentials, context));
+    List<EventSource<?, W>> sources = new java.util.ArrayList<>();
+    sources.add(new InformerEventSource<>(providers, context));
+    sources.add(new InformerEventSource<>(relations, context));
+    sources.add(new InformerEventSource<>(credentials, context));
+    sources.addAll(EventSourceUtils.dependentEventSources(context, bindingSecret));
+    return sources;
   }
 
   /** Whether a pod template has a variable from the Secret {@code name}. */
@@ -176,7 +181,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
 
   @Override
   public UpdateControl<W> reconcile(W workload, Context<W> context) {
-    return reconcile(workload, ConsumerView.of(context));
+    return reconcile(workload, ConsumerView.of(context, bindingSecret));
   }
 
   UpdateControl<W> reconcile(W workload, ConsumerView<W> view) {
@@ -219,47 +224,49 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
 
     boolean serviceBinding =
         "true".equalsIgnoreCase(annotation(workload, Relation.SERVICE_BINDING_ANNOTATION));
-    if (serviceBinding && !resolution.bindings().isEmpty()) {
-      ensureBindingSecret(client, workload, resolution);
-    }
+    view.bindingSecret(
+        workload,
+        serviceBinding && !resolution.bindings().isEmpty()
+            ? Optional.of(bindingSecret(client, workload, resolution))
+            : Optional.empty());
 
-    var desired = Serialization.clone(template);
-    if (desired.getMetadata() == null) {
-      desired.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
-    }
-    PodInjection.apply(
-        desired.getMetadata(),
-        desired.getSpec(),
-        workload.getMetadata().getName(),
-        resolution,
-        serviceBinding,
-        settings);
+    String name = workload.getMetadata().getName();
+    var desired = injected(template, name, resolution, serviceBinding);
     Optional<String> cycle =
         RelationCycles.through(kind, workload, view.workloads(namespace).toList(), service);
     String summary = resolution.summary() + cycle.map(c -> "; relation cycle: " + c).orElse("");
-    boolean templateChanged =
-        !Objects.equals(
-            Serialization.jsonMapper().valueToTree(template),
-            Serialization.jsonMapper().valueToTree(desired));
+    boolean templateChanged = !sameJson(template, desired);
     boolean statusChanged = !summary.equals(annotation(workload, Relation.STATUS_ANNOTATION));
-    if (templateChanged || statusChanged) {
-      // Judged against the server's copy in the edit: a pass on a stale cache (right after the
-      // last edit) finds nothing to change there and records no second event.
+    // The label a Relation put on this workload goes once no Relation selects it any more (a
+    // label the user set, with another value, stays).
+    boolean unmark = markedByRelation(workload) && explicit.isEmpty();
+    if (templateChanged || statusChanged || unmark) {
+      // Made on the server's copy, not the cached one: a change another writer made meanwhile
+      // (kubectl set image, a rollout restart) stays, and a pass on a stale cache that finds
+      // the server's copy current changes nothing and records no second event.
       AtomicBoolean changedOnServer = new AtomicBoolean();
+      AtomicBoolean templateChangedOnServer = new AtomicBoolean();
       try {
         client
             .resources(kind.type())
             .inNamespace(namespace)
-            .withName(workload.getMetadata().getName())
+            .withName(name)
             .edit(
                 d -> {
-                  boolean differs =
-                      !summary.equals(annotation(d, Relation.STATUS_ANNOTATION))
-                          || !Objects.equals(
-                              Serialization.jsonMapper().valueToTree(kind.template(d)),
-                              Serialization.jsonMapper().valueToTree(desired));
-                  changedOnServer.set(differs);
-                  kind.setTemplate(d, desired);
+                  var current = kind.template(d);
+                  var fresh = injected(current, name, resolution, serviceBinding);
+                  templateChangedOnServer.set(!sameJson(current, fresh));
+                  boolean unmarkHere = unmark && markedByRelation(d);
+                  changedOnServer.set(
+                      templateChangedOnServer.get()
+                          || unmarkHere
+                          || !summary.equals(annotation(d, Relation.STATUS_ANNOTATION)));
+                  kind.setTemplate(d, fresh);
+                  if (unmarkHere) {
+                    Map<String, String> labels = new HashMap<>(d.getMetadata().getLabels());
+                    labels.remove(Relation.RELATIONSHIPS_LABEL);
+                    d.getMetadata().setLabels(labels);
+                  }
                   Map<String, String> annotations =
                       d.getMetadata().getAnnotations() == null
                           ? new HashMap<>()
@@ -273,11 +280,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
           throw e;
         }
         // Another writer (the workload's own controller) was first; try again on fresh data.
-        LOG.debug(
-            "{} {}/{} changed while being injected; again",
-            kind.name(),
-            namespace,
-            workload.getMetadata().getName());
+        LOG.debug("{} {}/{} changed while being injected; again", kind.name(), namespace, name);
         return UpdateControl.<W>noUpdate().rescheduleAfter(CONFLICT_RETRY);
       }
       if (!changedOnServer.get()) {
@@ -285,6 +288,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
             ? UpdateControl.noUpdate()
             : UpdateControl.<W>noUpdate().rescheduleAfter(RECHECK_MISSING);
       }
+      templateChanged = templateChangedOnServer.get();
       EventRecorder events = new EventRecorder(client, clock);
       if (cycle.isPresent()) {
         events.warning(
@@ -323,7 +327,9 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
     return SecretValues.credentials(secret);
   }
 
-  private void ensureBindingSecret(KubernetesClient client, W workload, Resolution resolution) {
+  /** The binding Secret's desired state: the resolved bindings' files, credentials read by name. */
+  private static Secret bindingSecret(
+      KubernetesClient client, HasMetadata workload, Resolution resolution) {
     String namespace = workload.getMetadata().getNamespace();
     Map<String, String> data =
         BindingFiles.data(
@@ -332,33 +338,34 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
               Secret s = client.secrets().inNamespace(namespace).withName(secret).get();
               return s == null ? null : SecretValues.value(s, key);
             });
-    Secret desired =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName(PodInjection.bindingSecret(workload.getMetadata().getName()))
-            .withNamespace(namespace)
-            .addToLabels("app.kubernetes.io/managed-by", "gantry")
-            .addToLabels("app.kubernetes.io/component", "service-binding")
-            .withOwnerReferences(dev.gantry.operator.kube.OwnerReferences.controllerOf(workload))
-            .endMetadata()
-            .withType("servicebinding.io/gantry")
-            .withData(data)
-            .build();
-    Secret live =
-        client.secrets().inNamespace(namespace).withName(desired.getMetadata().getName()).get();
-    if (live == null) {
-      dev.gantry.operator.kube.ChildWriter.create(client, desired);
-    } else if (!Objects.equals(live.getData(), data)) {
-      client
-          .secrets()
-          .inNamespace(namespace)
-          .withName(desired.getMetadata().getName())
-          .edit(
-              s -> {
-                s.setData(data);
-                return s;
-              });
+    return BindingSecretDependent.build(workload, data);
+  }
+
+  /** The pod template with this resolution injected, as the webhook would admit it. */
+  private io.fabric8.kubernetes.api.model.PodTemplateSpec injected(
+      io.fabric8.kubernetes.api.model.PodTemplateSpec template,
+      String workload,
+      Resolution resolution,
+      boolean serviceBinding) {
+    var desired = Serialization.clone(template);
+    if (desired.getMetadata() == null) {
+      desired.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
     }
+    PodInjection.apply(
+        desired.getMetadata(), desired.getSpec(), workload, resolution, serviceBinding, settings);
+    return desired;
+  }
+
+  /** Labelled by the Relation controller (value "relation"), not by the workload's author. */
+  private static boolean markedByRelation(HasMetadata workload) {
+    var labels = workload.getMetadata().getLabels();
+    return labels != null
+        && RelationReconciler.MARK.equals(labels.get(Relation.RELATIONSHIPS_LABEL));
+  }
+
+  private static boolean sameJson(Object a, Object b) {
+    return Objects.equals(
+        Serialization.jsonMapper().valueToTree(a), Serialization.jsonMapper().valueToTree(b));
   }
 
   private static String annotation(HasMetadata d, String key) {

@@ -2,10 +2,12 @@ package dev.gantry.operator.relations;
 
 import dev.gantry.api.relations.Relation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -26,8 +28,24 @@ interface ConsumerView<W extends HasMetadata> {
   /** Workloads of this kind in the namespace (for cycles). */
   Stream<W> workloads(String namespace);
 
-  static <W extends HasMetadata> ConsumerView<W> of(Context<W> context) {
+  /** Makes the workload's Service Binding Secret as desired, or deletes it when none is. */
+  void bindingSecret(W workload, Optional<Secret> desired);
+
+  static <W extends HasMetadata> ConsumerView<W> of(
+      Context<W> context, BindingSecretDependent<W> bindingSecret) {
     return new ConsumerView<>() {
+      @Override
+      public void bindingSecret(W workload, Optional<Secret> desired) {
+        if (desired.isPresent()) {
+          context
+              .managedWorkflowAndDependentResourceContext()
+              .put(BindingSecretDependent.DESIRED, desired.get());
+          bindingSecret.reconcile(workload, context);
+        } else if (bindingSecret.getSecondaryResource(workload, context).isPresent()) {
+          bindingSecret.delete(workload, context);
+        }
+      }
+
       @Override
       public KubernetesClient client() {
         return context.getClient();

@@ -24,6 +24,10 @@ import java.util.Optional;
 @ControllerConfiguration(name = "relation")
 public class RelationReconciler implements Reconciler<Relation> {
   static final Duration RECHECK = Duration.ofSeconds(30);
+
+  /** The relationships label's value on a workload this controller labelled. */
+  static final String MARK = "relation";
+
   private final Clock clock;
 
   public RelationReconciler(Clock clock) {
@@ -112,7 +116,7 @@ public class RelationReconciler implements Reconciler<Relation> {
             .resources(kind.type())
             .inNamespace(namespace)
             .withName(w.getMetadata().getName())
-            .edit(x -> LabelMarks.with(x, Relation.RELATIONSHIPS_LABEL, "relation"));
+            .edit(x -> LabelMarks.with(x, Relation.RELATIONSHIPS_LABEL, MARK));
       }
     }
     return selected.stream()

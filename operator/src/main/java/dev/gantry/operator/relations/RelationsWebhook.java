@@ -61,7 +61,7 @@ public final class RelationsWebhook implements AutoCloseable {
   }
 
   public synchronized RelationsWebhook start() {
-    state = advance(store.load());
+    state = current();
     lookup = new CachedProviderLookup(client);
     server =
         new AdmissionServer(
@@ -156,29 +156,17 @@ public final class RelationsWebhook implements AutoCloseable {
    */
   synchronized void rotate() {
     try {
-      var live =
-          client
-              .admissionRegistration()
-              .v1()
-              .mutatingWebhookConfigurations()
-              .withName(WebhookRegistration.NAME)
-              .get();
-      if (live == null
-          || !live.getWebhooks()
-              .equals(
-                  WebhookRegistration.desired(state.caBundle(), settings.target()).getWebhooks())) {
-        register();
-      }
       // From the Secret, not memory: another replica may have rotated, or won the first write.
-      CertificateRotation.State stored = store.load();
-      CertificateRotation.State next = advance(stored == null ? state : stored);
-      if (!next.equals(state)) {
-        boolean newServing = !next.serving().equals(state.serving());
-        state = next;
-        register();
-        if (newServing) {
-          server.useCertificate(state.serving());
-        }
+      CertificateRotation.State next = current();
+      boolean changed = !next.equals(state);
+      boolean newServing = !next.serving().equals(state.serving());
+      state = next;
+      // The bundle is published before a certificate it alone trusts is served.
+      register();
+      if (newServing) {
+        server.useCertificate(state.serving());
+      }
+      if (changed) {
         LOG.info(
             "webhook certificates rotated (CAs published: {})", state.publishedCaPems().size());
       }
@@ -187,23 +175,78 @@ public final class RelationsWebhook implements AutoCloseable {
     }
   }
 
-  private CertificateRotation.State advance(CertificateRotation.State current) {
-    CertificateRotation.State next =
-        CertificateRotation.next(
-            current,
-            settings.dnsNames(),
-            clock.instant(),
-            CertificateRotation.CA_VALIDITY,
-            CertificateRotation.SERVING_VALIDITY);
-    if (!next.equals(current)) {
-      store.save(next);
+  /**
+   * The certificates every replica serves: the stored ones, advanced by a rotation step when one is
+   * due, or new ones when none are stored. Whichever replica writes first wins; the others adopt
+   * what it wrote.
+   */
+  private CertificateRotation.State current() {
+    CertificateStore.Stored stored = store.read();
+    if (stored == null) {
+      return store.createOrAdopt(advance(null));
     }
-    return next;
+    CertificateRotation.State next = advance(stored.state());
+    return next.equals(stored.state()) ? next : store.replace(next, stored.resourceVersion());
   }
 
+  private CertificateRotation.State advance(CertificateRotation.State current) {
+    return CertificateRotation.next(
+        current,
+        settings.dnsNames(),
+        clock.instant(),
+        CertificateRotation.CA_VALIDITY,
+        CertificateRotation.SERVING_VALIDITY);
+  }
+
+  /**
+   * Registers the webhook when the registration is missing or differs in what Gantry sets; the
+   * fields the API server fills in (matchPolicy, objectSelector, ...) are no difference, so an
+   * unchanged registration is never written again.
+   */
   private void register() {
-    var desired = WebhookRegistration.desired(state.caBundle(), settings.target());
-    client.resource(desired).createOr(r -> r.update());
+    var registrations = client.admissionRegistration().v1().mutatingWebhookConfigurations();
+    var desired = WebhookRegistration.desired(state.caBundle(), settings.target(), owner());
+    var live = registrations.withName(WebhookRegistration.NAME).get();
+    try {
+      if (live == null) {
+        registrations.resource(desired).create();
+      } else if (!WebhookRegistration.matches(live, desired)) {
+        desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+        registrations.resource(desired).update();
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Another replica registered in between; the next check compares again.
+    }
+  }
+
+  /**
+   * The operator's namespace owns the registration: uninstalling Gantry deletes the namespace, and
+   * the garbage collector the registration with it (a cluster-scoped object may only be owned by a
+   * cluster-scoped one). Without it (not readable), the registration has no owner.
+   */
+  private java.util.Optional<io.fabric8.kubernetes.api.model.OwnerReference> owner() {
+    try {
+      var namespace = client.namespaces().withName(settings.namespace()).get();
+      if (namespace == null) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+              .withApiVersion("v1")
+              .withKind("Namespace")
+              .withName(namespace.getMetadata().getName())
+              .withUid(namespace.getMetadata().getUid())
+              .build());
+    } catch (KubernetesClientException e) {
+      LOG.warn(
+          "could not read namespace {} to own the webhook registration: {}",
+          settings.namespace(),
+          e.getMessage());
+      return java.util.Optional.empty();
+    }
   }
 
   @Override

@@ -1,8 +1,11 @@
 package dev.gantry.operator.relations;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.api.relations.Relation;
+import dev.gantry.operator.kube.JsonSubset;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -10,10 +13,12 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperationsBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The MutatingWebhookConfiguration Gantry registers for itself: one webhook per opt-in label (a
@@ -58,6 +63,14 @@ public final class WebhookRegistration {
   }
 
   public static MutatingWebhookConfiguration desired(String caBundle, Target target) {
+    return desired(caBundle, target, Optional.empty());
+  }
+
+  /**
+   * @param owner what the registration goes with (the operator's namespace), if known
+   */
+  public static MutatingWebhookConfiguration desired(
+      String caBundle, Target target, Optional<OwnerReference> owner) {
     return new MutatingWebhookConfigurationBuilder()
         .withNewMetadata()
         .withName(NAME)
@@ -67,6 +80,7 @@ public final class WebhookRegistration {
                 "gantry",
                 "app.kubernetes.io/component",
                 "relations-webhook"))
+        .withOwnerReferences(owner.map(List::of).orElse(null))
         .endMetadata()
         .withWebhooks(
             webhook(
@@ -112,6 +126,25 @@ public final class WebhookRegistration {
                 .withScope("Namespaced")
                 .build())
         .build();
+  }
+
+  /**
+   * Whether the live registration is as desired in everything Gantry sets. The API server fills in
+   * what Gantry leaves unset (matchPolicy, objectSelector; more in later versions), so a field the
+   * desired registration does not name is no difference: comparing whole objects would rewrite an
+   * unchanged registration on every check.
+   */
+  public static boolean matches(
+      MutatingWebhookConfiguration live, MutatingWebhookConfiguration desired) {
+    ObjectMapper json = Serialization.jsonMapper();
+    return JsonSubset.within(
+            json.valueToTree(desired.getWebhooks()), json.valueToTree(live.getWebhooks()))
+        && JsonSubset.within(
+            json.valueToTree(desired.getMetadata().getLabels()),
+            json.valueToTree(live.getMetadata().getLabels()))
+        && JsonSubset.within(
+            json.valueToTree(desired.getMetadata().getOwnerReferences()),
+            json.valueToTree(live.getMetadata().getOwnerReferences()));
   }
 
   /** The caBundle a live configuration carries (all its webhooks carry the same). */

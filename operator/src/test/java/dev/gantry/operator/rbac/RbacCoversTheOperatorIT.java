@@ -446,12 +446,28 @@ class RbacCoversTheOperatorIT {
                           .contains("provider of Relation agent-db"));
       cluster.services().inNamespace(NS).withName("sse-endpoint").delete();
       await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
-      Thread.sleep(3000); // lease renewals
+      // The leader renews its Lease (an update) at least once.
+      String renewed = renewTime();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !renewTime().equals(renewed));
     }
 
-    // A restarted replica finds its Secret and configuration and updates the registration.
+    // A replica restarted on another port finds its Secret and updates the registration.
+    int movedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      movedPort = socket.getLocalPort();
+    }
+    var moved =
+        options.withWebhook(
+            new dev.gantry.operator.relations.RelationsWebhook.Settings(
+                NS,
+                List.of("127.0.0.1"),
+                "127.0.0.1",
+                movedPort,
+                dev.gantry.operator.relations.WebhookRegistration.Target.url(
+                    "https://127.0.0.1:" + movedPort),
+                dev.gantry.operator.relations.InjectionSettings.defaults()));
     try (GantryOperator restarted =
-        new GantryOperator(operatorClient, options, Clock.systemUTC()).start()) {
+        new GantryOperator(operatorClient, moved, Clock.systemUTC()).start()) {
       assertThat(restarted.webhook().caBundle()).isNotBlank();
     }
     // One started without the webhook removes the registration that nothing would answer now.
@@ -593,6 +609,19 @@ class RbacCoversTheOperatorIT {
           default -> request.getMethod();
         };
     return java.util.Optional.of(group + "/" + resource + ":" + verb);
+  }
+
+  /** When the leader last renewed the Lease. */
+  String renewTime() {
+    var lease =
+        cluster
+            .leases()
+            .inNamespace(NS)
+            .withName(dev.gantry.operator.runtime.OperatorOptions.LEASE_NAME)
+            .get();
+    return lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null
+        ? ""
+        : lease.getSpec().getRenewTime().toString();
   }
 
   static Set<String> granted() throws Exception {

@@ -119,6 +119,31 @@ class ConsumerReconcilerStaleCacheTest {
     assertThat(reasons()).containsExactlyInAnyOrder("RelationsMissing", "RelationsUpdated");
   }
 
+  @Test
+  void anImageSetOnTheServerAfterTheCacheWasFilledIsNotRevertedByTheInjection() {
+    var reconciler =
+        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC());
+    // kubectl set image, between the informer's copy and this pass.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("busybox:1.37");
+              return d;
+            });
+
+    reconciler.reconcile(cached, view()); // the cache still holds busybox:1.36
+
+    var container = live().getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).as("the user's change stands").isEqualTo("busybox:1.37");
+    assertThat(live().getMetadata().getAnnotations())
+        .as("and the injection was made")
+        .containsKey(Relation.STATUS_ANNOTATION);
+  }
+
   /** Caches as they stand: providers read off the server, no Relations, this one workload. */
   ConsumerView<Deployment> view() {
     return new ConsumerView<>() {
@@ -141,6 +166,12 @@ class ConsumerReconcilerStaleCacheTest {
       @Override
       public Stream<Deployment> workloads(String namespace) {
         return Stream.of(cached);
+      }
+
+      @Override
+      public void bindingSecret(
+          Deployment workload, java.util.Optional<io.fabric8.kubernetes.api.model.Secret> desired) {
+        desired.ifPresent(s -> client.resource(s).createOr(r -> r.update()));
       }
     };
   }

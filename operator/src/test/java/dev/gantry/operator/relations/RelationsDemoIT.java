@@ -303,6 +303,34 @@ class RelationsDemoIT {
                 client.apps().deployments().inNamespace(NS).withName("web").get()))
         .doesNotContain("new-secret")
         .doesNotContain("bmV3LXNlY3JldA==");
+
+    // The Relation goes: what it injected goes, and so does the label it put on the workload.
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("web")
+                .get()
+                .getMetadata()
+                .getLabels())
+        .containsEntry(Relation.RELATIONSHIPS_LABEL, "relation");
+    client.resources(Relation.class).inNamespace(NS).withName("web-db").delete();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Deployment unbound =
+                  client.apps().deployments().inNamespace(NS).withName("web").get();
+              assertThat(unbound.getMetadata().getLabels())
+                  .doesNotContainKey(Relation.RELATIONSHIPS_LABEL);
+              assertThat(unbound.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                  .extracting(EnvVar::getName)
+                  .doesNotContain("DB_HOST", "DB_PASSWORD");
+              assertThat(client.secrets().inNamespace(NS).withName("web-bindings").get())
+                  .as("no binding files are asked for any more")
+                  .isNull();
+            });
   }
 
   @Test
