@@ -329,44 +329,10 @@ public final class WorkersApi implements AutoCloseable {
   }
 
   private Upload upload(Context ctx) {
-    long length = ctx.contentLength();
     Upload.Limits limits =
         new Upload.Limits(maxUploadBytes, workers.runtime().newestCompatibilityDate());
-    if (length > maxUploadBytes) {
-      drain(ctx, Math.min(length, 4 * maxUploadBytes));
-      throw Upload.tooLarge(length, limits);
-    }
-    if (length < 0) {
-      // Chunked, so the size shows only while reading: read to one byte past the limit ourselves,
-      // rather than let the HTTP library refuse it in its own words.
-      byte[] body;
-      try {
-        body =
-            ctx.req()
-                .getInputStream()
-                .readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
-      } catch (java.io.IOException e) {
-        throw ApiError.badRequest("the upload could not be read: " + e.getMessage());
-      }
-      if (body.length > maxUploadBytes) {
-        drain(ctx, 4 * maxUploadBytes);
-        throw Upload.tooLarge(-1, limits);
-      }
-      return Upload.parse(ctx.contentType(), body, limits);
-    }
-    return Upload.parse(ctx.contentType(), ctx.bodyAsBytes(), limits);
-  }
-
-  /**
-   * Reads (and drops) what the client is still sending, within bounds, so it gets the answer
-   * instead of a reset connection; nothing of it is kept.
-   */
-  private static void drain(Context ctx, long bytes) {
-    try (var in = ctx.req().getInputStream()) {
-      in.skipNBytes(bytes);
-    } catch (java.io.IOException | RuntimeException e) {
-      // the client went away, or sent less (EOF): the answer is all it could get
-    }
+    byte[] body = RequestBody.read(ctx, maxUploadBytes, size -> Upload.tooLarge(size, limits));
+    return Upload.parse(ctx.contentType(), body, limits);
   }
 
   // --- settings ---

@@ -653,6 +653,74 @@ class WorkersApiIT {
         .isEmpty();
   }
 
+  /**
+   * Sends {@code head} and {@code body} on a raw socket, ends its sending side, reads the answer.
+   */
+  String halfClosed(String head, byte[] body) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", workers.server.apiPort())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      socket.shutdownOutput(); // the client gives up sending, and waits for the answer
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The status and the envelope of a raw HTTP/1.1 answer. */
+  static Api.Answer answer(String raw) throws Exception {
+    assertThat(raw).as("an HTTP answer").startsWith("HTTP/1.1 ");
+    int status = Integer.parseInt(raw.substring(9, 12));
+    String body = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+    if (raw.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+      // one chunk: its size line, the JSON, then the last chunk
+      body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("\r\n0\r\n"));
+    }
+    return new Api.Answer(status, Api.body(body));
+  }
+
+  static void assertEnvelope(Api.Answer answer, int status, int code, String message) {
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
+    assertThat(answer.body().path("success").isBoolean()).isTrue();
+    assertThat(answer.body().path("success").asBoolean()).isFalse();
+    assertThat(answer.code()).as(answer.body().toString()).isEqualTo(code);
+    assertThat(answer.message()).contains(message);
+    assertThat(answer.body().path("messages").isArray()).isTrue();
+    assertThat(answer.body().path("messages")).isEmpty();
+    assertThat(answer.body().path("result").isNull()).isTrue();
+  }
+
+  @Test
+  void anUploadCutShortOfItsContentLengthGetsTheSame400AsACutShortChunkedOne() throws Exception {
+    byte[] body = hello("cut").build();
+    byte[] half = java.util.Arrays.copyOf(body, body.length / 2);
+    String head =
+        "PUT /client/v4/accounts/"
+            + WorkersHarness.ACCOUNT
+            + "/workers/scripts/cut HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + workers.token
+            + "\r\nContent-Type: "
+            + Multipart.CONTENT_TYPE
+            + "\r\n";
+    var sized = answer(halfClosed(head + "Content-Length: " + body.length + "\r\n\r\n", half));
+    assertEnvelope(sized, 400, ApiError.MALFORMED, "ended before");
+    assertThat(sized.message()).doesNotContain("internal error");
+
+    String chunk = Integer.toHexString(half.length) + "\r\n";
+    byte[] chunked = new byte[chunk.length() + half.length + 2];
+    System.arraycopy(
+        chunk.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, chunked, 0, chunk.length());
+    System.arraycopy(half, 0, chunked, chunk.length(), half.length);
+    chunked[chunked.length - 2] = '\r';
+    chunked[chunked.length - 1] = '\n';
+    var unsized = answer(halfClosed(head + "Transfer-Encoding: chunked\r\n\r\n", chunked));
+    assertEnvelope(unsized, 400, ApiError.MALFORMED, "ended before");
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "cut")))
+        .isEmpty();
+  }
+
   @Test
   void aSecretSentWithAVersionUploadReachesTheRunningWorkerAtOnce() throws Exception {
     String source =
