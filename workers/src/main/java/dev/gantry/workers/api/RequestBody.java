@@ -43,6 +43,18 @@ final class RequestBody {
     return body;
   }
 
+  /** Any request's body over the limit (an upload says so in its own words). */
+  static ApiError tooLarge(long size, long limit) {
+    return new ApiError(
+        ApiError.TOO_LARGE,
+        413,
+        "the request body is "
+            + (size < 0 ? "more than " + limit : String.valueOf(size))
+            + " bytes, over this server's limit of "
+            + limit
+            + " bytes (gantry workers serve --max-upload-bytes)");
+  }
+
   /** The client ended the body early: the HTTP library's "Early EOF" is no internal error. */
   private static ApiError cutShort(long length) {
     return ApiError.badRequest(

@@ -722,6 +722,31 @@ class WorkersApiIT {
   }
 
   @Test
+  void anOversizedSecretANulInThePathAndAnUnreadableHeadAreAnsweredInCloudflaresEnvelope()
+      throws Exception {
+    deploy("env", hello("env"));
+    byte[] big = new byte[12 * 1024 * 1024];
+    java.util.Arrays.fill(big, (byte) 'x');
+    String secret =
+        "{\"name\":\"BIG\",\"type\":\"secret_text\",\"text\":\"" + new String(big) + "\"}";
+    var tooLarge = api.json("PUT", "/accounts/{account}/workers/scripts/env/secrets", secret);
+    assertEnvelope(tooLarge, 413, ApiError.TOO_LARGE, "over this server's limit");
+    assertThat(workers.server.service().secretNames(new WorkerKey(WorkersHarness.ACCOUNT, "env")))
+        .isEmpty();
+
+    var nul = api.json("GET", "/accounts/{account}/workers/scripts/e%00v/settings", null);
+    assertEnvelope(nul, 400, ApiError.MALFORMED, "could not be read");
+
+    // a head the HTTP server cannot parse
+    var head =
+        answer(
+            halfClosed(
+                "GET /client/v4/user HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n",
+                new byte[0]));
+    assertEnvelope(head, 400, ApiError.MALFORMED, "could not be read");
+  }
+
+  @Test
   void aSecretSentWithAVersionUploadReachesTheRunningWorkerAtOnce() throws Exception {
     String source =
         "export default { fetch(r, env) { return new Response(env.API_KEY ?? 'none') } }";
