@@ -48,6 +48,11 @@ public record Upload(
       throw tooLarge(body.length, limits);
     }
     List<Part> parts = MultipartBody.parse(contentType, body);
+    if (parts.stream().filter(p -> p.name().equals("metadata")).count() > 1) {
+      // Refused as a module sent twice is: which one the worker runs must not be a guess.
+      throw ApiError.invalid(
+          "part \"metadata\" is uploaded twice: send the worker's metadata in one part");
+    }
     Part metadataPart =
         parts.stream()
             .filter(p -> p.name().equals("metadata"))

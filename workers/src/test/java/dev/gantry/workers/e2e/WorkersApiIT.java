@@ -747,6 +747,36 @@ class WorkersApiIT {
   }
 
   @Test
+  void aSecondMetadataPartIsRefusedAsASecondModulePartIs() throws Exception {
+    String path = "/accounts/{account}/workers/scripts/twice";
+    byte[] entry = "export default {}".getBytes();
+    var module =
+        api.send(
+            "PUT",
+            path,
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .build());
+    assertEnvelope(module, 400, ApiError.INVALID, "is uploaded twice");
+    var metadata =
+        api.send(
+            "PUT",
+            path,
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .metadata(metadata("other.js", ""))
+                .build());
+    assertEnvelope(metadata, 400, ApiError.INVALID, "\"metadata\" is uploaded twice");
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "twice")))
+        .isEmpty();
+  }
+
+  @Test
   void aSecretSentWithAVersionUploadReachesTheRunningWorkerAtOnce() throws Exception {
     String source =
         "export default { fetch(r, env) { return new Response(env.API_KEY ?? 'none') } }";

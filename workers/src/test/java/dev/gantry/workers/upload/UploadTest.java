@@ -77,6 +77,18 @@ class UploadTest {
   }
 
   @Test
+  void aSecondMetadataPartIsRefused() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    withMetadata("{\"main_module\":\"index.js\"}")
+                        .metadata("{\"main_module\":\"other.js\"}")))
+        .isInstanceOfSatisfying(
+            ApiError.class, e -> assertThat(e.code()).isEqualTo(ApiError.INVALID))
+        .hasMessageContaining("\"metadata\" is uploaded twice");
+  }
+
+  @Test
   void missingMetadataIsRefused() {
     assertThatThrownBy(
             () -> parse(new Multipart().file("index.js", "application/javascript+module", ENTRY)))
