@@ -104,7 +104,7 @@ public record Upload(
               + " (service worker)");
     }
     boolean serviceWorker = bodyPart != null;
-    String entry = serviceWorker ? bodyPart : mainModule;
+    String entry = ModuleNames.normalize(serviceWorker ? bodyPart : mainModule);
     Module main = modules.get(entry);
     if (main == null) {
       throw ApiError.invalid(
