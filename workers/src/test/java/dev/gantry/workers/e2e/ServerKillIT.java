@@ -3,11 +3,13 @@ package dev.gantry.workers.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.workers.model.WorkerKey;
 import dev.gantry.workers.upload.Multipart;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real `gantry workers serve` process killed with {@code kill -9} while a deploy waits for its
- * worker to start: the server's workerd processes end with it instead of serving on unsupervised.
+ * worker to start: the upload was never acknowledged, so it is not kept, and the server's workerd
+ * processes end with it instead of serving on unsupervised.
  */
 class ServerKillIT {
+  static final WorkerKey KEY = new WorkerKey(WorkersHarness.ACCOUNT, "steady");
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path temp;
@@ -98,5 +102,24 @@ class ServerKillIT {
     await("every workerd of the killed server ended")
         .atMost(Duration.ofSeconds(10))
         .until(() -> left.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void anUploadNeverAcknowledgedBeforeTheKillIsNotListedOrKeptAfterARestart() throws Exception {
+    killDuringADeploy();
+    try (WorkersHarness restarted = new WorkersHarness(temp.resolve("data"), null)) {
+      assertThat(restarted.get("steady", "/").body()).isEqualTo("v1");
+      Api api = new Api(restarted.apiBase(), WorkersHarness.ACCOUNT, restarted.token);
+      var versions = api.json("GET", "/accounts/{account}/workers/scripts/steady/versions", null);
+      assertThat(versions.body().path("result").path("items")).hasSize(1);
+      assertThat(restarted.server.service().versions(KEY)).hasSize(1);
+      assertThat(restarted.server.service().deployments(KEY)).hasSize(1);
+      try (var objects = Files.walk(restarted.data.resolve("objects"))) {
+        assertThat(objects.filter(Files::isRegularFile)).hasSize(1); // v1's module alone
+      }
+      assertThat(
+              Api.JSON.readTree(restarted.data.resolve("metadata.json").toFile()).path("pending"))
+          .isEmpty();
+    }
   }
 }
