@@ -130,7 +130,11 @@ public final class WorkersService {
     synchronized (lock(worker)) {
       ScriptNames.check(worker.script());
       Map<String, String> secretsAfter = withChanges(secrets.of(worker), upload.secrets());
+      refuseBindingsNamedLikeSecrets(worker, upload.bindings(), secretsAfter.keySet());
       Optional<Deployment> deployed = script(worker).flatMap(r -> lastDeployment(r));
+      if (deployed.isPresent()) {
+        refuseSecretsNamedLikeBindings(worker, upload.secrets().keySet(), servedVersions(worker));
+      }
       Staged staged = stage(worker, upload, annotations);
       try {
         if (!upload.secrets().isEmpty() && deployed.isPresent()) {
@@ -356,6 +360,7 @@ public final class WorkersService {
     synchronized (lock(worker)) {
       ScriptNames.check(worker.script());
       Map<String, String> secretsAfter = withChanges(secrets.of(worker), upload.secrets());
+      refuseBindingsNamedLikeSecrets(worker, upload.bindings(), secretsAfter.keySet());
       Staged staged = stage(worker, upload, Map.of());
       Deployment deployment =
           newDeployment(List.of(new Split(staged.version().id(), 100)), Map.of(), source);
@@ -389,9 +394,13 @@ public final class WorkersService {
     }
     double total = 0;
     java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Version> versions = new ArrayList<>();
     for (Split s : split) {
-      if (s.versionId() == null
-          || script.versions.stream().noneMatch(v -> v.id().equals(s.versionId()))) {
+      Optional<Version> version =
+          s.versionId() == null
+              ? Optional.empty()
+              : script.versions.stream().filter(v -> v.id().equals(s.versionId())).findFirst();
+      if (version.isEmpty()) {
         throw ApiError.invalid(
             "deployment names version "
                 + s.versionId()
@@ -399,6 +408,7 @@ public final class WorkersService {
                 + worker.script()
                 + " does not have (see GET .../versions)");
       }
+      versions.add(version.get());
       if (!seen.add(s.versionId())) {
         throw ApiError.invalid("deployment names version " + s.versionId() + " twice");
       }
@@ -417,6 +427,9 @@ public final class WorkersService {
           "deployment percentages sum to " + total + ", not 100: give every version its share");
     }
     Map<String, String> current = secrets.of(worker);
+    for (Version v : versions) {
+      refuseBindingsNamedLikeSecrets(worker, v.bindings(), current.keySet());
+    }
     Deployment deployment = newDeployment(split, annotations, source);
     // Serve it first, record it after: a deployment that cannot start is refused, not kept, and
     // the running one goes on serving.
@@ -438,6 +451,73 @@ public final class WorkersService {
         source,
         List.copyOf(split),
         annotations == null ? Map.of() : Map.copyOf(annotations));
+  }
+
+  // --- binding names: a secret and another binding of a served version never share one ---
+
+  /**
+   * Refuses bindings (of an upload, or of a version about to be deployed) named like one of the
+   * worker's secrets, which would otherwise silently win over them.
+   */
+  private static void refuseBindingsNamedLikeSecrets(
+      WorkerKey worker, List<BindingSpec> bindings, java.util.Set<String> secretNames) {
+    for (BindingSpec b : bindings) {
+      if (secretNames.contains(b.name())) {
+        throw ApiError.bindingNameInUse(
+            b.name(),
+            b.name()
+                + " is a secret of worker "
+                + worker.script()
+                + ", so it cannot also be a "
+                + b.type()
+                + " binding: rename the binding, or delete the secret first (wrangler secret"
+                + " delete "
+                + b.name()
+                + ")");
+      }
+    }
+  }
+
+  /** Refuses secrets named like a binding of a version the worker serves. */
+  private static void refuseSecretsNamedLikeBindings(
+      WorkerKey worker, java.util.Set<String> secretNames, List<Version> served) {
+    for (Version v : served) {
+      for (BindingSpec b : v.bindings()) {
+        if (secretNames.contains(b.name())) {
+          throw ApiError.bindingNameInUse(
+              b.name(),
+              b.name()
+                  + " is a "
+                  + b.type()
+                  + " binding of version "
+                  + v.id()
+                  + ", which worker "
+                  + worker.script()
+                  + " serves, so it cannot also be a secret: rename the secret, or deploy a"
+                  + " version without that binding first");
+        }
+      }
+    }
+  }
+
+  /** The versions of the worker's active deployment; none before its first. */
+  private List<Version> servedVersions(WorkerKey worker) {
+    return metadata.read(
+        s -> {
+          AccountRecord a = s.accounts.get(worker.account());
+          ScriptRecord r = a == null ? null : a.scripts.get(worker.script());
+          if (r == null || r.deployments.isEmpty()) {
+            return List.of();
+          }
+          return r.deployments.get(r.deployments.size() - 1).versions().stream()
+              .map(
+                  split ->
+                      r.versions.stream()
+                          .filter(v -> v.id().equals(split.versionId()))
+                          .findFirst()
+                          .orElseThrow())
+              .toList();
+        });
   }
 
   private static Map<String, String> withChanges(
@@ -542,6 +622,14 @@ public final class WorkersService {
           throw ApiError.invalid("secret name \"" + name + "\" is not a JavaScript identifier");
         }
       }
+      java.util.Set<String> set = new java.util.HashSet<>();
+      changes.forEach(
+          (name, value) -> {
+            if (value != null) {
+              set.add(name);
+            }
+          });
+      refuseSecretsNamedLikeBindings(worker, set, servedVersions(worker));
       Optional<Deployment> deployed = activeDeployment(worker);
       if (deployed.isPresent()) {
         serve(

@@ -779,6 +779,104 @@ class WorkersApiIT {
   }
 
   @Test
+  void aSecretAndAnotherBindingCannotShareANameWhicheverComesFirst() throws Exception {
+    String source =
+        "export default { fetch(r, env) { return new Response(env.GREETING + ' ' + (env.TOKEN ?? '-')) } }";
+    deploy(
+        "clash",
+        new Multipart()
+            .metadata(
+                metadata(
+                    "index.js", "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"}"))
+            .file("index.js", "application/javascript+module", source));
+    WorkerKey key = new WorkerKey(WorkersHarness.ACCOUNT, "clash");
+    String script = "/accounts/{account}/workers/scripts/clash";
+
+    // a secret named like a var: refused, by every route that sets secrets
+    var put =
+        api.json(
+            "PUT",
+            script + "/secrets",
+            "{\"name\":\"GREETING\",\"text\":\"secret\",\"type\":\"secret_text\"}");
+    assertEnvelope(put, 400, 10053, "Binding name 'GREETING' already in use");
+    assertThat(put.message()).contains("plain_text");
+    var bulk =
+        api.json(
+            "PATCH",
+            script + "/secrets-bulk",
+            "{\"secrets\":{\"GREETING\":{\"name\":\"GREETING\",\"text\":\"s\",\"type\":\"secret_text\"}}}");
+    assertEnvelope(bulk, 400, 10053, "Binding name 'GREETING' already in use");
+    var patch =
+        api.json(
+            "PATCH",
+            "/accounts/{account}/workers/workers/clash/versions/latest",
+            "{\"env\":{\"GREETING\":{\"type\":\"secret_text\",\"text\":\"s\"}}}");
+    assertEnvelope(patch, 400, 10053, "Binding name 'GREETING' already in use");
+    assertThat(workers.server.service().secretNames(key)).isEmpty();
+    assertThat(workers.get("clash", "/").body()).isEqualTo("hi -");
+
+    // a var named like a secret: refused, whether deployed at once or uploaded as a version
+    assertThat(
+            api.json(
+                    "PUT",
+                    script + "/secrets",
+                    "{\"name\":\"TOKEN\",\"text\":\"t\",\"type\":\"secret_text\"}")
+                .status())
+        .isEqualTo(200);
+    byte[] varNamedLikeTheSecret =
+        new Multipart()
+            .metadata(
+                metadata(
+                    "index.js",
+                    "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"},"
+                        + "{\"name\":\"TOKEN\",\"type\":\"plain_text\",\"text\":\"plain\"}"))
+            .file("index.js", "application/javascript+module", source + "\n// v2")
+            .build();
+    var deployed = api.send("PUT", script, Multipart.CONTENT_TYPE, varNamedLikeTheSecret);
+    assertEnvelope(deployed, 400, 10053, "Binding name 'TOKEN' already in use");
+    assertThat(deployed.message()).contains("secret");
+    var uploaded =
+        api.send("POST", script + "/versions", Multipart.CONTENT_TYPE, varNamedLikeTheSecret);
+    assertEnvelope(uploaded, 400, 10053, "Binding name 'TOKEN' already in use");
+    assertThat(workers.server.service().versions(key)).hasSize(1);
+    assertThat(workers.get("clash", "/").body()).isEqualTo("hi t");
+
+    // a version that binds a name uploaded before the secret took it is not deployed with it
+    var json =
+        api.send(
+            "POST",
+            script + "/versions",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(
+                    metadata(
+                        "index.js",
+                        "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"},"
+                            + "{\"name\":\"LATER\",\"type\":\"json\",\"json\":1}"))
+                .file("index.js", "application/javascript+module", source + "\n// v3")
+                .build());
+    assertThat(json.status()).as(json.body().toString()).isEqualTo(200);
+    String v3 = json.body().path("result").path("id").asText();
+    assertThat(
+            api.json(
+                    "PUT",
+                    script + "/secrets",
+                    "{\"name\":\"LATER\",\"text\":\"l\",\"type\":\"secret_text\"}")
+                .status())
+        .isEqualTo(200);
+    var rollout =
+        api.json(
+            "POST",
+            script + "/deployments",
+            "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\""
+                + v3
+                + "\",\"percentage\":100}]}");
+    assertEnvelope(rollout, 400, 10053, "Binding name 'LATER' already in use");
+    assertThat(workers.server.service().deployments(key)).hasSize(1);
+    assertThat(workers.get("clash", "/").body()).isEqualTo("hi t");
+  }
+
+  @Test
   void aSecretSentWithAVersionUploadReachesTheRunningWorkerAtOnce() throws Exception {
     String source =
         "export default { fetch(r, env) { return new Response(env.API_KEY ?? 'none') } }";
