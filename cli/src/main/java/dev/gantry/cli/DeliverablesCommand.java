@@ -37,6 +37,8 @@ final class DeliverablesCommand implements Runnable {
       name = "get",
       description = {
         "Download the deliverables into a directory and check them against the list in status.",
+        "They are kubeconfigs and keys: each file is written readable by you alone (0600), and a"
+            + " directory made here is yours alone (0700), as ssh and kubectl expect.",
         "Copies from the apply pod's deliverables sidecar while it runs; otherwise starts a short-lived"
             + " pod that mounts the volume read-only, copies, and removes it."
       },
