@@ -45,8 +45,8 @@ final class DeliverablesCommand implements Runnable {
       footer = {
         "",
         "Examples:",
-        "  gantry deliverables get provision/rancher -o ./rancher",
-        "  KUBECONFIG=./rancher/kubeconfig kubectl get nodes"
+        "  gantry deliverables get provision/rancher -o ~/rancher",
+        "  KUBECONFIG=~/rancher/kubeconfig kubectl get nodes"
       })
   static final class Get implements Callable<Integer> {
     private final KubeClients clients;
