@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,8 +65,8 @@ final class WranglerCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     Path here = Path.of("").toAbsolutePath();
-    Map<String, String> additions = WranglerEnvironment.additions(System.getenv(), here);
-    if (!System.getenv().containsKey(WranglerEnvironment.BASE_URL) && additions.isEmpty()) {
+    WranglerEnvironment.Additions additions = WranglerEnvironment.additions(System.getenv(), here);
+    if (!System.getenv().containsKey(WranglerEnvironment.BASE_URL) && !additions.foundDev()) {
       err.println(
           "gantry wrangler: no running `gantry dev` found and CLOUDFLARE_API_BASE_URL is not set,"
               + " so wrangler uses Cloudflare's own API");
@@ -78,7 +77,7 @@ final class WranglerCommand implements Callable<Integer> {
     command.add(tools.wrangler().toString());
     command.addAll(arguments);
     ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-    pb.environment().putAll(additions);
+    pb.environment().putAll(additions.environment());
     try {
       return pb.start().waitFor();
     } catch (IOException e) {

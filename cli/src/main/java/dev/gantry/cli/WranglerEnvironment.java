@@ -21,6 +21,17 @@ final class WranglerEnvironment {
   static final String FILE = "wrangler.env";
   static final String BASE_URL = "CLOUDFLARE_API_BASE_URL";
 
+  /** wrangler's own switch for its usage statistics, which would go to Cloudflare. */
+  static final String SEND_METRICS = "WRANGLER_SEND_METRICS";
+
+  /** What {@code gantry wrangler} adds to wrangler's environment. */
+  record Additions(Map<String, String> environment) {
+    /** Whether wrangler is pointed at a running {@code gantry dev}. */
+    boolean foundDev() {
+      return environment.containsKey(BASE_URL);
+    }
+  }
+
   private WranglerEnvironment() {}
 
   static Path write(Path dataDirectory, String baseUrl, String account, String token) {
@@ -47,19 +58,20 @@ final class WranglerEnvironment {
   }
 
   /**
-   * The variables to add to wrangler's environment: none when {@code current} already names an API;
-   * else those of the nearest running {@code gantry dev} (its data directory from {@code
-   * GANTRY_WORKERS_DATA}, else {@code .gantry/workers} here or in a directory above), if any.
+   * The variables to add to wrangler's environment: those of the nearest running {@code gantry dev}
+   * (its data directory from {@code GANTRY_WORKERS_DATA}, else {@code .gantry/workers} here or in a
+   * directory above), unless {@code current} already names an API; and wrangler's usage statistics
+   * off, unless {@code current} says otherwise: this wrangler serves a self-hosted platform.
    */
-  static Map<String, String> additions(Map<String, String> current, Path workingDirectory) {
-    if (current.containsKey(BASE_URL)) {
-      return Map.of();
-    }
+  static Additions additions(Map<String, String> current, Path workingDirectory) {
     Map<String, String> out =
         new LinkedHashMap<>(
-            find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of()));
+            current.containsKey(BASE_URL)
+                ? Map.of()
+                : find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of()));
+    out.putIfAbsent(SEND_METRICS, "false");
     out.keySet().removeAll(current.keySet());
-    return out;
+    return new Additions(out);
   }
 
   static Optional<Path> find(Map<String, String> current, Path workingDirectory) {
@@ -90,8 +102,6 @@ final class WranglerEnvironment {
       throw new UserError(
           file + " names no " + BASE_URL + ": delete it and restart gantry dev, which writes it");
     }
-    // Usage statistics would go to Cloudflare; this wrangler talks to Gantry.
-    out.putIfAbsent("WRANGLER_SEND_METRICS", "false");
     return out;
   }
 }

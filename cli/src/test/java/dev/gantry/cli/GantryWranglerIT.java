@@ -33,7 +33,14 @@ class GantryWranglerIT {
     pb.environment().put("HOME", home.toString());
     pb.environment().put("NO_COLOR", "1");
     // a user's own settings would change what wrangler does
-    pb.environment().keySet().removeIf(k -> k.startsWith("CLOUDFLARE_") || k.startsWith("GANTRY_"));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("CLOUDFLARE_")
+                    || k.startsWith("GANTRY_")
+                    || k.startsWith("WRANGLER_")
+                    || k.equals("DO_NOT_TRACK"));
     return pb;
   }
 
@@ -115,6 +122,23 @@ class GantryWranglerIT {
       dev.waitFor(60, TimeUnit.SECONDS);
     }
     assertThat(environment).doesNotExist();
+  }
+
+  @Test
+  void wranglersTelemetryIsOffUnlessTheUserTurnsItOn(@TempDir Path dir) throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path log = dir.resolve("out.log");
+    Process status =
+        gantry(dir, home, "wrangler", "telemetry", "status").redirectOutput(log.toFile()).start();
+    assertThat(status.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(status.exitValue()).as(Files.readString(log)).isZero();
+    assertThat(Files.readString(log)).contains("Status: Disabled (set by WRANGLER_SEND_METRICS)");
+
+    ProcessBuilder chosen = gantry(dir, home, "wrangler", "telemetry", "status");
+    chosen.environment().put("WRANGLER_SEND_METRICS", "true");
+    Process kept = chosen.redirectOutput(log.toFile()).start();
+    assertThat(kept.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(Files.readString(log)).contains("Status: Enabled (set by WRANGLER_SEND_METRICS)");
   }
 
   @Test
