@@ -24,8 +24,17 @@ final class WranglerEnvironment {
   /** wrangler's own switch for its usage statistics, which would go to Cloudflare. */
   static final String SEND_METRICS = "WRANGLER_SEND_METRICS";
 
-  /** What {@code gantry wrangler} adds to wrangler's environment. */
-  record Additions(Map<String, String> environment) {
+  /**
+   * In the file, not for wrangler: where {@code gantry dev}'s router serves workers, as {@code
+   * <domain>:<port>} (a worker answers at {@code http://<script>.<subdomain>.<domain>:<port>/}).
+   */
+  static final String ROUTER = "GANTRY_WORKERS_ROUTER";
+
+  /**
+   * What {@code gantry wrangler} adds to wrangler's environment, and where the {@code gantry dev}
+   * it points wrangler at serves workers (empty when it found none).
+   */
+  record Additions(Map<String, String> environment, Optional<String> router) {
     /** Whether wrangler is pointed at a running {@code gantry dev}. */
     boolean foundDev() {
       return environment.containsKey(BASE_URL);
@@ -34,7 +43,8 @@ final class WranglerEnvironment {
 
   private WranglerEnvironment() {}
 
-  static Path write(Path dataDirectory, String baseUrl, String account, String token) {
+  static Path write(
+      Path dataDirectory, String baseUrl, String account, String token, String router) {
     Path file = dataDirectory.toAbsolutePath().resolve(FILE);
     try {
       Files.createDirectories(file.getParent());
@@ -50,6 +60,10 @@ final class WranglerEnvironment {
               + account
               + "\nCLOUDFLARE_API_TOKEN="
               + token
+              + "\n"
+              + ROUTER
+              + "="
+              + router
               + "\n");
       return file;
     } catch (IOException e) {
@@ -64,14 +78,15 @@ final class WranglerEnvironment {
    * off, unless {@code current} says otherwise: this wrangler serves a self-hosted platform.
    */
   static Additions additions(Map<String, String> current, Path workingDirectory) {
-    Map<String, String> out =
-        new LinkedHashMap<>(
-            current.containsKey(BASE_URL)
-                ? Map.of()
-                : find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of()));
+    Map<String, String> found =
+        current.containsKey(BASE_URL)
+            ? Map.of()
+            : find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of());
+    Map<String, String> out = new LinkedHashMap<>(found);
+    out.remove(ROUTER);
     out.putIfAbsent(SEND_METRICS, "false");
     out.keySet().removeAll(current.keySet());
-    return new Additions(out);
+    return new Additions(out, Optional.ofNullable(found.get(ROUTER)));
   }
 
   static Optional<Path> find(Map<String, String> current, Path workingDirectory) {

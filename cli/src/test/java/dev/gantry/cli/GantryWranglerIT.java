@@ -45,7 +45,8 @@ class GantryWranglerIT {
   }
 
   @Test
-  void gantryWranglerDeploysTheExampleToTheRunningGantryDev(@TempDir Path dir) throws Exception {
+  void gantryWranglerDeploysTheExampleToTheRunningGantryDevAndSaysWhereItAnswers(@TempDir Path dir)
+      throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path project = Files.createDirectories(dir.resolve("hello/src"));
     for (String file : List.of("wrangler.toml", "src/index.js")) {
@@ -102,6 +103,12 @@ class GantryWranglerIT {
       assertThat(deploy.waitFor(3, TimeUnit.MINUTES)).isTrue();
       assertThat(deploy.exitValue()).as(Files.readString(log)).isZero();
       assertThat(Files.readString(log)).contains("wrangler 4.164.0").contains("Current Version ID");
+      // wrangler names the worker's address on Cloudflare; gantry wrangler says where it answers
+      assertThat(Files.readString(log))
+          .contains(
+              "gantry: hello answers at http://hello.dev.workers.localhost:"
+                  + router.group(1)
+                  + "/ (gantry dev's router), not at https://hello.dev.workers.dev");
 
       // a worker's host name, through the router on loopback
       try (java.net.Socket socket =
