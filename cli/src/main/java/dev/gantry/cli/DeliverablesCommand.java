@@ -37,14 +37,16 @@ final class DeliverablesCommand implements Runnable {
       name = "get",
       description = {
         "Download the deliverables into a directory and check them against the list in status.",
+        "They are kubeconfigs and keys: each file is written readable by you alone (0600), and a"
+            + " directory made here is yours alone (0700), as ssh and kubectl expect.",
         "Copies from the apply pod's deliverables sidecar while it runs; otherwise starts a short-lived"
             + " pod that mounts the volume read-only, copies, and removes it."
       },
       footer = {
         "",
         "Examples:",
-        "  gantry deliverables get provision/rancher -o ./rancher",
-        "  KUBECONFIG=./rancher/kubeconfig kubectl get nodes"
+        "  gantry deliverables get provision/rancher -o ~/rancher",
+        "  KUBECONFIG=~/rancher/kubeconfig kubectl get nodes"
       })
   static final class Get implements Callable<Integer> {
     private final KubeClients clients;
@@ -87,12 +89,26 @@ final class DeliverablesCommand implements Runnable {
         if (p == null) {
           throw new UserError(ref + " not found in namespace " + namespace);
         }
-        Files.createDirectories(output);
         new DeliverablesVolume(
                 client, namespace, p, toolsImage, timeout, spec.commandLine().getErr())
             .use(
                 mounted -> {
-                  copy(client, namespace, mounted.pod(), mounted.container(), mounted.mountPath());
+                  try {
+                    new DeliverablesDirectory(output)
+                        .receive(
+                            mounted.mountPath(),
+                            folder ->
+                                copy(
+                                    client,
+                                    namespace,
+                                    mounted.pod(),
+                                    mounted.container(),
+                                    mounted.mountPath(),
+                                    folder));
+                  } catch (IOException e) {
+                    throw new UserError(
+                        "could not write the deliverables to " + output + ": " + e.getMessage());
+                  }
                   return null;
                 });
         report(p);
@@ -100,8 +116,13 @@ final class DeliverablesCommand implements Runnable {
       }
     }
 
-    private void copy(
-        KubernetesClient client, String namespace, String pod, String container, String mountPath) {
+    private static void copy(
+        KubernetesClient client,
+        String namespace,
+        String pod,
+        String container,
+        String mountPath,
+        Path folder) {
       boolean ok =
           client
               .pods()
@@ -109,26 +130,9 @@ final class DeliverablesCommand implements Runnable {
               .withName(pod)
               .inContainer(container)
               .dir(mountPath)
-              .copy(output);
+              .copy(folder);
       if (!ok) {
         throw new UserError("copying " + mountPath + " from pod " + pod + " failed");
-      }
-      // fabric8 copies the directory itself into the target; flatten it so -o holds the files.
-      Path nested = output.resolve(mountPath.replaceFirst("^/", ""));
-      if (Files.isDirectory(nested)) {
-        try (var files = Files.list(nested)) {
-          for (Path f : files.toList()) {
-            Files.move(
-                f,
-                output.resolve(f.getFileName()),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          }
-          Path top = output.resolve(Path.of(mountPath.replaceFirst("^/", "")).getName(0));
-          deleteTree(top);
-        } catch (IOException e) {
-          throw new UserError(
-              "could not arrange the copied files in " + output + ": " + e.getMessage());
-        }
       }
     }
 
@@ -175,17 +179,6 @@ final class DeliverablesCommand implements Runnable {
         }
       }
       return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-      if (!Files.exists(root)) {
-        return;
-      }
-      try (var walk = Files.walk(root)) {
-        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
     }
   }
 }

@@ -93,7 +93,12 @@ final class DevCommand implements Callable<Integer> {
       String token = server.service().createToken(DEV_ACCOUNT, DEV_ACCOUNT);
       String baseUrl = server.apiBaseUrl();
       Path environment =
-          WranglerEnvironment.write(settings.dataDirectory(), baseUrl, DEV_ACCOUNT, token);
+          WranglerEnvironment.write(
+              settings.dataDirectory(),
+              baseUrl,
+              DEV_ACCOUNT,
+              token,
+              settings.domain() + ":" + server.routerPort());
       out.println("`gantry wrangler` (the tested wrangler) finds this API through " + environment);
       out.println("any other wrangler, with:");
       out.println("  export " + WranglerEnvironment.BASE_URL + "=" + baseUrl);

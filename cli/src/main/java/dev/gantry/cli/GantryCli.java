@@ -42,7 +42,7 @@ import picocli.CommandLine.Command;
       "  gantry apply -f examples/provision/hello/provision.yaml",
       "  gantry get provisions -n infra",
       "  gantry wait provision/hello --for=ready --timeout=10m",
-      "  gantry deliverables get provision/hello -o ./out",
+      "  gantry deliverables get provision/hello -o ~/hello",
       "  gantry workers token create --account acme   a token for wrangler",
       "  gantry wrangler deploy                       the tested wrangler, pointed at gantry dev"
     })

@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import dev.gantry.workers.WorkersTools;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +67,9 @@ final class WranglerCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     Path here = Path.of("").toAbsolutePath();
-    Map<String, String> additions = WranglerEnvironment.additions(System.getenv(), here);
-    if (!System.getenv().containsKey(WranglerEnvironment.BASE_URL) && additions.isEmpty()) {
+    Map<String, String> environment = System.getenv();
+    WranglerEnvironment.Additions additions = WranglerEnvironment.additions(environment, here);
+    if (!environment.containsKey(WranglerEnvironment.BASE_URL) && !additions.foundDev()) {
       err.println(
           "gantry wrangler: no running `gantry dev` found and CLOUDFLARE_API_BASE_URL is not set,"
               + " so wrangler uses Cloudflare's own API");
@@ -78,11 +80,50 @@ final class WranglerCommand implements Callable<Integer> {
     command.add(tools.wrangler().toString());
     command.addAll(arguments);
     ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-    pb.environment().putAll(additions);
+    pb.environment().putAll(additions.environment());
+    // Pointed at gantry dev, wrangler's own output file says what a deploy deployed, so the
+    // worker's real address can follow (a user's own output file is left as it is).
+    Path output = null;
+    if (additions.router().isPresent()
+        && !environment.containsKey(WranglerDeployments.OUTPUT_FILE)
+        && !environment.containsKey(WranglerDeployments.OUTPUT_DIRECTORY)) {
+      try {
+        output = Files.createTempFile("gantry-wrangler-", ".json");
+      } catch (IOException e) {
+        throw new UserError("cannot make a temporary file: " + e.getMessage());
+      }
+      pb.environment().put(WranglerDeployments.OUTPUT_FILE, output.toString());
+    }
     try {
-      return pb.start().waitFor();
+      int exit;
+      try {
+        exit = pb.start().waitFor();
+      } catch (IOException e) {
+        throw new UserError("cannot run " + tools.node() + ": " + e.getMessage());
+      }
+      if (exit == 0 && output != null) {
+        PrintWriter out = spec.commandLine().getOut();
+        WranglerDeployments.whereItAnswers(lines(output), additions.router().orElseThrow())
+            .ifPresent(out::println);
+        out.flush();
+      }
+      return exit;
+    } finally {
+      if (output != null) {
+        try {
+          Files.deleteIfExists(output);
+        } catch (IOException e) {
+          // a temporary file: the system clears it
+        }
+      }
+    }
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file);
     } catch (IOException e) {
-      throw new UserError("cannot run " + tools.node() + ": " + e.getMessage());
+      return List.of(); // wrangler wrote none: it deployed nothing to speak of
     }
   }
 }

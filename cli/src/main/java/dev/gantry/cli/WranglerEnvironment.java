@@ -21,9 +21,30 @@ final class WranglerEnvironment {
   static final String FILE = "wrangler.env";
   static final String BASE_URL = "CLOUDFLARE_API_BASE_URL";
 
+  /** wrangler's own switch for its usage statistics, which would go to Cloudflare. */
+  static final String SEND_METRICS = "WRANGLER_SEND_METRICS";
+
+  /**
+   * In the file, not for wrangler: where {@code gantry dev}'s router serves workers, as {@code
+   * <domain>:<port>} (a worker answers at {@code http://<script>.<subdomain>.<domain>:<port>/}).
+   */
+  static final String ROUTER = "GANTRY_WORKERS_ROUTER";
+
+  /**
+   * What {@code gantry wrangler} adds to wrangler's environment, and where the {@code gantry dev}
+   * it points wrangler at serves workers (empty when it found none).
+   */
+  record Additions(Map<String, String> environment, Optional<String> router) {
+    /** Whether wrangler is pointed at a running {@code gantry dev}. */
+    boolean foundDev() {
+      return environment.containsKey(BASE_URL);
+    }
+  }
+
   private WranglerEnvironment() {}
 
-  static Path write(Path dataDirectory, String baseUrl, String account, String token) {
+  static Path write(
+      Path dataDirectory, String baseUrl, String account, String token, String router) {
     Path file = dataDirectory.toAbsolutePath().resolve(FILE);
     try {
       Files.createDirectories(file.getParent());
@@ -39,6 +60,10 @@ final class WranglerEnvironment {
               + account
               + "\nCLOUDFLARE_API_TOKEN="
               + token
+              + "\n"
+              + ROUTER
+              + "="
+              + router
               + "\n");
       return file;
     } catch (IOException e) {
@@ -47,19 +72,21 @@ final class WranglerEnvironment {
   }
 
   /**
-   * The variables to add to wrangler's environment: none when {@code current} already names an API;
-   * else those of the nearest running {@code gantry dev} (its data directory from {@code
-   * GANTRY_WORKERS_DATA}, else {@code .gantry/workers} here or in a directory above), if any.
+   * The variables to add to wrangler's environment: those of the nearest running {@code gantry dev}
+   * (its data directory from {@code GANTRY_WORKERS_DATA}, else {@code .gantry/workers} here or in a
+   * directory above), unless {@code current} already names an API; and wrangler's usage statistics
+   * off, unless {@code current} says otherwise: this wrangler serves a self-hosted platform.
    */
-  static Map<String, String> additions(Map<String, String> current, Path workingDirectory) {
-    if (current.containsKey(BASE_URL)) {
-      return Map.of();
-    }
-    Map<String, String> out =
-        new LinkedHashMap<>(
-            find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of()));
+  static Additions additions(Map<String, String> current, Path workingDirectory) {
+    Map<String, String> found =
+        current.containsKey(BASE_URL)
+            ? Map.of()
+            : find(current, workingDirectory).map(WranglerEnvironment::read).orElse(Map.of());
+    Map<String, String> out = new LinkedHashMap<>(found);
+    out.remove(ROUTER);
+    out.putIfAbsent(SEND_METRICS, "false");
     out.keySet().removeAll(current.keySet());
-    return out;
+    return new Additions(out, Optional.ofNullable(found.get(ROUTER)));
   }
 
   static Optional<Path> find(Map<String, String> current, Path workingDirectory) {
@@ -90,8 +117,6 @@ final class WranglerEnvironment {
       throw new UserError(
           file + " names no " + BASE_URL + ": delete it and restart gantry dev, which writes it");
     }
-    // Usage statistics would go to Cloudflare; this wrangler talks to Gantry.
-    out.putIfAbsent("WRANGLER_SEND_METRICS", "false");
     return out;
   }
 }

@@ -33,12 +33,20 @@ class GantryWranglerIT {
     pb.environment().put("HOME", home.toString());
     pb.environment().put("NO_COLOR", "1");
     // a user's own settings would change what wrangler does
-    pb.environment().keySet().removeIf(k -> k.startsWith("CLOUDFLARE_") || k.startsWith("GANTRY_"));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("CLOUDFLARE_")
+                    || k.startsWith("GANTRY_")
+                    || k.startsWith("WRANGLER_")
+                    || k.equals("DO_NOT_TRACK"));
     return pb;
   }
 
   @Test
-  void gantryWranglerDeploysTheExampleToTheRunningGantryDev(@TempDir Path dir) throws Exception {
+  void gantryWranglerDeploysTheExampleToTheRunningGantryDevAndSaysWhereItAnswers(@TempDir Path dir)
+      throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path project = Files.createDirectories(dir.resolve("hello/src"));
     for (String file : List.of("wrangler.toml", "src/index.js")) {
@@ -95,6 +103,12 @@ class GantryWranglerIT {
       assertThat(deploy.waitFor(3, TimeUnit.MINUTES)).isTrue();
       assertThat(deploy.exitValue()).as(Files.readString(log)).isZero();
       assertThat(Files.readString(log)).contains("wrangler 4.164.0").contains("Current Version ID");
+      // wrangler names the worker's address on Cloudflare; gantry wrangler says where it answers
+      assertThat(Files.readString(log))
+          .contains(
+              "gantry: hello answers at http://hello.dev.workers.localhost:"
+                  + router.group(1)
+                  + "/ (gantry dev's router), not at https://hello.dev.workers.dev");
 
       // a worker's host name, through the router on loopback
       try (java.net.Socket socket =
@@ -115,6 +129,23 @@ class GantryWranglerIT {
       dev.waitFor(60, TimeUnit.SECONDS);
     }
     assertThat(environment).doesNotExist();
+  }
+
+  @Test
+  void wranglersTelemetryIsOffUnlessTheUserTurnsItOn(@TempDir Path dir) throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path log = dir.resolve("out.log");
+    Process status =
+        gantry(dir, home, "wrangler", "telemetry", "status").redirectOutput(log.toFile()).start();
+    assertThat(status.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(status.exitValue()).as(Files.readString(log)).isZero();
+    assertThat(Files.readString(log)).contains("Status: Disabled (set by WRANGLER_SEND_METRICS)");
+
+    ProcessBuilder chosen = gantry(dir, home, "wrangler", "telemetry", "status");
+    chosen.environment().put("WRANGLER_SEND_METRICS", "true");
+    Process kept = chosen.redirectOutput(log.toFile()).start();
+    assertThat(kept.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(Files.readString(log)).contains("Status: Enabled (set by WRANGLER_SEND_METRICS)");
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,51 @@ class LauncherIT {
     Run version = run(dir, List.of("bash", launcher.toString(), "version"));
     assertThat(version.exit()).as(version.out()).isZero();
     assertThat(version.out()).containsPattern("\\d+\\.\\d+\\.\\d+");
+  }
+
+  @Test
+  void theLauncherRebuildsWhenAnInputsContentChangesAndNotWhenOnlyItsTimeDoes(@TempDir Path dir)
+      throws Exception {
+    Path launcher = installedLauncher(dir);
+    Path root = launcher.getParent();
+    // inputs older than the jar, as in a checkout built after its last change
+    FileTime before = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Path lockfile = root.resolve("workers/tools/package-lock.json");
+    Path source = root.resolve("cli/src/main/java/dev/gantry/cli/Some.java");
+    for (Path input : List.of(lockfile, source)) {
+      Files.createDirectories(input.getParent());
+      Files.writeString(input, "content of " + input.getFileName());
+      Files.setLastModifiedTime(input, before);
+    }
+    // the Maven wrapper the launcher builds with, standing in: it notes each build
+    Path builds = root.resolve("builds");
+    Path mvnw =
+        Files.writeString(root.resolve("mvnw"), "#!/bin/sh\necho build >> \"" + builds + "\"\n");
+    Files.setPosixFilePermissions(
+        mvnw, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Run first = run(dir, List.of("bash", launcher.toString(), "version"));
+    assertThat(first.exit()).as(first.out()).isZero();
+    assertThat(builds).doesNotExist();
+
+    // npm rewrote the lockfile: the same bytes, a new time
+    Files.setLastModifiedTime(lockfile, FileTime.from(Instant.now().plusSeconds(60)));
+    Run touched = run(dir, List.of("bash", launcher.toString(), "version"));
+    assertThat(touched.exit()).as(touched.out()).isZero();
+    assertThat(touched.out()).doesNotContain("building the CLI");
+    assertThat(builds).doesNotExist();
+
+    // a change of content, whatever its time
+    Files.writeString(source, "changed");
+    Files.setLastModifiedTime(source, before);
+    Run changed = run(dir, List.of("bash", launcher.toString(), "version"));
+    assertThat(changed.exit()).as(changed.out()).isZero();
+    assertThat(changed.out()).contains("building the CLI");
+    assertThat(Files.readAllLines(builds)).hasSize(1);
+
+    Run again = run(dir, List.of("bash", launcher.toString(), "version"));
+    assertThat(again.out()).doesNotContain("building the CLI");
+    assertThat(Files.readAllLines(builds)).hasSize(1);
   }
 
   @Test

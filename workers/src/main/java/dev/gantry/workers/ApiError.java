@@ -23,6 +23,12 @@ public final class ApiError extends RuntimeException {
   /** Cloudflare's "service not found" (wrangler expects it for services/NAME). */
   public static final int SERVICE_NOT_FOUND = 10090;
 
+  /**
+   * Cloudflare's "binding name already in use": a secret and another binding of a worker share a
+   * name ({@code wrangler secret put} of a var's name gets it from Cloudflare).
+   */
+  public static final int BINDING_NAME_IN_USE = 10053;
+
   private final int code;
   private final int status;
 
@@ -46,6 +52,18 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError serviceNotFound(String script) {
     return new ApiError(SERVICE_NOT_FOUND, 404, "workers.api.error.service_not_found: " + script);
+  }
+
+  /** Cloudflare's words for a binding name clash, then which bindings clash and what to do. */
+  public static ApiError bindingNameInUse(String name, String detail) {
+    return new ApiError(
+        BINDING_NAME_IN_USE,
+        400,
+        "Binding name '"
+            + name
+            + "' already in use. Please use a different name and try again. ("
+            + detail
+            + ")");
   }
 
   public static ApiError authentication(String why) {

@@ -89,6 +89,7 @@ public final class WorkersServer implements AutoCloseable {
 
   /** Starts the API and serves every worker deployed before. */
   public WorkersServer start() {
+    service.discardUnacknowledged();
     for (ActiveWorker worker : service.allActive()) {
       try {
         runtime.apply(worker.key(), Optional.of(worker));

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Workers as the API sees them: scripts, versions, deployments, secrets and settings of an account,
@@ -37,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * of HTTP; every method either does all it says or, throwing {@link ApiError}, nothing.
  */
 public final class WorkersService {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkersService.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MetadataStore metadata;
@@ -117,21 +120,45 @@ public final class WorkersService {
   }
 
   /**
-   * Stores an upload as a version (its modules in the object store, content-addressed). The same
-   * content gives the same version back; nothing is stored for an invalid upload.
+   * Stores an upload as a version (its modules in the object store, content-addressed), not yet
+   * deployed. The same content gives the same version back; nothing is stored for an invalid
+   * upload. Secrets sent with it are the worker's from now on (they are not a version's), so a
+   * deployed worker is served with them at once, as after {@code secret put}; the version is
+   * recorded only once that worked.
    */
   public Version createVersion(WorkerKey worker, Upload upload, Map<String, String> annotations) {
-    Version recorded = recordVersion(worker, upload, annotations);
-    // Secrets are the worker's, not a version's: ones sent with an upload are the worker's from
-    // now on, and a deployed worker is served with them at once, as after `secret put`.
-    if (!upload.secrets().isEmpty()) {
-      changeSecrets(worker, new HashMap<>(upload.secrets()));
+    synchronized (lock(worker)) {
+      ScriptNames.check(worker.script());
+      Map<String, String> secretsAfter = withChanges(secrets.of(worker), upload.secrets());
+      refuseBindingsNamedLikeSecrets(worker, upload.bindings(), secretsAfter.keySet());
+      Optional<Deployment> deployed = script(worker).flatMap(r -> lastDeployment(r));
+      if (deployed.isPresent()) {
+        refuseSecretsNamedLikeBindings(worker, upload.secrets().keySet(), servedVersions(worker));
+      }
+      Staged staged = stage(worker, upload, annotations);
+      try {
+        if (!upload.secrets().isEmpty() && deployed.isPresent()) {
+          serve(worker, serving(worker, deployed.get(), List.of(), secretsAfter));
+        }
+      } catch (RuntimeException e) {
+        discard(worker, staged);
+        throw e;
+      }
+      return commit(worker, staged, null, upload.secrets());
     }
-    return recorded;
   }
 
-  private Version recordVersion(WorkerKey worker, Upload upload, Map<String, String> annotations) {
-    ScriptNames.check(worker.script());
+  /**
+   * An upload on its way to being a version: already in the metadata as the worker's pending upload
+   * (so a server killed before it is acknowledged finds and removes it at start), not yet among its
+   * versions.
+   *
+   * @param version the version it becomes
+   * @param isNew whether it is new content, not a version the worker already has
+   */
+  private record Staged(Version version, boolean isNew) {}
+
+  private Staged stage(WorkerKey worker, Upload upload, Map<String, String> annotations) {
     List<ModuleRef> refs = new ArrayList<>();
     StringBuilder identity = new StringBuilder();
     identity
@@ -157,28 +184,25 @@ public final class WorkersService {
           .append(digest)
           .append('\n');
     }
-    // Blobs first: a version is recorded only once everything it names is stored.
-    for (int i = 0; i < refs.size(); i++) {
-      if (objects.get(refs.get(i).key()).isEmpty()) {
-        objects.put(refs.get(i).key(), upload.modules().get(i).content());
-      }
-    }
     String id =
         UUID.nameUUIDFromBytes((worker + "\n" + identity).getBytes(StandardCharsets.UTF_8))
             .toString();
-    Version recorded =
+    Staged staged =
         metadata.write(
             s -> {
-              ScriptRecord script = scriptFor(s, worker);
+              AccountRecord a = s.accounts.get(worker.account());
+              ScriptRecord script = a == null ? null : a.scripts.get(worker.script());
               Optional<Version> existing =
-                  script.versions.stream().filter(v -> v.id().equals(id)).findFirst();
+                  script == null
+                      ? Optional.empty()
+                      : script.versions.stream().filter(v -> v.id().equals(id)).findFirst();
               if (existing.isPresent()) {
-                return existing.get();
+                return new Staged(existing.get(), false);
               }
               Version version =
                   new Version(
                       id,
-                      script.versions.size() + 1,
+                      script == null ? 1 : script.versions.size() + 1,
                       now(),
                       upload.mainModule(),
                       upload.serviceWorker(),
@@ -188,11 +212,114 @@ public final class WorkersService {
                       List.copyOf(refs),
                       upload.metadata(),
                       annotations == null ? Map.of() : Map.copyOf(annotations));
-              script.versions.add(version);
-              script.modified = now();
-              return version;
+              // Recorded before its modules are stored: whatever of it a crash leaves, the next
+              // start knows of and removes.
+              s.pending.put(worker.toString(), version);
+              return new Staged(version, true);
             });
-    return recorded;
+    if (staged.isNew()) {
+      try {
+        for (int i = 0; i < refs.size(); i++) {
+          if (objects.get(refs.get(i).key()).isEmpty()) {
+            objects.put(refs.get(i).key(), upload.modules().get(i).content());
+          }
+        }
+      } catch (RuntimeException e) {
+        discard(worker, staged);
+        throw e;
+      }
+    }
+    return staged;
+  }
+
+  /**
+   * Makes a staged upload the worker's: its secret changes, then in one metadata write the version
+   * among the worker's versions (the script made if it is its first) and the deployment, if any.
+   * Only now is it listed.
+   */
+  private Version commit(
+      WorkerKey worker, Staged staged, Deployment deployment, Map<String, String> secretChanges) {
+    if (!secretChanges.isEmpty()) {
+      secrets.change(worker, new HashMap<>(secretChanges));
+    }
+    return metadata.write(
+        s -> {
+          s.pending.remove(worker.toString());
+          ScriptRecord script = scriptFor(s, worker);
+          Version version =
+              script.versions.stream()
+                  .filter(v -> v.id().equals(staged.version().id()))
+                  .findFirst()
+                  .orElseGet(
+                      () -> {
+                        Version v = numbered(staged.version(), script.versions.size() + 1);
+                        script.versions.add(v);
+                        return v;
+                      });
+          if (deployment != null) {
+            script.deployments.add(deployment);
+          }
+          script.modified = now();
+          return version;
+        });
+  }
+
+  private static Version numbered(Version v, int number) {
+    return new Version(
+        v.id(),
+        number,
+        v.created(),
+        v.mainModule(),
+        v.serviceWorker(),
+        v.compatibilityDate(),
+        v.compatibilityFlags(),
+        v.bindings(),
+        v.modules(),
+        v.metadata(),
+        v.annotations());
+  }
+
+  /** Drops a staged upload that was refused: its pending record and the modules only it used. */
+  private void discard(WorkerKey worker, Staged staged) {
+    if (staged.isNew()) {
+      discardPending(worker.toString(), staged.version());
+    }
+  }
+
+  private void discardPending(String key, Version version) {
+    List<String> stillUsed =
+        metadata.write(
+            s -> {
+              s.pending.remove(key);
+              return s.accounts.values().stream()
+                  .flatMap(a -> a.scripts.values().stream())
+                  .flatMap(r -> r.versions.stream())
+                  .flatMap(v -> v.modules().stream())
+                  .map(ModuleRef::key)
+                  .toList();
+            });
+    version.modules().stream()
+        .map(ModuleRef::key)
+        .distinct()
+        .filter(k -> !stillUsed.contains(k))
+        .forEach(objects::delete);
+  }
+
+  /**
+   * Removes the uploads a previous run staged and never acknowledged (it was killed while the
+   * worker started): they were never listed and are not kept. Call before serving anything.
+   */
+  public void discardUnacknowledged() {
+    Map<String, Version> pending = metadata.read(s -> Map.copyOf(s.pending));
+    pending.forEach(
+        (worker, version) -> {
+          LOG.warn(
+              "discarding the upload of {} (version {}) that was never acknowledged: the server"
+                  + " stopped before it was deployed",
+              worker,
+              version.id());
+          discardPending(worker, version);
+        });
   }
 
   private ScriptRecord scriptFor(MetadataStore.State s, WorkerKey worker) {
@@ -223,67 +350,27 @@ public final class WorkersService {
   }
 
   /**
-   * An upload deployed at once to all traffic (wrangler's first deploy; every wrangler 3 deploy). A
-   * worker that does not start is refused and leaves nothing behind: no version, no new script, no
-   * modules only it used, as Cloudflare stores nothing of an upload it refuses.
+   * An upload deployed at once to all traffic (wrangler's first deploy; every wrangler 3 deploy).
+   * All or nothing: the version, the deployment and the secrets it sends are recorded only once the
+   * worker has started; one that does not start is refused and leaves nothing behind (no version,
+   * no new script, no modules only it used, no secret), as Cloudflare stores nothing of an upload
+   * it refuses.
    */
   public Version uploadAndDeploy(WorkerKey worker, Upload upload, String source) {
     synchronized (lock(worker)) {
-      boolean newScript = script(worker).isEmpty();
-      java.util.Set<String> before =
-          newScript
-              ? java.util.Set.of()
-              : versions(worker).stream()
-                  .map(Version::id)
-                  .collect(java.util.stream.Collectors.toSet());
-      Map<String, String> secretsBefore = secrets.of(worker);
-      Version version = recordVersion(worker, upload, Map.of());
+      ScriptNames.check(worker.script());
+      Map<String, String> secretsAfter = withChanges(secrets.of(worker), upload.secrets());
+      refuseBindingsNamedLikeSecrets(worker, upload.bindings(), secretsAfter.keySet());
+      Staged staged = stage(worker, upload, Map.of());
+      Deployment deployment =
+          newDeployment(List.of(new Split(staged.version().id(), 100)), Map.of(), source);
       try {
-        // stored, not yet served: the deployment serves the worker with them
-        secrets.change(worker, new HashMap<>(upload.secrets()));
-        deployLocked(worker, List.of(new Split(version.id(), 100)), Map.of(), source);
-        return version;
+        serve(worker, serving(worker, deployment, List.of(staged.version()), secretsAfter));
       } catch (RuntimeException e) {
-        restoreSecrets(worker, secretsBefore);
-        if (!before.contains(version.id())) {
-          forget(worker, version, newScript);
-        }
+        discard(worker, staged);
         throw e;
       }
-    }
-  }
-
-  private void restoreSecrets(WorkerKey worker, Map<String, String> before) {
-    Map<String, String> restore = new HashMap<>(before);
-    secrets.of(worker).keySet().stream()
-        .filter(k -> !before.containsKey(k))
-        .forEach(k -> restore.put(k, null));
-    secrets.change(worker, restore);
-  }
-
-  /** Undoes {@link #recordVersion} of a version nothing uses. */
-  private void forget(WorkerKey worker, Version version, boolean newScript) {
-    List<String> stillUsed =
-        metadata.write(
-            s -> {
-              ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
-              r.versions.removeIf(v -> v.id().equals(version.id()));
-              if (newScript) {
-                s.accounts.get(worker.account()).scripts.remove(worker.script());
-                return List.of();
-              }
-              return r.versions.stream()
-                  .flatMap(v -> v.modules().stream())
-                  .map(ModuleRef::key)
-                  .toList();
-            });
-    version.modules().stream()
-        .map(ModuleRef::key)
-        .distinct()
-        .filter(k -> !stillUsed.contains(k))
-        .forEach(objects::delete);
-    if (newScript) {
-      secrets.removeAll(worker);
+      return commit(worker, staged, deployment, upload.secrets());
     }
   }
 
@@ -307,9 +394,13 @@ public final class WorkersService {
     }
     double total = 0;
     java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Version> versions = new ArrayList<>();
     for (Split s : split) {
-      if (s.versionId() == null
-          || script.versions.stream().noneMatch(v -> v.id().equals(s.versionId()))) {
+      Optional<Version> version =
+          s.versionId() == null
+              ? Optional.empty()
+              : script.versions.stream().filter(v -> v.id().equals(s.versionId())).findFirst();
+      if (version.isEmpty()) {
         throw ApiError.invalid(
             "deployment names version "
                 + s.versionId()
@@ -317,6 +408,7 @@ public final class WorkersService {
                 + worker.script()
                 + " does not have (see GET .../versions)");
       }
+      versions.add(version.get());
       if (!seen.add(s.versionId())) {
         throw ApiError.invalid("deployment names version " + s.versionId() + " twice");
       }
@@ -334,16 +426,14 @@ public final class WorkersService {
       throw ApiError.invalid(
           "deployment percentages sum to " + total + ", not 100: give every version its share");
     }
-    Deployment deployment =
-        new Deployment(
-            UUID.randomUUID().toString(),
-            now(),
-            source,
-            List.copyOf(split),
-            annotations == null ? Map.of() : Map.copyOf(annotations));
+    Map<String, String> current = secrets.of(worker);
+    for (Version v : versions) {
+      refuseBindingsNamedLikeSecrets(worker, v.bindings(), current.keySet());
+    }
+    Deployment deployment = newDeployment(split, annotations, source);
     // Serve it first, record it after: a deployment that cannot start is refused, not kept, and
     // the running one goes on serving.
-    serve(worker, active(worker, Optional.of(deployment)));
+    serve(worker, serving(worker, deployment, List.of(), current));
     metadata.update(
         s -> {
           ScriptRecord r = s.accounts.get(worker.account()).scripts.get(worker.script());
@@ -351,6 +441,101 @@ public final class WorkersService {
           r.modified = now();
         });
     return deployment;
+  }
+
+  private Deployment newDeployment(
+      List<Split> split, Map<String, String> annotations, String source) {
+    return new Deployment(
+        UUID.randomUUID().toString(),
+        now(),
+        source,
+        List.copyOf(split),
+        annotations == null ? Map.of() : Map.copyOf(annotations));
+  }
+
+  // --- binding names: a secret and another binding of a served version never share one ---
+
+  /**
+   * Refuses bindings (of an upload, or of a version about to be deployed) named like one of the
+   * worker's secrets, which would otherwise silently win over them.
+   */
+  private static void refuseBindingsNamedLikeSecrets(
+      WorkerKey worker, List<BindingSpec> bindings, java.util.Set<String> secretNames) {
+    for (BindingSpec b : bindings) {
+      if (secretNames.contains(b.name())) {
+        throw ApiError.bindingNameInUse(
+            b.name(),
+            b.name()
+                + " is a secret of worker "
+                + worker.script()
+                + ", so it cannot also be a "
+                + b.type()
+                + " binding: rename the binding, or delete the secret first (wrangler secret"
+                + " delete "
+                + b.name()
+                + ")");
+      }
+    }
+  }
+
+  /** Refuses secrets named like a binding of a version the worker serves. */
+  private static void refuseSecretsNamedLikeBindings(
+      WorkerKey worker, java.util.Set<String> secretNames, List<Version> served) {
+    for (Version v : served) {
+      for (BindingSpec b : v.bindings()) {
+        if (secretNames.contains(b.name())) {
+          throw ApiError.bindingNameInUse(
+              b.name(),
+              b.name()
+                  + " is a "
+                  + b.type()
+                  + " binding of version "
+                  + v.id()
+                  + ", which worker "
+                  + worker.script()
+                  + " serves, so it cannot also be a secret: rename the secret, or deploy a"
+                  + " version without that binding first");
+        }
+      }
+    }
+  }
+
+  /** The versions of the worker's active deployment; none before its first. */
+  private List<Version> servedVersions(WorkerKey worker) {
+    return metadata.read(
+        s -> {
+          AccountRecord a = s.accounts.get(worker.account());
+          ScriptRecord r = a == null ? null : a.scripts.get(worker.script());
+          if (r == null || r.deployments.isEmpty()) {
+            return List.of();
+          }
+          return r.deployments.get(r.deployments.size() - 1).versions().stream()
+              .map(
+                  split ->
+                      r.versions.stream()
+                          .filter(v -> v.id().equals(split.versionId()))
+                          .findFirst()
+                          .orElseThrow())
+              .toList();
+        });
+  }
+
+  private static Map<String, String> withChanges(
+      Map<String, String> secrets, Map<String, String> changes) {
+    Map<String, String> after = new HashMap<>(secrets);
+    changes.forEach(
+        (name, value) -> {
+          if (value == null) {
+            after.remove(name);
+          } else {
+            after.put(name, value);
+          }
+        });
+    return after;
+  }
+
+  private void serve(WorkerKey worker, ActiveWorker desired) {
+    serve(worker, Optional.of(desired));
   }
 
   /** Has the runtime serve {@code desired}; a worker that does not start is the user's error. */
@@ -425,7 +610,10 @@ public final class WorkersService {
     return List.copyOf(new java.util.TreeSet<>(secrets.of(worker).keySet()));
   }
 
-  /** Sets (value) or removes (null) secrets; a deployed worker is served with them at once. */
+  /**
+   * Sets (value) or removes (null) secrets; a deployed worker is served with them at once. Served
+   * first, stored after: a change the worker cannot start with is refused and not kept.
+   */
   public void changeSecrets(WorkerKey worker, Map<String, String> changes) {
     synchronized (lock(worker)) {
       requireScript(worker);
@@ -434,10 +622,21 @@ public final class WorkersService {
           throw ApiError.invalid("secret name \"" + name + "\" is not a JavaScript identifier");
         }
       }
-      secrets.change(worker, changes);
-      if (activeDeployment(worker).isPresent()) {
-        serve(worker, active(worker));
+      java.util.Set<String> set = new java.util.HashSet<>();
+      changes.forEach(
+          (name, value) -> {
+            if (value != null) {
+              set.add(name);
+            }
+          });
+      refuseSecretsNamedLikeBindings(worker, set, servedVersions(worker));
+      Optional<Deployment> deployed = activeDeployment(worker);
+      if (deployed.isPresent()) {
+        serve(
+            worker,
+            serving(worker, deployed.get(), List.of(), withChanges(secrets.of(worker), changes)));
       }
+      secrets.change(worker, changes);
     }
   }
 
@@ -536,37 +735,49 @@ public final class WorkersService {
 
   /** What a worker should serve: its active deployment, when it has one and its route is on. */
   public Optional<ActiveWorker> active(WorkerKey worker) {
-    return active(worker, Optional.empty());
+    return script(worker)
+        .flatMap(WorkersService::lastDeployment)
+        .map(d -> serving(worker, d, List.of(), secrets.of(worker)));
   }
 
-  /** What a worker would serve with {@code candidate} (else its newest deployment) active. */
-  private Optional<ActiveWorker> active(WorkerKey worker, Optional<Deployment> candidate) {
+  private static Optional<Deployment> lastDeployment(ScriptRecord r) {
+    return r.deployments.isEmpty()
+        ? Optional.empty()
+        : Optional.of(r.deployments.get(r.deployments.size() - 1));
+  }
+
+  /**
+   * What a worker serves with {@code deployment} active and {@code secrets}; the deployment's
+   * versions are the worker's, or among {@code staged} (an upload not recorded yet, whose worker
+   * may not exist yet either).
+   */
+  private ActiveWorker serving(
+      WorkerKey worker, Deployment deployment, List<Version> staged, Map<String, String> secrets) {
     return metadata.read(
         s -> {
           AccountRecord a = s.accounts.get(worker.account());
-          ScriptRecord r = a == null ? null : a.scripts.get(worker.script());
-          if (r == null || (r.deployments.isEmpty() && candidate.isEmpty())) {
-            return Optional.empty();
+          ScriptRecord r = a.scripts.get(worker.script());
+          List<Version> known = new ArrayList<>(staged);
+          if (r != null) {
+            known.addAll(r.versions);
           }
-          Deployment d = candidate.orElseGet(() -> r.deployments.get(r.deployments.size() - 1));
           List<Version> versions =
-              d.versions().stream()
+              deployment.versions().stream()
                   .map(
                       split ->
-                          r.versions.stream()
+                          known.stream()
                               .filter(v -> v.id().equals(split.versionId()))
                               .findFirst()
                               .orElseThrow())
                   .toList();
-          return Optional.of(
-              new ActiveWorker(
-                  worker,
-                  a.subdomain,
-                  r.subdomainEnabled,
-                  d.versions(),
-                  versions,
-                  secrets.of(worker),
-                  tails.tailed(worker)));
+          return new ActiveWorker(
+              worker,
+              a.subdomain,
+              r != null && r.subdomainEnabled,
+              deployment.versions(),
+              versions,
+              Map.copyOf(secrets),
+              tails.tailed(worker));
         });
   }
 

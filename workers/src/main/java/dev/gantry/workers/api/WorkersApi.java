@@ -19,6 +19,7 @@ import dev.gantry.workers.upload.ScriptNames;
 import dev.gantry.workers.upload.Upload;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -58,14 +59,24 @@ public final class WorkersApi implements AutoCloseable {
               config.jetty.port = port;
               // Our own limit, with a Cloudflare-shaped error; Jetty's is only a backstop.
               config.http.maxRequestSize = maxUploadBytes + 1024 * 1024;
+              // What the HTTP server refuses before a route runs answers in the envelope too.
+              config.jetty.modifyServer(
+                  server -> server.setErrorHandler(new EnvelopeErrorHandler()));
               var r = config.routes;
               r.before(BASE + "/*", this::authenticate);
               r.exception(ApiError.class, (e, ctx) -> fail(ctx, e));
+              // The HTTP library's own refusals (no such route, a body it will not read, ...).
+              r.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, libraryError(ctx, e)));
               r.exception(
                   Exception.class,
                   (e, ctx) -> {
                     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                    fail(ctx, new ApiError(10013, 500, "internal error: " + e.getMessage()));
+                    fail(
+                        ctx,
+                        new ApiError(
+                            EnvelopeErrorHandler.INTERNAL,
+                            500,
+                            "internal error: " + e.getMessage()));
                   });
               r.error(
                   404,
@@ -74,10 +85,7 @@ public final class WorkersApi implements AutoCloseable {
                     // whatever the HTTP library wrote (JSON of its own when asked for JSON).
                     String result = ctx.result();
                     if (result == null || !result.startsWith("{\"success\"")) {
-                      fail(
-                          ctx,
-                          new ApiError(
-                              7003, 404, "No route for " + ctx.method() + " " + ctx.path()));
+                      fail(ctx, noRoute(ctx));
                     }
                   });
 
@@ -164,6 +172,20 @@ public final class WorkersApi implements AutoCloseable {
   public void close() {
     app.stop();
     tailSockets.close();
+  }
+
+  private static ApiError libraryError(Context ctx, HttpResponseException e) {
+    if (e.getStatus() == 404) {
+      return noRoute(ctx);
+    }
+    return new ApiError(
+        e.getStatus() >= 500 ? EnvelopeErrorHandler.INTERNAL : ApiError.MALFORMED,
+        e.getStatus(),
+        e.getMessage());
+  }
+
+  private static ApiError noRoute(Context ctx) {
+    return new ApiError(7003, 404, "No route for " + ctx.method() + " " + ctx.path());
   }
 
   // --- authentication ---
@@ -329,44 +351,16 @@ public final class WorkersApi implements AutoCloseable {
   }
 
   private Upload upload(Context ctx) {
-    long length = ctx.contentLength();
     Upload.Limits limits =
         new Upload.Limits(maxUploadBytes, workers.runtime().newestCompatibilityDate());
-    if (length > maxUploadBytes) {
-      drain(ctx, Math.min(length, 4 * maxUploadBytes));
-      throw Upload.tooLarge(length, limits);
-    }
-    if (length < 0) {
-      // Chunked, so the size shows only while reading: read to one byte past the limit ourselves,
-      // rather than let the HTTP library refuse it in its own words.
-      byte[] body;
-      try {
-        body =
-            ctx.req()
-                .getInputStream()
-                .readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
-      } catch (java.io.IOException e) {
-        throw ApiError.badRequest("the upload could not be read: " + e.getMessage());
-      }
-      if (body.length > maxUploadBytes) {
-        drain(ctx, 4 * maxUploadBytes);
-        throw Upload.tooLarge(-1, limits);
-      }
-      return Upload.parse(ctx.contentType(), body, limits);
-    }
-    return Upload.parse(ctx.contentType(), ctx.bodyAsBytes(), limits);
+    byte[] body = RequestBody.read(ctx, maxUploadBytes, size -> Upload.tooLarge(size, limits));
+    return Upload.parse(ctx.contentType(), body, limits);
   }
 
-  /**
-   * Reads (and drops) what the client is still sending, within bounds, so it gets the answer
-   * instead of a reset connection; nothing of it is kept.
-   */
-  private static void drain(Context ctx, long bytes) {
-    try (var in = ctx.req().getInputStream()) {
-      in.skipNBytes(bytes);
-    } catch (java.io.IOException | RuntimeException e) {
-      // the client went away, or sent less (EOF): the answer is all it could get
-    }
+  /** Any other request's body, within the same limit. */
+  private byte[] body(Context ctx) {
+    return RequestBody.read(
+        ctx, maxUploadBytes, size -> RequestBody.tooLarge(size, maxUploadBytes));
   }
 
   // --- settings ---
@@ -399,14 +393,14 @@ public final class WorkersApi implements AutoCloseable {
    * A settings patch arrives as JSON, or (wrangler 3 and 4.86's {@code secret bulk}) as multipart
    * with the JSON in a part named {@code settings}.
    */
-  private static JsonNode settingsPatch(Context ctx) {
+  private JsonNode settingsPatch(Context ctx) {
     String type = ctx.contentType();
     if (type == null
         || !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
       return json(ctx);
     }
     Part settings =
-        MultipartBody.parse(type, ctx.bodyAsBytes()).stream()
+        MultipartBody.parse(type, body(ctx)).stream()
             .filter(p -> p.name().equals("settings"))
             .findFirst()
             .orElseThrow(
@@ -719,8 +713,8 @@ public final class WorkersApi implements AutoCloseable {
     return colon < 0 || host.indexOf(':') != colon ? host : host.substring(0, colon);
   }
 
-  private static JsonNode json(Context ctx) {
-    return parseJson(ctx.body());
+  private JsonNode json(Context ctx) {
+    return parseJson(new String(body(ctx), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static JsonNode parseJson(String body) {

@@ -41,6 +41,9 @@ final class ProxyLoop implements AutoCloseable {
     Route route(HttpHead request, boolean binding);
 
     String notFound(HttpHead request, boolean binding);
+
+    /** What a client that sent no Host header is told. */
+    String noHost();
   }
 
   private final Selector selector;
@@ -397,6 +400,12 @@ final class ProxyLoop implements AutoCloseable {
 
     /** Routes a request head; false when the client was answered here instead. */
     private boolean begin(HttpHead head) throws IOException, HttpHead.Malformed {
+      if (!binding && (head.host == null || head.host.isEmpty())) {
+        // RFC 9112 3.2: an HTTP/1.1 request without Host is a bad request; and whatever its
+        // version, the host name is what names the worker.
+        answer(400, "Bad Request", routes.noHost());
+        return false;
+      }
       Route found = routes.route(head, binding);
       if (found == null) {
         answer(404, "Not Found", routes.notFound(head, binding));

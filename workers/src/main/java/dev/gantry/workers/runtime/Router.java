@@ -84,6 +84,13 @@ final class Router implements AutoCloseable {
               + domain
               + ")";
     }
+
+    @Override
+    public String noHost() {
+      return "the request has no Host header: send one naming the worker,"
+          + " <script>.<account subdomain>."
+          + domain;
+    }
   }
 
   @Override

@@ -23,11 +23,43 @@ import org.slf4j.LoggerFactory;
  * worker's name, and if it dies while it should run it is started again (after 1 s, doubling to 30
  * s while it keeps dying), on the same sockets. Requests in flight are counted so the process is
  * stopped only once its last request has been answered.
+ *
+ * <p>workerd runs under a small shell guard ({@link #GUARD}) whose standard input is a pipe from
+ * this JVM, which no one ever writes to: the pipe closes when the JVM ends, however it ends ({@code
+ * kill -9} included, where no shutdown hook runs), and the guard then kills workerd. So a killed
+ * server leaves no workerd serving its last deployment.
  */
 final class WorkerdProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerdProcess.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
   static final String PID_FILE = "workerd.pid";
+
+  /**
+   * Runs its arguments (workerd) and waits for them, passing on SIGTERM and the exit status; a
+   * reader of its standard input kills workerd when that input ends (the JVM's end of the pipe
+   * closed). workerd's own process id goes to {@value #PID_FILE}, so a runtime starting after an
+   * unforeseen end can still find one that outlived even its guard.
+   */
+  static final String GUARD =
+      """
+      exec 3<&0 </dev/null
+      "$@" 3<&- &
+      child=$!
+      echo "$child" > workerd.pid
+      trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+      (while read -r _ <&3; do :; done; kill -KILL "$child" 2>/dev/null) &
+      watcher=$!
+      exec 3<&-
+      while :; do
+        wait "$child"
+        status=$?
+        # over 128 with workerd alive: a trapped signal interrupted the wait, not workerd's end
+        if [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null; then continue; fi
+        break
+      done
+      kill "$watcher" 2>/dev/null
+      exit "$status"
+      """;
 
   private final List<String> command;
   private final Path directory;
@@ -47,7 +79,16 @@ final class WorkerdProcess implements AutoCloseable {
       String label,
       Collection<Integer> ports,
       int readyPort) {
-    this.command = List.of(workerd.toString(), "serve", configFile, "--verbose");
+    this.command =
+        List.of(
+            "/bin/sh",
+            "-c",
+            GUARD,
+            "workerd-guard",
+            workerd.toString(),
+            "serve",
+            configFile,
+            "--verbose");
     this.directory = directory;
     this.label = label;
     this.ports = List.copyOf(ports);
@@ -84,11 +125,10 @@ final class WorkerdProcess implements AutoCloseable {
       ProcessBuilder builder =
           new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
       builder.environment().put("PWD", directory.toString());
+      // The guard's standard input stays a pipe from this JVM (never written, never closed here).
       process = builder.start();
-      // Lets a runtime started after a crash of this JVM find and stop an orphaned workerd.
-      java.nio.file.Files.writeString(directory.resolve(PID_FILE), Long.toString(process.pid()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start workerd (" + command.get(0) + ")", e);
+      throw new UncheckedIOException("cannot start workerd (" + command.get(4) + ")", e);
     }
     Process p = process;
     Thread reader =
@@ -174,16 +214,22 @@ final class WorkerdProcess implements AutoCloseable {
     stopping = true;
     Process p = process;
     if (p != null) {
-      p.destroy();
+      p.destroy(); // SIGTERM to the guard, which passes it on to workerd
       try {
         if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-          p.destroyForcibly();
+          kill(p);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        p.destroyForcibly();
+        kill(p);
       }
     }
+  }
+
+  /** workerd and its guard, at once: killing the guard alone would leave workerd running. */
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   String output() {

@@ -22,6 +22,12 @@ public final class MetadataStore {
   /** The whole document. */
   public static final class State {
     public Map<String, AccountRecord> accounts = new TreeMap<>();
+
+    /**
+     * "account/script" → the upload being deployed, not yet acknowledged (nor listed): one a server
+     * was killed during is removed at its next start.
+     */
+    public Map<String, Version> pending = new TreeMap<>();
   }
 
   public static final class AccountRecord {

@@ -4,17 +4,28 @@ import dev.gantry.workers.ApiError;
 
 /**
  * Module names become file paths in the runtime's directory, so none may leave it: no absolute
- * paths, no "." or ".." segments, no backslashes or control characters.
+ * paths, no "." or ".." segments, no backslashes or control characters. One leading "./" is allowed
+ * and dropped: wrangler's bundler names the text, HTML and data files a worker imports {@code
+ * ./<hash>-<file>}, and the bundle imports them by that name, which workerd resolves against the
+ * entry module at the root to {@code <hash>-<file>}. That is the name kept (workerd reads a
+ * configured "./x" as "x" too), so "./x" and "x" are one module, not two.
  */
 public final class ModuleNames {
   private ModuleNames() {}
 
+  /** The module's name as the runtime knows it (without a leading "./"), if it is one. */
   public static String check(String name) {
-    String problem = problem(name);
+    String normalized = normalize(name);
+    String problem = problem(normalized);
     if (problem != null) {
       throw ApiError.invalid("module name \"" + name + "\" " + problem);
     }
-    return name;
+    return normalized;
+  }
+
+  /** The name without one leading "./"; any other name as it is. */
+  public static String normalize(String name) {
+    return name != null && name.startsWith("./") ? name.substring(2) : name;
   }
 
   private static String problem(String name) {

@@ -48,6 +48,11 @@ public record Upload(
       throw tooLarge(body.length, limits);
     }
     List<Part> parts = MultipartBody.parse(contentType, body);
+    if (parts.stream().filter(p -> p.name().equals("metadata")).count() > 1) {
+      // Refused as a module sent twice is: which one the worker runs must not be a guess.
+      throw ApiError.invalid(
+          "part \"metadata\" is uploaded twice: send the worker's metadata in one part");
+    }
     Part metadataPart =
         parts.stream()
             .filter(p -> p.name().equals("metadata"))
@@ -99,7 +104,7 @@ public record Upload(
               + " (service worker)");
     }
     boolean serviceWorker = bodyPart != null;
-    String entry = serviceWorker ? bodyPart : mainModule;
+    String entry = ModuleNames.normalize(serviceWorker ? bodyPart : mainModule);
     Module main = modules.get(entry);
     if (main == null) {
       throw ApiError.invalid(

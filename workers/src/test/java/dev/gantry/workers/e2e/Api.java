@@ -51,7 +51,16 @@ final class Api {
       b.header("Content-Type", contentType);
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    return new Answer(r.statusCode(), body(r.body()));
+  }
+
+  /** The answer's JSON; an answer that is not JSON (a library's own error page) as its text. */
+  static JsonNode body(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+    }
   }
 
   Answer json(String method, String path, String json) throws Exception {

@@ -166,6 +166,23 @@ class RouterIT {
   }
 
   @Test
+  void aRequestWithoutAHostHeaderIsABadRequestThatSaysTheHostIsMissing() throws Exception {
+    for (String request :
+        new String[] {"GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost:\r\n\r\n"}) {
+      try (Socket socket = new Socket("127.0.0.1", workers.server.routerPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(readAll(socket.getInputStream()), StandardCharsets.US_ASCII);
+        assertThat(answer)
+            .as(request)
+            .startsWith("HTTP/1.1 400 Bad Request")
+            .contains("the request has no Host header")
+            .doesNotContain("null");
+      }
+    }
+  }
+
+  @Test
   void manySequentialRequestsOnOneClientConnectionAreAllAnsweredOnIt() throws Exception {
     String host = "echo." + WorkersHarness.SUBDOMAIN + "." + workers.server.domain();
     try (Socket socket = new Socket("127.0.0.1", workers.server.routerPort())) {

@@ -574,7 +574,9 @@ class WorkersApiIT {
     try (var objects = Files.walk(workers.data.resolve("objects"))) {
       assertThat(objects.filter(Files::isRegularFile)).isEmpty();
     }
-    assertThat(Files.readString(workers.data.resolve("secrets.json"))).doesNotContain("never");
+    // the secret it sent was never written (nor is the file, when it is the first)
+    Path secrets = workers.data.resolve("secrets.json");
+    assertThat(Files.exists(secrets) ? Files.readString(secrets) : "").doesNotContain("never");
 
     // on a worker that runs: the refused upload's version, modules and secrets are not kept
     deploy("kept", hello("kept"));
@@ -651,6 +653,227 @@ class WorkersApiIT {
         .contains("more than 10485760 bytes, over this server's limit");
     assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "chunky")))
         .isEmpty();
+  }
+
+  /**
+   * Sends {@code head} and {@code body} on a raw socket, ends its sending side, reads the answer.
+   */
+  String halfClosed(String head, byte[] body) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", workers.server.apiPort())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      socket.shutdownOutput(); // the client gives up sending, and waits for the answer
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The status and the envelope of a raw HTTP/1.1 answer. */
+  static Api.Answer answer(String raw) throws Exception {
+    assertThat(raw).as("an HTTP answer").startsWith("HTTP/1.1 ");
+    int status = Integer.parseInt(raw.substring(9, 12));
+    String body = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+    if (raw.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+      // one chunk: its size line, the JSON, then the last chunk
+      body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("\r\n0\r\n"));
+    }
+    return new Api.Answer(status, Api.body(body));
+  }
+
+  static void assertEnvelope(Api.Answer answer, int status, int code, String message) {
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
+    assertThat(answer.body().path("success").isBoolean()).isTrue();
+    assertThat(answer.body().path("success").asBoolean()).isFalse();
+    assertThat(answer.code()).as(answer.body().toString()).isEqualTo(code);
+    assertThat(answer.message()).contains(message);
+    assertThat(answer.body().path("messages").isArray()).isTrue();
+    assertThat(answer.body().path("messages")).isEmpty();
+    assertThat(answer.body().path("result").isNull()).isTrue();
+  }
+
+  @Test
+  void anUploadCutShortOfItsContentLengthGetsTheSame400AsACutShortChunkedOne() throws Exception {
+    byte[] body = hello("cut").build();
+    byte[] half = java.util.Arrays.copyOf(body, body.length / 2);
+    String head =
+        "PUT /client/v4/accounts/"
+            + WorkersHarness.ACCOUNT
+            + "/workers/scripts/cut HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + workers.token
+            + "\r\nContent-Type: "
+            + Multipart.CONTENT_TYPE
+            + "\r\n";
+    var sized = answer(halfClosed(head + "Content-Length: " + body.length + "\r\n\r\n", half));
+    assertEnvelope(sized, 400, ApiError.MALFORMED, "ended before");
+    assertThat(sized.message()).doesNotContain("internal error");
+
+    String chunk = Integer.toHexString(half.length) + "\r\n";
+    byte[] chunked = new byte[chunk.length() + half.length + 2];
+    System.arraycopy(
+        chunk.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, chunked, 0, chunk.length());
+    System.arraycopy(half, 0, chunked, chunk.length(), half.length);
+    chunked[chunked.length - 2] = '\r';
+    chunked[chunked.length - 1] = '\n';
+    var unsized = answer(halfClosed(head + "Transfer-Encoding: chunked\r\n\r\n", chunked));
+    assertEnvelope(unsized, 400, ApiError.MALFORMED, "ended before");
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "cut")))
+        .isEmpty();
+  }
+
+  @Test
+  void anOversizedSecretANulInThePathAndAnUnreadableHeadAreAnsweredInCloudflaresEnvelope()
+      throws Exception {
+    deploy("env", hello("env"));
+    byte[] big = new byte[12 * 1024 * 1024];
+    java.util.Arrays.fill(big, (byte) 'x');
+    String secret =
+        "{\"name\":\"BIG\",\"type\":\"secret_text\",\"text\":\"" + new String(big) + "\"}";
+    var tooLarge = api.json("PUT", "/accounts/{account}/workers/scripts/env/secrets", secret);
+    assertEnvelope(tooLarge, 413, ApiError.TOO_LARGE, "over this server's limit");
+    assertThat(workers.server.service().secretNames(new WorkerKey(WorkersHarness.ACCOUNT, "env")))
+        .isEmpty();
+
+    var nul = api.json("GET", "/accounts/{account}/workers/scripts/e%00v/settings", null);
+    assertEnvelope(nul, 400, ApiError.MALFORMED, "could not be read");
+
+    // a head the HTTP server cannot parse
+    var head =
+        answer(
+            halfClosed(
+                "GET /client/v4/user HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n",
+                new byte[0]));
+    assertEnvelope(head, 400, ApiError.MALFORMED, "could not be read");
+  }
+
+  @Test
+  void aSecondMetadataPartIsRefusedAsASecondModulePartIs() throws Exception {
+    String path = "/accounts/{account}/workers/scripts/twice";
+    byte[] entry = "export default {}".getBytes();
+    var module =
+        api.send(
+            "PUT",
+            path,
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .build());
+    assertEnvelope(module, 400, ApiError.INVALID, "is uploaded twice");
+    var metadata =
+        api.send(
+            "PUT",
+            path,
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(metadata("index.js", ""))
+                .part("index.js", "index.js", "application/javascript+module", entry)
+                .metadata(metadata("other.js", ""))
+                .build());
+    assertEnvelope(metadata, 400, ApiError.INVALID, "\"metadata\" is uploaded twice");
+    assertThat(workers.server.service().script(new WorkerKey(WorkersHarness.ACCOUNT, "twice")))
+        .isEmpty();
+  }
+
+  @Test
+  void aSecretAndAnotherBindingCannotShareANameWhicheverComesFirst() throws Exception {
+    String source =
+        "export default { fetch(r, env) { return new Response(env.GREETING + ' ' + (env.TOKEN ?? '-')) } }";
+    deploy(
+        "clash",
+        new Multipart()
+            .metadata(
+                metadata(
+                    "index.js", "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"}"))
+            .file("index.js", "application/javascript+module", source));
+    WorkerKey key = new WorkerKey(WorkersHarness.ACCOUNT, "clash");
+    String script = "/accounts/{account}/workers/scripts/clash";
+
+    // a secret named like a var: refused, by every route that sets secrets
+    var put =
+        api.json(
+            "PUT",
+            script + "/secrets",
+            "{\"name\":\"GREETING\",\"text\":\"secret\",\"type\":\"secret_text\"}");
+    assertEnvelope(put, 400, 10053, "Binding name 'GREETING' already in use");
+    assertThat(put.message()).contains("plain_text");
+    var bulk =
+        api.json(
+            "PATCH",
+            script + "/secrets-bulk",
+            "{\"secrets\":{\"GREETING\":{\"name\":\"GREETING\",\"text\":\"s\",\"type\":\"secret_text\"}}}");
+    assertEnvelope(bulk, 400, 10053, "Binding name 'GREETING' already in use");
+    var patch =
+        api.json(
+            "PATCH",
+            "/accounts/{account}/workers/workers/clash/versions/latest",
+            "{\"env\":{\"GREETING\":{\"type\":\"secret_text\",\"text\":\"s\"}}}");
+    assertEnvelope(patch, 400, 10053, "Binding name 'GREETING' already in use");
+    assertThat(workers.server.service().secretNames(key)).isEmpty();
+    assertThat(workers.get("clash", "/").body()).isEqualTo("hi -");
+
+    // a var named like a secret: refused, whether deployed at once or uploaded as a version
+    assertThat(
+            api.json(
+                    "PUT",
+                    script + "/secrets",
+                    "{\"name\":\"TOKEN\",\"text\":\"t\",\"type\":\"secret_text\"}")
+                .status())
+        .isEqualTo(200);
+    byte[] varNamedLikeTheSecret =
+        new Multipart()
+            .metadata(
+                metadata(
+                    "index.js",
+                    "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"},"
+                        + "{\"name\":\"TOKEN\",\"type\":\"plain_text\",\"text\":\"plain\"}"))
+            .file("index.js", "application/javascript+module", source + "\n// v2")
+            .build();
+    var deployed = api.send("PUT", script, Multipart.CONTENT_TYPE, varNamedLikeTheSecret);
+    assertEnvelope(deployed, 400, 10053, "Binding name 'TOKEN' already in use");
+    assertThat(deployed.message()).contains("secret");
+    var uploaded =
+        api.send("POST", script + "/versions", Multipart.CONTENT_TYPE, varNamedLikeTheSecret);
+    assertEnvelope(uploaded, 400, 10053, "Binding name 'TOKEN' already in use");
+    assertThat(workers.server.service().versions(key)).hasSize(1);
+    assertThat(workers.get("clash", "/").body()).isEqualTo("hi t");
+
+    // a version that binds a name uploaded before the secret took it is not deployed with it
+    var json =
+        api.send(
+            "POST",
+            script + "/versions",
+            Multipart.CONTENT_TYPE,
+            new Multipart()
+                .metadata(
+                    metadata(
+                        "index.js",
+                        "{\"name\":\"GREETING\",\"type\":\"plain_text\",\"text\":\"hi\"},"
+                            + "{\"name\":\"LATER\",\"type\":\"json\",\"json\":1}"))
+                .file("index.js", "application/javascript+module", source + "\n// v3")
+                .build());
+    assertThat(json.status()).as(json.body().toString()).isEqualTo(200);
+    String v3 = json.body().path("result").path("id").asText();
+    assertThat(
+            api.json(
+                    "PUT",
+                    script + "/secrets",
+                    "{\"name\":\"LATER\",\"text\":\"l\",\"type\":\"secret_text\"}")
+                .status())
+        .isEqualTo(200);
+    var rollout =
+        api.json(
+            "POST",
+            script + "/deployments",
+            "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\""
+                + v3
+                + "\",\"percentage\":100}]}");
+    assertEnvelope(rollout, 400, 10053, "Binding name 'LATER' already in use");
+    assertThat(workers.server.service().deployments(key)).hasSize(1);
+    assertThat(workers.get("clash", "/").body()).isEqualTo("hi t");
   }
 
   @Test

@@ -64,6 +64,36 @@ class WranglerDeployIT {
     assertThat(workers.get("hello", "/").body()).isEqualTo("hi from v2; secret=none");
   }
 
+  @Test
+  void wranglerGetsCloudflaresErrorForASecretNamedLikeAVarAndForAVarNamedLikeASecret()
+      throws Exception {
+    Path project =
+        WorkersHarness.project(
+            temp.resolve("names"), "names", TOML.formatted("hello"), SOURCE.formatted("v1"));
+    Wrangler wrangler = workers.wrangler(project);
+    wrangler.ok("deploy");
+
+    var secret = wrangler.runWithInput("shadow\n", "secret", "put", "GREETING");
+    assertThat(secret.exitCode()).as(secret.output()).isNotZero();
+    assertThat(secret.output())
+        .contains("Binding name 'GREETING' already in use")
+        .contains("[code: 10053]");
+    assertThat(workers.server.service().secretNames(key("names"))).isEmpty();
+
+    wrangler.okWithInput("s3cr3t\n", "secret", "put", "API_KEY");
+    WorkersHarness.project(
+        project,
+        "names",
+        TOML.formatted("hello") + "API_KEY = \"plain\"\n",
+        SOURCE.formatted("v2"));
+    var var = wrangler.run("deploy");
+    assertThat(var.exitCode()).as(var.output()).isNotZero();
+    assertThat(var.output())
+        .contains("Binding name 'API_KEY' already in use")
+        .contains("[code: 10053]");
+    assertThat(workers.get("names", "/").body()).isEqualTo("hello from v1; secret=s3cr3t");
+  }
+
   static dev.gantry.workers.model.WorkerKey key(String script) {
     return new dev.gantry.workers.model.WorkerKey(WorkersHarness.ACCOUNT, script);
   }

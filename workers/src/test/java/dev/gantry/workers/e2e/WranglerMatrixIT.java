@@ -121,6 +121,32 @@ class WranglerMatrixIT {
     assertThat(workers.server.service().script(key(name))).isEmpty();
   }
 
+  @ParameterizedTest
+  @EnumSource(WranglerRelease.class)
+  void textAndHtmlFilesTheWorkerImportsAreBundledDeployedAndServed(WranglerRelease release)
+      throws Exception {
+    String name = "i-" + release.name().toLowerCase().replace('_', '-');
+    Path project =
+        WorkersHarness.project(
+            temp.resolve(name),
+            name,
+            TOML,
+            """
+            import text from "./page.txt";
+            import html from "./page.html";
+            export default {
+              fetch() {
+                return new Response(`${text.trim()} | ${html.trim()}`);
+              },
+            };
+            """);
+    Files.writeString(project.resolve("src/page.txt"), "plain text from a file\n");
+    Files.writeString(project.resolve("src/page.html"), "<p>html from a file</p>\n");
+    // wrangler's default rules bundle both as text modules, each named ./<hash>-<file>
+    workers.wrangler(release, project).ok("deploy");
+    assertThat(body(name)).isEqualTo("plain text from a file | <p>html from a file</p>");
+  }
+
   private void tailShowsARequest(Wrangler wrangler, String name) throws Exception {
     StringBuffer output = new StringBuffer();
     Process tail = wrangler.start(output, "tail", "--format", "json");

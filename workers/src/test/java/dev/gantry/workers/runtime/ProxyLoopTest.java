@@ -38,6 +38,11 @@ class ProxyLoopTest {
               public String notFound(HttpHead request, boolean binding) {
                 return "none";
               }
+
+              @Override
+              public String noHost() {
+                return "no host";
+              }
             })
         .start();
   }

@@ -77,6 +77,18 @@ class UploadTest {
   }
 
   @Test
+  void aSecondMetadataPartIsRefused() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    withMetadata("{\"main_module\":\"index.js\"}")
+                        .metadata("{\"main_module\":\"other.js\"}")))
+        .isInstanceOfSatisfying(
+            ApiError.class, e -> assertThat(e.code()).isEqualTo(ApiError.INVALID))
+        .hasMessageContaining("\"metadata\" is uploaded twice");
+  }
+
+  @Test
   void missingMetadataIsRefused() {
     assertThatThrownBy(
             () -> parse(new Multipart().file("index.js", "application/javascript+module", ENTRY)))
@@ -99,7 +111,18 @@ class UploadTest {
   @Test
   void moduleNamesThatEscapeTheRootAreRefused() {
     for (String name :
-        new String[] {"../x.js", "/etc/passwd", "a/../../b.js", "a\\b.js", "./x.js", "a//b"}) {
+        new String[] {
+          "../x.js",
+          "/etc/passwd",
+          "a/../../b.js",
+          "a\\b.js",
+          "a//b",
+          "a/./b.js",
+          "./../x.js",
+          "././x.js",
+          ".//x.js",
+          "./"
+        }) {
       assertThatThrownBy(
               () ->
                   parse(
@@ -110,6 +133,24 @@ class UploadTest {
           .isInstanceOf(ApiError.class)
           .hasMessageContaining("module name \"" + name + "\"");
     }
+  }
+
+  @Test
+  void aLeadingDotSlashAsWranglersBundlerWritesItIsDroppedFromModuleNames() {
+    Upload u =
+        parse(
+            new Multipart()
+                .metadata("{\"main_module\":\"./index.js\",\"compatibility_date\":\"2024-01-01\"}")
+                .file("./index.js", "application/javascript+module", ENTRY)
+                .file("./07817a-page.txt", "text/plain", "text"));
+    assertThat(u.mainModule()).isEqualTo("index.js");
+    assertThat(u.modules()).extracting(Module::name).containsExactly("index.js", "07817a-page.txt");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    withMetadata("{\"main_module\":\"index.js\"}")
+                        .file("./index.js", "application/javascript+module", ENTRY)))
+        .hasMessageContaining("module \"index.js\" is uploaded twice");
   }
 
   @Test
