@@ -36,7 +36,7 @@ final class DestroyStatusPart {
           "deleted without running a destroy ("
               + (d.provision.getSpec().destroysOnDelete()
                   ? Provision.SKIP_DESTROY_ANNOTATION + "=true"
-                  : "spec.destroy.onDelete is false")
+                  : "spec.destroyOnDelete is false")
               + ")";
       destroyed = true;
     } else if (state instanceof DestroyState.Started s) {

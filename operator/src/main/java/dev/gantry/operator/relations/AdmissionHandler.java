@@ -68,7 +68,9 @@ public class AdmissionHandler {
      */
     FAILED,
     /** Not a review Gantry could read: answered with an HTTP error. */
-    REFUSED;
+    REFUSED,
+    /** A validating review answered "not allowed" (a namespace that holds live Provisions). */
+    DENIED;
 
     String tag() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -40,6 +40,19 @@ public final class AdmissionServer implements AutoCloseable {
       String host,
       int port,
       WebhookMetrics metrics) {
+    this(handler, null, serving, host, port, metrics);
+  }
+
+  /**
+   * @param guard answers namespace deletions at {@link NamespaceGuardHandler#PATH}, or null
+   */
+  public AdmissionServer(
+      AdmissionHandler handler,
+      NamespaceGuardHandler guard,
+      WebhookCertificates.Issued serving,
+      String host,
+      int port,
+      WebhookMetrics metrics) {
     tls.setKeyStore(keyStore(serving));
     tls.setKeyStorePassword(new String(PASSWORD));
     // Kubernetes' API server has no SNI name for a bare IP in dev mode; do not insist on one.
@@ -91,6 +104,21 @@ public final class AdmissionServer implements AutoCloseable {
                           Duration.ofNanos(System.nanoTime() - start));
                     }
                   });
+              if (guard != null) {
+                config.routes.post(
+                    NamespaceGuardHandler.PATH,
+                    ctx -> {
+                      long start = System.nanoTime();
+                      AdmissionHandler.Answer answer = guard.handle(ctx.bodyAsBytes());
+                      ctx.status(answer.status())
+                          .contentType("application/json")
+                          .result(answer.body());
+                      metrics.admission(
+                          answer.kind(),
+                          answer.outcome(),
+                          Duration.ofNanos(System.nanoTime() - start));
+                    });
+              }
               config.routes.get("/healthz", ctx -> ctx.result("ok"));
             });
   }

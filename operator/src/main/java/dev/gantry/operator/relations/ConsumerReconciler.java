@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -22,7 +21,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,29 +50,33 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
   private final BindingSecretDependent<W> bindingSecret;
   private final InjectionSettings settings;
   private final Clock clock;
+  private final CachedProviderLookup lookup;
 
-  private ConsumerReconciler(WorkloadKind<W> kind, InjectionSettings settings, Clock clock) {
+  private ConsumerReconciler(
+      WorkloadKind<W> kind, InjectionSettings settings, Clock clock, CachedProviderLookup lookup) {
     this.bindingSecret =
         new BindingSecretDependent<>(kind.name().toLowerCase(java.util.Locale.ROOT));
     this.kind = kind;
     this.settings = settings;
     this.clock = clock;
+    this.lookup = lookup;
   }
 
-  /** A controller for each kind that can consume relations. */
-  public static List<Reconciler<?>> all(InjectionSettings settings, Clock clock) {
+  /** A controller for each kind that can consume relations, all reading the one shared cache. */
+  public static List<Reconciler<?>> all(
+      InjectionSettings settings, Clock clock, CachedProviderLookup lookup) {
     return List.of(
-        new Deployments(settings, clock),
-        new StatefulSets(settings, clock),
-        new DaemonSets(settings, clock));
+        new Deployments(settings, clock, lookup),
+        new StatefulSets(settings, clock, lookup),
+        new DaemonSets(settings, clock, lookup));
   }
 
   @ControllerConfiguration(
       name = "relations",
       informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
   public static final class Deployments extends ConsumerReconciler<Deployment> {
-    public Deployments(InjectionSettings settings, Clock clock) {
-      super(WorkloadKind.DEPLOYMENT, settings, clock);
+    public Deployments(InjectionSettings settings, Clock clock, CachedProviderLookup lookup) {
+      super(WorkloadKind.DEPLOYMENT, settings, clock, lookup);
     }
   }
 
@@ -82,8 +84,8 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
       name = "relations-statefulsets",
       informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
   public static final class StatefulSets extends ConsumerReconciler<StatefulSet> {
-    public StatefulSets(InjectionSettings settings, Clock clock) {
-      super(WorkloadKind.STATEFUL_SET, settings, clock);
+    public StatefulSets(InjectionSettings settings, Clock clock, CachedProviderLookup lookup) {
+      super(WorkloadKind.STATEFUL_SET, settings, clock, lookup);
     }
   }
 
@@ -91,72 +93,62 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
       name = "relations-daemonsets",
       informer = @Informer(labelSelector = Relation.RELATIONSHIPS_LABEL))
   public static final class DaemonSets extends ConsumerReconciler<DaemonSet> {
-    public DaemonSets(InjectionSettings settings, Clock clock) {
-      super(WorkloadKind.DAEMON_SET, settings, clock);
+    public DaemonSets(InjectionSettings settings, Clock clock, CachedProviderLookup lookup) {
+      super(WorkloadKind.DAEMON_SET, settings, clock, lookup);
     }
   }
 
+  /**
+   * Woken by the shared cache (providers, Relations, labelled credentials Secrets), each change
+   * mapped to the workloads it concerns, and by the binding Secrets this controller keeps.
+   */
   @Override
   public List<EventSource<?, W>> prepareEventSources(EventSourceContext<W> context) {
-    var providers =
-        InformerEventSourceConfiguration.from(Service.class, kind.type())
-            .withLabelSelector(Relation.PROVIDES_LABEL)
-            .withSecondaryToPrimaryMapper(
-                service ->
-                    context
-                        .getPrimaryCache()
-                        .list(service.getMetadata().getNamespace())
-                        .filter(
-                            d ->
-                                RelationDeclaration.fromAnnotations(
-                                        d.getMetadata().getAnnotations())
-                                    .relations()
-                                    .contains(service.getMetadata().getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-            .withPrimaryToSecondaryMapper(
-                (W d) ->
-                    RelationDeclaration.fromAnnotations(d.getMetadata().getAnnotations())
-                        .relations()
-                        .stream()
-                        .map(name -> new ResourceID(name, d.getMetadata().getNamespace()))
-                        .collect(Collectors.toSet()))
-            .build();
-    var relations =
-        InformerEventSourceConfiguration.from(Relation.class, kind.type())
-            .withSecondaryToPrimaryMapper(
-                relation ->
-                    context
-                        .getPrimaryCache()
-                        .list(relation.getMetadata().getNamespace())
-                        .filter(
-                            d ->
-                                ExplicitRelations.selects(
-                                    relation,
-                                    kind.name(),
-                                    d.getMetadata().getName(),
-                                    d.getMetadata().getLabels()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-            .build();
+    String prefix = kind.name().toLowerCase(java.util.Locale.ROOT) + "-";
+    var workloads = context.getPrimaryCache();
+    List<EventSource<?, W>> sources = new java.util.ArrayList<>();
+    sources.add(
+        lookup.<W>events(
+            prefix + "providers",
+            CachedProviderLookup.Source.PROVIDERS,
+            service ->
+                workloads
+                    .list(service.getMetadata().getNamespace())
+                    .filter(
+                        d ->
+                            RelationDeclaration.fromAnnotations(d.getMetadata().getAnnotations())
+                                .relations()
+                                .contains(service.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet())));
+    sources.add(
+        lookup.<W>events(
+            prefix + "relations",
+            CachedProviderLookup.Source.RELATIONS,
+            relation ->
+                workloads
+                    .list(relation.getMetadata().getNamespace())
+                    .filter(
+                        d ->
+                            ExplicitRelations.selects(
+                                (Relation) relation,
+                                kind.name(),
+                                d.getMetadata().getName(),
+                                d.getMetadata().getLabels()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet())));
     // Only the credentials Secrets Gantry has labelled; a change maps to the workloads whose
     // injected variables read it.
-    var credentials =
-        InformerEventSourceConfiguration.from(Secret.class, kind.type())
-            .withLabelSelector(Relation.CREDENTIALS_LABEL)
-            .withSecondaryToPrimaryMapper(
-                secret ->
-                    context
-                        .getPrimaryCache()
-                        .list(secret.getMetadata().getNamespace())
-                        .filter(w -> readsSecret(kind.template(w), secret.getMetadata().getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-            .build();
-    List<EventSource<?, W>> sources = new java.util.ArrayList<>();
-    sources.add(new InformerEventSource<>(providers, context));
-    sources.add(new InformerEventSource<>(relations, context));
-    sources.add(new InformerEventSource<>(credentials, context));
+    sources.add(
+        lookup.<W>events(
+            prefix + "credentials",
+            CachedProviderLookup.Source.CREDENTIALS,
+            secret ->
+                workloads
+                    .list(secret.getMetadata().getNamespace())
+                    .filter(w -> readsSecret(kind.template(w), secret.getMetadata().getName()))
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet())));
     sources.addAll(EventSourceUtils.dependentEventSources(context, bindingSecret));
     return sources;
   }
@@ -181,16 +173,16 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
 
   @Override
   public UpdateControl<W> reconcile(W workload, Context<W> context) {
-    return reconcile(workload, ConsumerView.of(context, bindingSecret));
+    return reconcile(workload, ConsumerView.of(context, lookup, bindingSecret));
   }
 
   UpdateControl<W> reconcile(W workload, ConsumerView<W> view) {
     String namespace = workload.getMetadata().getNamespace();
     Map<String, Service> services = new HashMap<>();
-    view.providers().forEach(s -> services.put(s.getMetadata().getName(), s));
+    view.providers(namespace).forEach(s -> services.put(s.getMetadata().getName(), s));
     var client = view.client();
-    // Providers from the informer; a Service without the provides label is read so the resolver
-    // can say what is wrong with it.
+    // Providers from the shared cache; a Service without the provides label is read so the
+    // resolver can say what is wrong with it.
     Function<String, Optional<Service>> service =
         name ->
             Optional.ofNullable(services.get(name))
@@ -210,7 +202,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
                             workload.getMetadata().getLabels()))
                 .toList(),
             (ns, name) -> service.apply(name),
-            (ns, secret) -> credentials(client, ns, secret));
+            (ns, secret) -> credentials(view, ns, secret));
     RelationDeclaration declaration =
         RelationDeclaration.fromAnnotations(workload.getMetadata().getAnnotations());
     var template = kind.template(workload);
@@ -218,7 +210,7 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
         RelationResolver.resolve(
             declaration,
             service,
-            secret -> credentials(client, namespace, secret),
+            secret -> credentials(view, namespace, secret),
             template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
             explicit);
 
@@ -315,16 +307,19 @@ public abstract class ConsumerReconciler<W extends HasMetadata> implements Recon
    * A credentials Secret, read by name (user Secrets are not cached). Gantry labels it so the
    * label-filtered Secret informer sees its later changes and rolls the consumers.
    */
-  private static Credentials credentials(KubernetesClient client, String namespace, String name) {
-    var secrets = client.secrets().inNamespace(namespace);
-    Secret secret = secrets.withName(name).get();
-    if (secret == null) {
+  private static Credentials credentials(ConsumerView<?> view, String namespace, String name) {
+    Optional<Secret> secret = view.credentialsSecret(namespace, name);
+    if (secret.isEmpty()) {
       return Credentials.NONE;
     }
-    if (!LabelMarks.has(secret, Relation.CREDENTIALS_LABEL)) {
-      secrets.withName(name).edit(s -> LabelMarks.with(s, Relation.CREDENTIALS_LABEL, "true"));
+    if (!LabelMarks.has(secret.get(), Relation.CREDENTIALS_LABEL)) {
+      view.client()
+          .secrets()
+          .inNamespace(namespace)
+          .withName(name)
+          .edit(s -> LabelMarks.with(s, Relation.CREDENTIALS_LABEL, "true"));
     }
-    return SecretValues.credentials(secret);
+    return SecretValues.credentials(secret.get());
   }
 
   /** The binding Secret's desired state: the resolved bindings' files, credentials read by name. */

@@ -47,13 +47,38 @@ public final class RelationsWebhook implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private CachedProviderLookup lookup;
+  private final CachedProviderLookup lookup;
+  private final NamespaceGuardHandler guard;
   private AdmissionServer server;
   private CertificateRotation.State state;
 
+  /**
+   * @param lookup the cache the webhook answers from, shared with the Relations controllers; it is
+   *     the caller's to close
+   */
   public RelationsWebhook(
-      KubernetesClient client, Settings settings, Clock clock, WebhookMetrics metrics) {
+      KubernetesClient client,
+      Settings settings,
+      Clock clock,
+      WebhookMetrics metrics,
+      CachedProviderLookup lookup) {
+    this(client, settings, clock, metrics, lookup, null);
+  }
+
+  /**
+   * @param guard answers namespace deletions (served and registered beside the relations webhook),
+   *     or null when Provisions do not run here
+   */
+  public RelationsWebhook(
+      KubernetesClient client,
+      Settings settings,
+      Clock clock,
+      WebhookMetrics metrics,
+      CachedProviderLookup lookup,
+      NamespaceGuardHandler guard) {
     this.client = client;
+    this.lookup = lookup;
+    this.guard = guard;
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
@@ -62,10 +87,10 @@ public final class RelationsWebhook implements AutoCloseable {
 
   public synchronized RelationsWebhook start() {
     state = current();
-    lookup = new CachedProviderLookup(client);
     server =
         new AdmissionServer(
                 new AdmissionHandler(lookup, settings.injection()),
+                guard,
                 state.serving(),
                 settings.bindHost(),
                 settings.port(),
@@ -134,6 +159,12 @@ public final class RelationsWebhook implements AutoCloseable {
    */
   public static void removeStaleRegistration(KubernetesClient client) {
     try {
+      var guards = client.admissionRegistration().v1().validatingWebhookConfigurations();
+      if (guards.withName(WebhookRegistration.GUARD_NAME).get() != null) {
+        // Its failurePolicy is Ignore, but an unanswered call still costs each namespace delete
+        // its timeout.
+        guards.withName(WebhookRegistration.GUARD_NAME).delete();
+      }
       var registrations = client.admissionRegistration().v1().mutatingWebhookConfigurations();
       if (registrations.withName(WebhookRegistration.NAME).get() != null) {
         registrations.withName(WebhookRegistration.NAME).delete();
@@ -220,6 +251,27 @@ public final class RelationsWebhook implements AutoCloseable {
       }
       // Another replica registered in between; the next check compares again.
     }
+    if (guard != null) {
+      registerGuard();
+    }
+  }
+
+  private void registerGuard() {
+    var registrations = client.admissionRegistration().v1().validatingWebhookConfigurations();
+    var desired = WebhookRegistration.guardDesired(state.caBundle(), settings.target(), owner());
+    var live = registrations.withName(WebhookRegistration.GUARD_NAME).get();
+    try {
+      if (live == null) {
+        registrations.resource(desired).create();
+      } else if (!WebhookRegistration.matches(live, desired)) {
+        desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+        registrations.resource(desired).update();
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
   }
 
   /**
@@ -254,9 +306,6 @@ public final class RelationsWebhook implements AutoCloseable {
     scheduler.shutdownNow();
     if (server != null) {
       server.close();
-    }
-    if (lookup != null) {
-      lookup.close();
     }
   }
 }

@@ -47,7 +47,10 @@ public final class WebhookMetrics {
   /** Records one review that took {@code took}. */
   void admission(String kind, AdmissionHandler.Outcome outcome, Duration took) {
     // any kind the handler does not inject into is "other": the tags stay bounded
-    String kindTag = kind != null && AdmissionHandler.KINDS.contains(kind) ? kind : "other";
+    String kindTag =
+        kind != null && (AdmissionHandler.KINDS.contains(kind) || "Namespace".equals(kind))
+            ? kind
+            : "other";
     timers
         .computeIfAbsent(
             kindTag + "/" + outcome,

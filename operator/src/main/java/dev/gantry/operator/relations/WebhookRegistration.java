@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookB
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperationsBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -42,24 +45,94 @@ public final class WebhookRegistration {
     }
 
     WebhookClientConfig clientConfig(String caBundle) {
+      return clientConfig(caBundle, AdmissionServer.PATH);
+    }
+
+    WebhookClientConfig clientConfig(String caBundle, String path) {
       var builder =
           new WebhookClientConfigBuilder()
               .withCaBundle(
                   Base64.getEncoder().encodeToString(caBundle.getBytes(StandardCharsets.UTF_8)));
       if (url != null) {
-        return builder
-            .withUrl(url.endsWith(AdmissionServer.PATH) ? url : url + AdmissionServer.PATH)
-            .build();
+        return builder.withUrl(base(url) + path).build();
       }
       return builder
           .withNewService()
           .withNamespace(serviceNamespace)
           .withName(serviceName)
-          .withPath(AdmissionServer.PATH)
+          .withPath(path)
           .withPort(servicePort)
           .endService()
           .build();
     }
+  }
+
+  /** A URL given with the mutating path (as the docs once showed it) names the server. */
+  private static String base(String url) {
+    return url.endsWith(AdmissionServer.PATH)
+        ? url.substring(0, url.length() - AdmissionServer.PATH.length())
+        : url;
+  }
+
+  public static final String GUARD_NAME = "gantry-namespace-guard";
+
+  /**
+   * The validating registration of the namespace guard: namespace DELETEs only, failurePolicy
+   * Ignore (a Gantry that is down never stands between a user and a namespace), and a namespace
+   * labelled gantry.dev/namespace-guard=disabled is not asked about.
+   */
+  public static ValidatingWebhookConfiguration guardDesired(
+      String caBundle, Target target, Optional<OwnerReference> owner) {
+    return new ValidatingWebhookConfigurationBuilder()
+        .withNewMetadata()
+        .withName(GUARD_NAME)
+        .withLabels(
+            Map.of(
+                "app.kubernetes.io/managed-by",
+                "gantry",
+                "app.kubernetes.io/component",
+                "namespace-guard"))
+        .withOwnerReferences(owner.map(List::of).orElse(null))
+        .endMetadata()
+        .withWebhooks(
+            new ValidatingWebhookBuilder()
+                .withName("namespace-guard.provisions.gantry.dev")
+                .withClientConfig(target.clientConfig(caBundle, NamespaceGuardHandler.PATH))
+                .withAdmissionReviewVersions("v1")
+                .withSideEffects("None")
+                .withTimeoutSeconds(TIMEOUT_SECONDS)
+                .withFailurePolicy("Ignore")
+                .withNamespaceSelector(
+                    new LabelSelectorBuilder()
+                        .withMatchExpressions(
+                            new LabelSelectorRequirementBuilder()
+                                .withKey(dev.gantry.operator.provision.NamespaceGuard.OPT_OUT_LABEL)
+                                .withOperator("NotIn")
+                                .withValues(
+                                    dev.gantry.operator.provision.NamespaceGuard.OPT_OUT_VALUE)
+                                .build())
+                        .build())
+                .withRules(
+                    new RuleWithOperationsBuilder()
+                        .withOperations("DELETE")
+                        .withApiGroups("")
+                        .withApiVersions("v1")
+                        .withResources("namespaces")
+                        .withScope("Cluster")
+                        .build())
+                .build())
+        .build();
+  }
+
+  /** Whether the live guard registration is as desired in everything Gantry sets. */
+  public static boolean matches(
+      ValidatingWebhookConfiguration live, ValidatingWebhookConfiguration desired) {
+    ObjectMapper json = Serialization.jsonMapper();
+    return JsonSubset.within(
+            json.valueToTree(desired.getWebhooks()), json.valueToTree(live.getWebhooks()))
+        && JsonSubset.within(
+            json.valueToTree(desired.getMetadata().getOwnerReferences()),
+            json.valueToTree(live.getMetadata().getOwnerReferences()));
   }
 
   public static MutatingWebhookConfiguration desired(String caBundle, Target target) {

@@ -2,8 +2,10 @@ package dev.gantry.operator.runtime;
 
 import dev.gantry.operator.minicluster.MiniClusterReconciler;
 import dev.gantry.operator.provision.ProvisionReconciler;
+import dev.gantry.operator.relations.CachedProviderLookup;
 import dev.gantry.operator.relations.ConsumerReconciler;
 import dev.gantry.operator.relations.InjectionSettings;
+import dev.gantry.operator.relations.NamespaceGuardHandler;
 import dev.gantry.operator.relations.RelationReconciler;
 import dev.gantry.operator.relations.RelationsWebhook;
 import dev.gantry.operator.relations.WebhookMetrics;
@@ -39,6 +41,8 @@ public class GantryOperator implements AutoCloseable {
   private final Map<Capability, String> disabled;
   private final KubernetesClient client;
   private final String identity = newIdentity();
+
+  private final CachedProviderLookup relationsCache;
 
   /** Reconcilers that hold threads of their own (the outputs reads). */
   private final List<AutoCloseable> closeables;
@@ -86,9 +90,11 @@ public class GantryOperator implements AutoCloseable {
       reconcilers.add(new MiniClusterReconciler(clock));
     }
     boolean relations = !disabled.containsKey(Capability.RELATIONS);
+    // One cache of providers, Relations and credentials for the webhook and the controllers.
+    this.relationsCache = relations ? new CachedProviderLookup(client) : null;
     if (relations) {
-      reconcilers.addAll(ConsumerReconciler.all(injection(options), clock));
-      reconcilers.add(new RelationReconciler(clock));
+      reconcilers.addAll(ConsumerReconciler.all(injection(options), clock, relationsCache));
+      reconcilers.add(new RelationReconciler(clock, relationsCache));
     }
     for (Reconciler<?> reconciler : reconcilers) {
       register(reconciler, options);
@@ -97,7 +103,21 @@ public class GantryOperator implements AutoCloseable {
     this.webhook =
         options.webhook() == null || !relations
             ? null
-            : new RelationsWebhook(client, options.webhook(), clock, new WebhookMetrics(registry));
+            : new RelationsWebhook(
+                client,
+                options.webhook(),
+                clock,
+                new WebhookMetrics(registry),
+                relationsCache,
+                disabled.containsKey(Capability.PROVISION)
+                    ? null
+                    : new NamespaceGuardHandler(
+                        ns ->
+                            client
+                                .resources(dev.gantry.api.provision.Provision.class)
+                                .inNamespace(ns)
+                                .list()
+                                .getItems()));
   }
 
   /**
@@ -235,6 +255,9 @@ public class GantryOperator implements AutoCloseable {
     }
     if (http != null) {
       http.stop();
+    }
+    if (relationsCache != null) {
+      relationsCache.close();
     }
     for (AutoCloseable closeable : closeables) {
       try {

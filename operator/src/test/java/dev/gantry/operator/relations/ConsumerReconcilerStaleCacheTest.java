@@ -79,7 +79,7 @@ class ConsumerReconcilerStaleCacheTest {
   @Test
   void aSecondPassOnTheCachedCopyRecordsRelationsMissingOnce() {
     var reconciler =
-        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC());
+        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC(), null);
 
     reconciler.reconcile(cached, view());
     String afterFirst = resourceVersion();
@@ -93,7 +93,7 @@ class ConsumerReconcilerStaleCacheTest {
   @Test
   void aPassOnAFreshCopyAfterTheProviderCameRecordsTheChange() {
     var reconciler =
-        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC());
+        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC(), null);
     reconciler.reconcile(cached, view());
 
     client
@@ -122,7 +122,7 @@ class ConsumerReconcilerStaleCacheTest {
   @Test
   void anImageSetOnTheServerAfterTheCacheWasFilledIsNotRevertedByTheInjection() {
     var reconciler =
-        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC());
+        new ConsumerReconciler.Deployments(InjectionSettings.defaults(), Clock.systemUTC(), null);
     // kubectl set image, between the informer's copy and this pass.
     client
         .apps()
@@ -153,7 +153,14 @@ class ConsumerReconcilerStaleCacheTest {
       }
 
       @Override
-      public Set<Service> providers() {
+      public java.util.Optional<io.fabric8.kubernetes.api.model.Secret> credentialsSecret(
+          String namespace, String name) {
+        return java.util.Optional.ofNullable(
+            client.secrets().inNamespace(namespace).withName(name).get());
+      }
+
+      @Override
+      public Set<Service> providers(String namespace) {
         return Set.copyOf(
             client.services().inNamespace(NS).withLabel(Relation.PROVIDES_LABEL).list().getItems());
       }

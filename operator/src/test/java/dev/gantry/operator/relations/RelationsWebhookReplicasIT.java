@@ -29,6 +29,7 @@ class RelationsWebhookReplicasIT {
   static KubernetesClient client;
   static KubernetesMockServer server;
   RelationsWebhook webhook;
+  CachedProviderLookup lookup;
 
   @BeforeEach
   void namespace() {
@@ -43,6 +44,9 @@ class RelationsWebhookReplicasIT {
   void stop() {
     if (webhook != null) {
       webhook.close();
+    }
+    if (lookup != null) {
+      lookup.close();
     }
   }
 
@@ -61,12 +65,80 @@ class RelationsWebhookReplicasIT {
   }
 
   RelationsWebhook start(RelationsWebhook.Settings settings) {
+    return start(settings, null);
+  }
+
+  RelationsWebhook start(RelationsWebhook.Settings settings, NamespaceGuardHandler guard) {
+    lookup = new CachedProviderLookup(client);
     return new RelationsWebhook(
             client,
             settings,
             Clock.systemUTC(),
-            new WebhookMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
+            new WebhookMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            lookup,
+            guard)
         .start();
+  }
+
+  @Test
+  void theNamespaceGuardIsRegisteredForNamespaceDeletesAndRefusesOneThatHoldsALiveProvision()
+      throws Exception {
+    dev.gantry.api.provision.Provision live = new dev.gantry.api.provision.Provision();
+    live.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("rancher")
+            .withNamespace("infra")
+            .build());
+    live.setSpec(new dev.gantry.api.provision.ProvisionSpec());
+    live.setStatus(new dev.gantry.api.provision.ProvisionStatus());
+    live.getStatus().run = new dev.gantry.api.provision.RunStatus();
+    RelationsWebhook.Settings settings = settings();
+    webhook =
+        start(
+            settings,
+            new NamespaceGuardHandler(ns -> "infra".equals(ns) ? List.of(live) : List.of()));
+
+    var guard =
+        client
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withName(WebhookRegistration.GUARD_NAME)
+            .get();
+    var hook = guard.getWebhooks().get(0);
+    assertThat(hook.getFailurePolicy()).isEqualTo("Ignore");
+    assertThat(hook.getRules().get(0).getOperations()).containsExactly("DELETE");
+    assertThat(hook.getRules().get(0).getResources()).containsExactly("namespaces");
+    assertThat(hook.getClientConfig().getUrl()).endsWith(NamespaceGuardHandler.PATH);
+
+    var tls = CaBundleTrust.of(webhook.caBundle());
+    var client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+    for (String namespace : List.of("infra", "empty")) {
+      String review =
+          "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+              + "{\"uid\":\"u-"
+              + namespace
+              + "\",\"operation\":\"DELETE\",\"name\":\""
+              + namespace
+              + "\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Namespace\"}}}";
+      var response =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          "https://localhost:" + settings.port() + NamespaceGuardHandler.PATH))
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(review))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      var answer = AdmissionHandlerTest.MAPPER.readTree(response.body()).path("response");
+      assertThat(answer.path("uid").asText()).isEqualTo("u-" + namespace);
+      if (namespace.equals("infra")) {
+        assertThat(answer.path("allowed").asBoolean()).isFalse();
+        assertThat(answer.path("status").path("message").asText())
+            .contains("holds Provision rancher", "gantry delete provision/rancher -n infra");
+      } else {
+        assertThat(answer.path("allowed").asBoolean()).isTrue();
+      }
+    }
   }
 
   @Test
