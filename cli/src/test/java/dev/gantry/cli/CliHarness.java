@@ -13,6 +13,24 @@ final class CliHarness {
 
   static CliHarness run(KubernetesClient client, String... args) {
     CliHarness h = new CliHarness();
+    h.execute(client, args);
+    return h;
+  }
+
+  /**
+   * Starts the command on another thread; what it prints can be read while it runs (a test waits
+   * for a line instead of sleeping).
+   */
+  static java.util.concurrent.CompletableFuture<CliHarness> start(
+      CliHarness h, KubernetesClient client, String... args) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          h.execute(client, args);
+          return h;
+        });
+  }
+
+  private void execute(KubernetesClient client, String... args) {
     KubeClients clients =
         new KubeClients() {
           @Override
@@ -24,10 +42,9 @@ final class CliHarness {
           }
         };
     CommandLine cli = GantryCli.commandLine(clients);
-    cli.setOut(new PrintWriter(h.out, true));
-    cli.setErr(new PrintWriter(h.err, true));
-    h.exitCode = cli.execute(GlobalFlags.afterCommand(args));
-    return h;
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    exitCode = cli.execute(GlobalFlags.afterCommand(args));
   }
 
   String out() {

@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.minicluster.MiniCluster;
 import dev.gantry.api.minicluster.MiniClusterStatus;
@@ -8,8 +9,8 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,22 +83,26 @@ class MiniClusterCommandsIT {
   void waitForReadyThenComplete() throws Exception {
     CliHarness.run(client, "apply", "-f", HELLO);
     status("flux-sample", MiniClusterStatus.Phase.Starting, 1, "1 of 4 ranks up");
+    CliHarness waiting = new CliHarness();
     var ready =
-        CompletableFuture.supplyAsync(
-            () ->
-                CliHarness.run(
-                    client, "wait", "minicluster/flux-sample", "--for=ready", "--timeout=20s"));
-    Thread.sleep(1500);
+        CliHarness.start(
+            waiting, client, "wait", "minicluster/flux-sample", "--for=ready", "--timeout=20s");
+    // It has read the Starting status once: the change below is one it waits through.
+    await().atMost(Duration.ofSeconds(20)).until(() -> waiting.err().contains("1/4 ranks"));
     status("flux-sample", MiniClusterStatus.Phase.Running, 4, "all 4 ranks are up");
     assertThat(ready.get().exitCode).as(ready.get().err()).isZero();
     assertThat(ready.get().err()).contains("1/4 ranks");
 
+    CliHarness completing = new CliHarness();
     var complete =
-        CompletableFuture.supplyAsync(
-            () ->
-                CliHarness.run(
-                    client, "wait", "minicluster/flux-sample", "--for=complete", "--timeout=20s"));
-    Thread.sleep(1500);
+        CliHarness.start(
+            completing,
+            client,
+            "wait",
+            "minicluster/flux-sample",
+            "--for=complete",
+            "--timeout=20s");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !completing.err().isEmpty());
     status("flux-sample", MiniClusterStatus.Phase.Succeeded, 0, "the cluster's job completed");
     assertThat(complete.get().exitCode).as(complete.get().err()).isZero();
     assertThat(complete.get().out()).contains("minicluster/flux-sample is complete");

@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.provision.DeliverableFile;
 import dev.gantry.api.provision.DeliverablesStatus;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,11 +193,14 @@ class ProvisionCommandsIT {
         ProvisionStatus.Phase.Applying,
         "False",
         "Job apply-waited is applying generation 1");
+    CliHarness waiting = new CliHarness();
     CompletableFuture<CliHarness> wait =
-        CompletableFuture.supplyAsync(
-            () ->
-                CliHarness.run(client, "wait", "provision/waited", "--for=ready", "--timeout=20s"));
-    Thread.sleep(1500);
+        CliHarness.start(
+            waiting, client, "wait", "provision/waited", "--for=ready", "--timeout=20s");
+    // It has read the Applying status once: the change below is one it waits through.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> waiting.err().contains("Applying: Job apply-waited"));
     setStatus(
         "waited", ProvisionStatus.Phase.Ready, "True", "Job apply-waited applied generation 1");
     CliHarness result = wait.get();

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +44,6 @@ class LeaderElectionClusterIT {
 
   @Test
   void aLeaderThatStopsHandsTheLeaseOverBeforeItExpires() {
-    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
     OperatorOptions options = cluster.operatorOptions(Set.of(NS), true, NS);
     GantryOperator first = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
     GantryOperator second = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +88,6 @@ class MiniClusterClusterIT {
 
   @Test
   void ranksComeUpResolveEachOtherAndAResizeAddsOne() {
-    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
     cluster.client.resource(ranks()).create();
     var resource = cluster.client.resources(MiniCluster.class).inNamespace(NS).withName("ranks");
 

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +88,6 @@ class ProvisionClusterIT {
 
   @Test
   void helloAppliesDestroysWithReadableOutputAndLeavesNoClaim() throws Exception {
-    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
     cluster.client.resource(hello(NS)).create();
     var resource = cluster.client.resources(Provision.class).inNamespace(NS).withName("hello");
 
@@ -160,7 +158,6 @@ class ProvisionClusterIT {
 
   @Test
   void deletedWithItsNamespaceAProvisionReportsDestroyBlockedAndGoesWhenSkipped() throws Exception {
-    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
     cluster.namespace(DOOMED, Map.of());
     try {
       cluster.client.resource(hello(DOOMED)).create();
@@ -248,8 +245,9 @@ class ProvisionClusterIT {
   @Test
   void theSeedsKubectlFlowFollowsTheLogCopiesTheDeliverablesAndEndsTheRunWithDone(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
-    Assumptions.assumeTrue(kubectlRuns(), "needs kubectl (PATH or -Dgantry.cluster.kubectl)");
+    assertThat(kubectlRuns())
+        .as("the seed's client flow needs kubectl (PATH or -Dgantry.cluster.kubectl)")
+        .isTrue();
     cluster.namespace(SEED, Map.of());
     Provision hello = hello(SEED);
     hello.getSpec().deliverables.holdSeconds = 600;

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +99,6 @@ class RelationsClusterIT {
   @Test
   void theApiServerCallsTheWebhookForABarePodAndTheControllerRollsADeploymentOnChange()
       throws Exception {
-    Assumptions.assumeTrue(cluster != null, RealCluster::unreachable);
     example("providers.yaml").forEach(p -> cluster.client.resource(p).createOr(r -> r.update()));
 
     // A bare pod: nothing but the webhook, called by the API server, can inject it.

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -91,6 +92,11 @@ class GoldenObjectsTest {
     assertThat(ranks.getMetadata().getName()).isEqualTo(name);
     assertThat(ranks.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(ranks.getSpec().getPublishNotReadyAddresses()).isTrue();
+    // An empty selector would select every pod of the namespace: it names this MiniCluster.
+    assertThat(ranks.getSpec().getSelector())
+        .as("the rank Service's selector")
+        .isNotEmpty()
+        .containsValue(name);
     assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(ranks.getSpec().getSelector());
     assertThat(pod.getSpec().getSubdomain()).isEqualTo(ranks.getMetadata().getName());
 
@@ -98,7 +104,37 @@ class GoldenObjectsTest {
     assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
     int size = mc.getSpec().sizeOrDefault();
     assertThat(job.getSpec().getParallelism()).isEqualTo(size);
-    assertThat(job.getSpec().getCompletions()).isBetween(size, maximumSize);
+    assertThat(job.getSpec().getCompletions()).as("one completion per rank").isEqualTo(size);
+    assertThat(
+            job.getSpec().getSelector() == null
+                ? Map.<String, String>of()
+                : job.getSpec().getSelector().getMatchLabels())
+        .as("the Job's own selector, when set, names this MiniCluster's pods only")
+        .allSatisfy((k, v) -> assertThat(pod.getMetadata().getLabels()).containsEntry(k, v));
+
+    // Each rank runs the user's image under the entrypoint Gantry wrote for its container.
+    for (int i = 0; i < mc.getSpec().containers.size(); i++) {
+      var declared = mc.getSpec().containers.get(i);
+      var container = pod.getSpec().getContainers().get(i);
+      assertThat(container.getImage()).as("container " + i).isEqualTo(declared.imageOrDefault());
+      if (!Boolean.TRUE.equals(declared.noWrapEntrypoint)) {
+        assertThat(container.getCommand())
+            .as("container " + i + " runs its entrypoint script")
+            .hasSize(2)
+            .first()
+            .isEqualTo("/bin/bash");
+        assertThat(container.getCommand().get(1))
+            .matches(MiniClusterNames.ENTRYPOINT_DIR + "/(start|wait)-" + i + "\\.sh");
+        assertThat(((ConfigMap) objects.get(0)).getData())
+            .as("the script it runs is in the entrypoint ConfigMap")
+            .containsKey(
+                container
+                    .getCommand()
+                    .get(1)
+                    .substring(MiniClusterNames.ENTRYPOINT_DIR.length() + 1)
+                    .replace(".sh", ""));
+      }
+    }
 
     // every container service answers on the ports its container declares
     List<Service> containerServices =

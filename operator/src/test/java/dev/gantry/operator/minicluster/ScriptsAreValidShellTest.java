@@ -1,7 +1,6 @@
 package dev.gantry.operator.minicluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.api.minicluster.MiniCluster;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ class ScriptsAreValidShellTest {
         "src/test/resources/minicluster/nginx-sidecar-service.yaml"
       })
   void generatedScriptsParse(String manifest) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is needed to check the scripts");
+    dev.gantry.operator.testing.RequiredProgram.bash();
     MiniCluster mc = MiniClusterManifestsTest.load(manifest);
     Map<String, String> scripts =
         MiniClusterObjects.entrypoint(mc, mc.getSpec().maxSizeOrDefault()).getData();

@@ -1,9 +1,7 @@
 package dev.gantry.operator.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +17,7 @@ class FetchPodCommandBusyboxIT {
 
   @Test
   void theFetchPodEndsAtOnceOnSigterm() throws Exception {
-    assumeTrue(
-        Files.isExecutable(BUSYBOX), "busybox-static is not installed (.ci/run installs it)");
+    dev.gantry.operator.testing.RequiredProgram.busybox();
     var pod = DeliverablesFetchPod.desired(RunJobTest.provision(null), "busybox:1.36");
     List<String> command = new ArrayList<>(pod.getSpec().getContainers().get(0).getCommand());
     assertThat(command.get(0)).isEqualTo("sh");

@@ -2,7 +2,6 @@ package dev.gantry.operator.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.api.provision.OutputFile;
 import dev.gantry.api.provision.OutputsSpec;
@@ -65,9 +64,7 @@ class ProvisionOutputsIT extends ProvisionSteps {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(
-        Files.isExecutable(DirectoryVolumes.BUSYBOX),
-        "busybox-static is not installed (.ci/run installs it)");
+    dev.gantry.operator.testing.RequiredProgram.busybox();
     OperatorHarness.installCrds(client);
     reader = new DirectoryVolumes(volumes);
     operator =

@@ -27,6 +27,19 @@ class ProvisionUpdateFilterTest {
   }
 
   @Test
+  void aDestroyPreviewRequestReconcilesAndSoDoesEachNewToken() {
+    Provision asked = copy();
+    asked.getMetadata().setAnnotations(Map.of(Provision.DESTROY_PREVIEW_ANNOTATION, "t1"));
+    assertThat(filter.accept(asked, old)).as("a request").isTrue();
+    Provision again = Serialization.clone(asked);
+    again.getMetadata().setAnnotations(Map.of(Provision.DESTROY_PREVIEW_ANNOTATION, "t2"));
+    assertThat(filter.accept(again, asked)).as("a new token").isTrue();
+    Provision same = Serialization.clone(asked);
+    same.setStatus(new ProvisionStatus());
+    assertThat(filter.accept(same, asked)).as("the same token, a status write").isFalse();
+  }
+
+  @Test
   void aStatusWriteOrAnotherAnnotationDoesNot() {
     Provision status = copy();
     status.setStatus(new ProvisionStatus());

@@ -1,7 +1,6 @@
 package dev.gantry.operator.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,8 +28,7 @@ class RunScriptsBusyboxIT {
 
   @BeforeEach
   void layout() throws Exception {
-    assumeTrue(
-        Files.isExecutable(BUSYBOX), "busybox-static is not installed (.ci/run installs it)");
+    dev.gantry.operator.testing.RequiredProgram.busybox();
     tools = Files.createDirectories(root.resolve("gantry"));
     deliverables = Files.createDirectories(root.resolve("deliverables"));
     terminationLog = root.resolve("termination-log");

@@ -98,6 +98,16 @@ class LocalRuntimeIT {
     }
   }
 
+  /** How many workerd configurations are written below {@code directory}. */
+  static long configurationsUnder(Path directory) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(directory)) {
+      return 0;
+    }
+    try (var files = java.nio.file.Files.walk(directory)) {
+      return files.filter(f -> f.getFileName().toString().equals("config.capnp")).count();
+    }
+  }
+
   LocalRuntime runtime() {
     return new LocalRuntime(
         new LocalRuntime.Settings(
@@ -156,7 +166,10 @@ class LocalRuntimeIT {
             "export default { fetch() { return new Response('quick') } }");
     try (var runtime = runtime()) {
       var slowStarted = CompletableFuture.runAsync(() -> runtime.apply(slowKey, Optional.of(slow)));
-      Thread.sleep(100); // the slow one is starting
+      // The slow one is starting: its workerd configuration is written.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> configurationsUnder(temp.resolve("runtime")) > 0);
       runtime.apply(quickKey, Optional.of(quick));
       assertThat(slowStarted).as("the slow worker is still starting").isNotDone();
       slowStarted.get(30, TimeUnit.SECONDS);

@@ -66,6 +66,7 @@ class ProxyLoopTest {
   @Test
   void aBackendThatClosesItsKeptConnectionDoesNotFailTheNextRequest() throws Exception {
     try (ServerSocket backend = new ServerSocket(0)) {
+      java.util.concurrent.CountDownLatch firstClosed = new java.util.concurrent.CountDownLatch(1);
       CompletableFuture<Void> served =
           CompletableFuture.runAsync(
               () -> {
@@ -82,6 +83,7 @@ class ProxyLoopTest {
                               .getBytes(StandardCharsets.US_ASCII));
                       out.flush();
                     } // closed right after answering, though the response said keep-alive
+                    firstClosed.countDown();
                   }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
@@ -100,7 +102,8 @@ class ProxyLoopTest {
           char[] first = new char[5];
           in.read(first);
           assertThat(new String(first)).isEqualTo("first");
-          Thread.sleep(50); // the backend has closed the connection the router kept
+          // The backend has closed the connection the router kept.
+          assertThat(firstClosed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
           out.write(
               "GET /2 HTTP/1.1\r\nHost: w.a.workers.localhost\r\nConnection: close\r\n\r\n"
                   .getBytes(StandardCharsets.US_ASCII));

@@ -17,14 +17,26 @@ class MetadataStoreTest {
     return a;
   }
 
+  private int stamps;
+
+  /**
+   * Gives the document a modification time no write made: two writes within one tick of a coarse
+   * file system would otherwise look like one.
+   */
+  void distinctModificationTime() throws Exception {
+    java.nio.file.Files.setLastModifiedTime(
+        data.resolve("metadata.json"),
+        java.nio.file.attribute.FileTime.from(java.time.Instant.EPOCH.plusSeconds(++stamps)));
+  }
+
   @Test
   void aChangeByAnotherStoreOnTheSameDirectoryIsSeenAndNotOverwritten() throws Exception {
     var server = new MetadataStore(data);
     var cli = new MetadataStore(data);
     server.update(s -> s.accounts.put("a", account("a")));
-    Thread.sleep(10); // distinct modification times on coarse file systems
+    distinctModificationTime();
     cli.update(s -> s.accounts.put("b", account("b")));
-    Thread.sleep(10);
+    distinctModificationTime();
     server.update(s -> s.accounts.get("a").subdomain = "renamed");
     var reread = new MetadataStore(data);
     assertThat(reread.<java.util.List<String>>read(s -> java.util.List.copyOf(s.accounts.keySet())))
