@@ -188,6 +188,18 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
         owned(context, Secret.class, mc.getMetadata().getUid(), MiniClusterNames.curveSecret(name));
     String given = mc.getSpec().fluxOrDefault().curveCert;
     if (live.isEmpty()) {
+      // Not in the cache: new, or its labels or owner were edited away (the informer selects on
+      // them). Read it by name before making a key pair: the pair never changes.
+      live =
+          Optional.ofNullable(
+              context
+                  .getClient()
+                  .secrets()
+                  .inNamespace(mc.getMetadata().getNamespace())
+                  .withName(MiniClusterNames.curveSecret(name))
+                  .get());
+    }
+    if (live.isEmpty()) {
       String cert =
           given != null && !given.isBlank()
               ? given
@@ -203,15 +215,23 @@ public class MiniClusterReconciler implements Reconciler<MiniCluster> {
         stored == null
             ? null
             : new String(Base64.getDecoder().decode(stored), StandardCharsets.UTF_8);
-    if (given != null && !given.isBlank() && !given.equals(storedText)) {
-      context.getClient().resource(MiniClusterObjects.curve(mc, given)).update();
-    } else if (storedText == null) {
-      context
-          .getClient()
-          .resource(
-              MiniClusterObjects.curve(
-                  mc, CurveCertificate.generate(random, MiniClusterNames.host(name, 0)).text()))
-          .update();
+    // The stored key pair stays unless spec.flux.curveCert names another or it is gone; the rest
+    // of the Secret (labels, owner, type) is put back whole when it drifted.
+    String cert =
+        given != null && !given.isBlank()
+            ? given
+            : storedText != null
+                ? storedText
+                : CurveCertificate.generate(random, MiniClusterNames.host(name, 0)).text();
+    Secret desired = MiniClusterObjects.curve(mc, cert);
+    if (!dev.gantry.operator.kube.OwnedSecret.matches(live.get(), desired)) {
+      if (dev.gantry.operator.kube.OwnedSecret.typeDiffers(live.get(), desired)) {
+        context.getClient().resource(live.get()).delete();
+        create(context, desired);
+        return;
+      }
+      desired.getMetadata().setResourceVersion(live.get().getMetadata().getResourceVersion());
+      context.getClient().resource(desired).update();
     }
   }
 

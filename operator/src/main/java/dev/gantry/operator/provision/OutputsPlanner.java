@@ -40,18 +40,20 @@ final class OutputsPlanner {
   Decision decide(ProvisionObservation o, Job applyJob, RunOutcome apply) {
     List<ProvisionAction> actions = new ArrayList<>();
     RunId run = apply.id();
-    Optional<Secret> live =
-        o.secret(ProvisionNames.outputsSecret(o.name()))
-            .filter(s -> OwnerReferences.isOwnedBy(s, o.uid()));
+    // By name: one whose owner reference was lost is still this Provision's to repair.
+    Optional<Secret> named = o.secret(ProvisionNames.outputsSecret(o.name()));
+    Optional<Secret> live = named.filter(s -> OwnerReferences.isOwnedBy(s, o.uid()));
     Optional<Pod> readerPod = o.pod(ProvisionNames.outputsReaderPod(o.name()));
     Optional<OutputsState> done = alreadyDone(o.provision().getStatus(), run);
     if (done.isPresent()) {
       readerPod.ifPresent(p -> actions.add(new ProvisionAction.Delete(p)));
+      named.flatMap(s -> repaired(o, s)).ifPresent(actions::add);
       return new Decision(done.get(), actions);
     }
     // The status may lag behind the Secret an earlier pass wrote: the Secret says which run it is.
     Optional<OutputsStatus> fromSecret = live.flatMap(s -> OutputsSecret.statusOf(s, run));
     if (fromSecret.isPresent()) {
+      live.flatMap(s -> repaired(o, s)).ifPresent(actions::add);
       return new Decision(new OutputsState.Published(fromSecret.get()), actions);
     }
     var spec = o.provision().getSpec().outputsOrDefault();
@@ -94,10 +96,10 @@ final class OutputsPlanner {
     }
     OutputsSecret.Result result = OutputsSecret.build(o.provision(), run, known);
     if (result instanceof OutputsSecret.Publish publish) {
-      if (live.isEmpty()) {
+      if (named.isEmpty()) {
         actions.add(new ProvisionAction.Create(publish.secret()));
-      } else if (!OutputsSecret.matches(live.get(), publish.secret())) {
-        actions.add(new ProvisionAction.ReplaceSecret(live.get(), publish.secret()));
+      } else if (!OutputsSecret.matches(named.get(), publish.secret())) {
+        actions.add(new ProvisionAction.ReplaceSecret(named.get(), publish.secret()));
       }
       return new Decision(new OutputsState.Published(publish.status()), actions);
     }
@@ -160,6 +162,24 @@ final class OutputsPlanner {
       return "reading the outputs failed, retrying: " + failed.message();
     }
     return "reading the outputs through pod " + pod;
+  }
+
+  /**
+   * The published Secret with the labels and owner Gantry gives it put back, when they drifted (its
+   * values are not read again: they stay as published).
+   */
+  private static Optional<ProvisionAction> repaired(ProvisionObservation o, Secret live) {
+    Secret want = io.fabric8.kubernetes.client.utils.Serialization.clone(live);
+    var labels = new java.util.HashMap<String, String>();
+    if (live.getMetadata().getLabels() != null) {
+      labels.putAll(live.getMetadata().getLabels());
+    }
+    labels.putAll(ProvisionLabels.of(o.name(), ProvisionLabels.OUTPUTS));
+    want.getMetadata().setLabels(labels);
+    want.getMetadata().setOwnerReferences(List.of(OwnerReferences.controllerOf(o.provision())));
+    return dev.gantry.operator.kube.OwnedSecret.matches(live, want)
+        ? Optional.empty()
+        : Optional.of(new ProvisionAction.ReplaceSecret(live, want));
   }
 
   /** No Secret, so no consumer reads another run's values as this one's. */

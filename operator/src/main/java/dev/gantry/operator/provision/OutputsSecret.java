@@ -394,11 +394,12 @@ public final class OutputsSecret {
     return keys;
   }
 
-  /** Whether the live Secret already holds exactly the desired data and annotations. */
+  /**
+   * Whether the live Secret is the desired one: data, type, labels, owner and the run and sources
+   * annotations (OwnedSecret's whole-object comparison).
+   */
   public static boolean matches(Secret live, Secret desired) {
-    return live.getData() != null
-        && live.getData().equals(desired.getData())
-        && desired.getMetadata().getAnnotations().equals(live.getMetadata().getAnnotations());
+    return dev.gantry.operator.kube.OwnedSecret.matches(live, desired);
   }
 
   static String sha256(byte[] value) {

@@ -72,6 +72,9 @@ final class ProvisionActions {
       created = context.getClient().resource(child).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
+        // Already there (a cache not caught up, or a Secret whose labels were edited away, which
+        // ChildWriter puts back).
+        dev.gantry.operator.kube.ChildWriter.repairExisting(context.getClient(), child);
         return;
       }
       if (e.getCode() == 403) {

@@ -12,7 +12,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
  * Provision changed since, the server refuses with a conflict, nothing is written, and the pass is
  * retried on the newer copy. The written Provision goes into JOSDK's primary cache at once (as
  * JOSDK does for the status it patches), so the next pass starts from it even before the watch
- * delivers it.
+ * delivers it. This is what JOSDK's PrimaryUpdateAndCacheUtils does, without its retry (which would
+ * re-apply the stale status on the newer copy) and without its log of the whole resource on a
+ * conflict (a Provision's spec may hold inline variables: secrets).
  */
 final class ProvisionStatusWriter {
   private ProvisionStatusWriter() {}

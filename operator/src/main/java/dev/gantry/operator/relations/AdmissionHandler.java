@@ -139,7 +139,9 @@ public class AdmissionHandler {
             ? request.get("namespace").asText()
             : object.path("metadata").path("namespace").asText(null);
     if ("Pod".equals(kind)) {
-      Pod pod = mapper.treeToValue(object, Pod.class);
+      Pod pod = new Pod();
+      pod.setMetadata(mapper.treeToValue(object.path("metadata"), ObjectMeta.class));
+      pod.setSpec(mapper.treeToValue(injectable(object.path("spec")), PodSpec.class));
       if (pod.getMetadata().getOwnerReferences() != null
           && !pod.getMetadata().getOwnerReferences().isEmpty()
           && !RelationDeclaration.fromAnnotations(pod.getMetadata().getAnnotations())
@@ -162,7 +164,11 @@ public class AdmissionHandler {
     }
     if (WORKLOADS.contains(kind)) {
       JsonNode template = object.path("spec").path("template");
-      PodTemplateSpec pod = mapper.treeToValue(template, PodTemplateSpec.class);
+      PodTemplateSpec pod = new PodTemplateSpec();
+      if (template.has("metadata")) {
+        pod.setMetadata(mapper.treeToValue(template.get("metadata"), ObjectMeta.class));
+      }
+      pod.setSpec(mapper.treeToValue(injectable(template.path("spec")), PodSpec.class));
       ObjectMeta meta = mapper.treeToValue(object.path("metadata"), ObjectMeta.class);
       // The workload's own annotations declare; the template carries what is injected.
       ObjectMeta podMeta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
@@ -170,6 +176,31 @@ public class AdmissionHandler {
     }
     return new Mutation(
         null, List.of("gantry relations: " + kind + " is not a workload Gantry injects into"));
+  }
+
+  /**
+   * The part of a pod spec injection reads or writes: the containers' names, pull policies, env and
+   * volume mounts, and the init containers and volumes whole. The patch ({@link TemplatePatch})
+   * touches nothing else, so the rest of a large pod (resources, probes, security contexts) is
+   * never mapped onto the model: mapping it cost most of a review's time.
+   */
+  private JsonNode injectable(JsonNode spec) {
+    ObjectNode slim = mapper.createObjectNode();
+    ArrayNode containers = slim.putArray("containers");
+    for (JsonNode c : spec.path("containers")) {
+      ObjectNode kept = containers.addObject();
+      for (String field : List.of("name", "imagePullPolicy", "env", "volumeMounts")) {
+        if (c.has(field)) {
+          kept.set(field, c.get(field));
+        }
+      }
+    }
+    for (String field : List.of("initContainers", "volumes")) {
+      if (spec.has(field)) {
+        slim.set(field, spec.get(field));
+      }
+    }
+    return slim;
   }
 
   private Mutation patchTemplate(

@@ -187,6 +187,7 @@ public final class RelationsWebhook implements AutoCloseable {
    */
   synchronized void rotate() {
     try {
+      metrics.registrationChecked();
       // From the Secret, not memory: another replica may have rotated, or won the first write.
       CertificateRotation.State next = current();
       boolean changed = !next.equals(state);
@@ -241,9 +242,11 @@ public final class RelationsWebhook implements AutoCloseable {
     try {
       if (live == null) {
         registrations.resource(desired).create();
+        metrics.registrationWritten();
       } else if (!WebhookRegistration.matches(live, desired)) {
         desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
         registrations.resource(desired).update();
+        metrics.registrationWritten();
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -263,9 +266,11 @@ public final class RelationsWebhook implements AutoCloseable {
     try {
       if (live == null) {
         registrations.resource(desired).create();
+        metrics.registrationWritten();
       } else if (!WebhookRegistration.matches(live, desired)) {
         desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
         registrations.resource(desired).update();
+        metrics.registrationWritten();
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {

@@ -22,8 +22,13 @@ public final class WebhookMetrics {
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+  static final String REGISTRATION_CHECKS = "gantry.webhook.registration.checks";
+  static final String REGISTRATION_WRITES = "gantry.webhook.registration.writes";
+
   private final Counter handshakes;
   private final Counter failedHandshakes;
+  private final Counter registrationChecks;
+  private final Counter registrationWrites;
 
   public WebhookMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -37,6 +42,24 @@ public final class WebhookMetrics {
             .description("TLS handshakes of callers of the admission webhook")
             .tag("result", "failed")
             .register(registry);
+    this.registrationChecks =
+        Counter.builder(REGISTRATION_CHECKS)
+            .description("Checks of the webhook's certificates and registrations (one a minute)")
+            .register(registry);
+    this.registrationWrites =
+        Counter.builder(REGISTRATION_WRITES)
+            .description(
+                "Writes of the webhook registrations: only when missing or differing in a field"
+                    + " Gantry sets")
+            .register(registry);
+  }
+
+  void registrationChecked() {
+    registrationChecks.increment();
+  }
+
+  void registrationWritten() {
+    registrationWrites.increment();
   }
 
   /** Metrics nobody scrapes: for a webhook served outside the operator (tests, benchmarks). */

@@ -358,8 +358,16 @@ class ProvisionClusterIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> {
+              // Ended by the signal, not gone: the pod is there, its sidecar exited 0.
               var p = cluster.client.pods().inNamespace(SEED).withName(pod).get();
-              return p == null || "Succeeded".equals(p.getStatus().getPhase());
+              return p != null
+                  && "Succeeded".equals(p.getStatus().getPhase())
+                  && p.getStatus().getContainerStatuses().stream()
+                      .filter(c -> c.getName().equals("deliverables"))
+                      .anyMatch(
+                          c ->
+                              c.getState().getTerminated() != null
+                                  && c.getState().getTerminated().getExitCode() == 0);
             });
     assertThat(awaitReady(SEED).getStatus().phase).isEqualTo(Phase.Ready);
 

@@ -171,6 +171,62 @@ class RelationsClusterIT {
         .until(() -> runningWith("db2.tengu.io"));
   }
 
+  /**
+   * The registration as the real API server stores it (with the fields it fills in) is not written
+   * again by the webhook's check (every minute): the test waits for one check to pass, counted on
+   * the operator's metrics, and counts the writes the API server sees meanwhile.
+   */
+  @Test
+  void theRegistrationIsNotRewrittenByTheMinutelyCheck() {
+    var registrations = cluster.client.admissionRegistration().v1().mutatingWebhookConfigurations();
+    var before = registrations.withName(WebhookRegistration.NAME).get();
+    assertThat(before.getWebhooks().get(0).getMatchPolicy())
+        .as("the server filled in what Gantry leaves unset")
+        .isNotNull();
+    double checks = counter("gantry.webhook.registration.checks");
+    double writes = counter("gantry.webhook.registration.writes");
+    java.util.concurrent.atomic.AtomicInteger modified =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (var watch =
+        registrations
+            .withName(WebhookRegistration.NAME)
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<>() {
+                  @Override
+                  public void eventReceived(
+                      Action action,
+                      io.fabric8.kubernetes.api.model.admissionregistration.v1
+                              .MutatingWebhookConfiguration
+                          r) {
+                    if (action == Action.MODIFIED) {
+                      modified.incrementAndGet();
+                    }
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                })) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> counter("gantry.webhook.registration.checks") > checks);
+    }
+    assertThat(modified.get()).as("writes the API server saw in that check").isZero();
+    assertThat(counter("gantry.webhook.registration.writes")).isEqualTo(writes);
+    assertThat(
+            registrations
+                .withName(WebhookRegistration.NAME)
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+  }
+
+  static double counter(String name) {
+    var meter = operator.registry().find(name).counter();
+    return meter == null ? 0 : meter.count();
+  }
+
   static boolean runningWith(String db) {
     return cluster
         .client

@@ -318,6 +318,26 @@ class MiniClusterLifecycleIT {
                 .get("curve.cert"))
         .as("the key pair survives")
         .isEqualTo(certBefore);
+
+    // Its labels and owner edited away (out of the informer's sight): put back, the key kept.
+    var curve = client.secrets().inNamespace(NS).withName("kept-curve");
+    curve.edit(
+        s -> {
+          s.getMetadata().setLabels(java.util.Map.of("team", "hpc"));
+          s.getMetadata().setOwnerReferences(null);
+          return s;
+        });
+    client.configMaps().inNamespace(NS).withName("kept-entrypoint").delete(); // an event
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var s = curve.get();
+              assertThat(s.getMetadata().getLabels())
+                  .containsEntry("gantry.dev/minicluster", "kept");
+              assertThat(s.getMetadata().getOwnerReferences()).hasSize(1);
+              assertThat(s.getData().get("curve.cert")).isEqualTo(certBefore);
+            });
   }
 
   @Test

@@ -339,6 +339,32 @@ class ProvisionLifecycleIT {
   }
 
   @Test
+  void aVariablesSecretWhoseLabelsAndOwnerWereEditedAwayIsPutBack() {
+    create(provision("relabelled", inline("x = 1\n")));
+    awaitJob("apply-relabelled");
+    var secrets = client.secrets().inNamespace(NS).withName("relabelled-variables");
+    await().atMost(TIMEOUT).until(() -> secrets.get() != null);
+    String data = secrets.get().getData().get("terraform.tfvars");
+    // The informer selects on these labels: edited away, the Secret leaves its cache.
+    secrets.edit(
+        s -> {
+          s.getMetadata().setLabels(Map.of("team", "infra"));
+          s.getMetadata().setOwnerReferences(null);
+          return s;
+        });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var s = secrets.get();
+              assertThat(s.getMetadata().getLabels())
+                  .containsEntry(ProvisionNames.OWNER_LABEL, "relabelled");
+              assertThat(s.getMetadata().getOwnerReferences()).hasSize(1);
+              assertThat(s.getData().get("terraform.tfvars")).isEqualTo(data);
+            });
+  }
+
+  @Test
   void skipDestroyAnnotationDeletesWithoutADestroyRun() {
     create(provision("skip", inline("x = 1\n")));
     awaitJob("apply-skip");

@@ -336,6 +336,39 @@ class ProvisionPlannerTest {
     }
 
     @Test
+    void aPublishedSecretThatLostItsLabelsAndOwnerGetsThemBackWithoutARead() {
+      PlannerFixture world = applied();
+      byte[] json = "{\"url\": {\"value\": \"https://x\", \"type\": \"string\"}}".getBytes();
+      world.outputsRead =
+          java.util.Optional.of(
+              new OutputsRead.Read(
+                  request(world),
+                  Map.of(
+                      "outputs.json",
+                      new OutputsSecret.ReadFile("outputs.json", true, json.length, json))));
+      ProvisionPlan published = world.reconcile();
+      Secret secret = (Secret) actions(published, ProvisionAction.Create.class).get(0).child();
+      secret.getMetadata().setLabels(Map.of());
+      secret.getMetadata().setOwnerReferences(null);
+      world.secrets.add(secret);
+      world.outputsRead = java.util.Optional.empty();
+
+      ProvisionPlan next = world.after(published).reconcile();
+      assertThat(actions(next, ProvisionAction.ReadOutputs.class)).isEmpty();
+      assertThat(actions(next, ProvisionAction.ReplaceSecret.class))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.desired().getMetadata().getLabels())
+                    .containsEntry(ProvisionNames.OWNER_LABEL, "rancher");
+                assertThat(r.desired().getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-1"));
+                assertThat(r.desired().getData()).isEqualTo(secret.getData());
+              });
+    }
+
+    @Test
     void aFailedReadIsAskedForAgainAndSaysWhy() {
       PlannerFixture world = applied();
       world.outputsRead =

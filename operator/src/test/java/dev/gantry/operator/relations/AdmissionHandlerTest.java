@@ -107,6 +107,71 @@ class AdmissionHandlerTest {
   }
 
   @Test
+  void aLargePodKeepsEverythingInjectionDoesNotTouch() throws Exception {
+    JsonNode pod =
+        MAPPER.valueToTree(
+            Serialization.unmarshal(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: big
+                  namespace: demo
+                  annotations: {tengu.io/consumes: db, tengu.io/relations: db-endpoint}
+                spec:
+                  initContainers:
+                    - name: migrate
+                      image: flyway:10
+                      args: [migrate]
+                      resources: {limits: {cpu: "1"}}
+                  containers:
+                    - name: app
+                      image: app:1
+                      env: [{name: LEVEL, value: debug}]
+                      resources: {requests: {memory: 1Gi}}
+                      readinessProbe: {httpGet: {path: /ready, port: 8080}}
+                      securityContext: {runAsNonRoot: true}
+                    - name: proxy
+                      image: envoy:1
+                  volumes: [{name: scratch, emptyDir: {}}]
+                """,
+                io.fabric8.kubernetes.api.model.Pod.class));
+    AdmissionHandler handler =
+        new AdmissionHandler(
+            new FakeLookup().externalName("db-endpoint", "db", "db.tengu.io"),
+            InjectionSettings.defaults());
+    JsonNode patch = patch(response(handler.handle(review("CREATE", "Pod", "", pod))));
+    assertThat(patch)
+        .extracting(op -> op.path("path").asText())
+        .allMatch(
+            p ->
+                p.equals("/metadata/annotations")
+                    || p.matches("/spec/containers/\\d+/env")
+                    || p.equals("/spec/initContainers")
+                    || p.equals("/spec/volumes"));
+    var admitted =
+        MAPPER.treeToValue(JsonPatch.apply(patch, pod), io.fabric8.kubernetes.api.model.Pod.class);
+    var app = admitted.getSpec().getContainers().get(0);
+    assertThat(app.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactly("LEVEL=debug", "DB=db.tengu.io");
+    assertThat(app.getResources().getRequests()).containsKey("memory");
+    assertThat(app.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    assertThat(app.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(admitted.getSpec().getContainers().get(1).getEnv())
+        .extracting(e -> e.getName())
+        .containsExactly("DB");
+    assertThat(admitted.getSpec().getInitContainers())
+        .singleElement()
+        .satisfies(
+            init -> {
+              assertThat(init.getArgs()).containsExactly("migrate");
+              assertThat(init.getResources().getLimits()).containsKey("cpu");
+            });
+    assertThat(admitted.getSpec().getVolumes()).extracting(v -> v.getName()).contains("scratch");
+  }
+
+  @Test
   void resolvedRelationsBecomeEnvironmentAndTheGateGoes() throws Exception {
     FakeLookup lookup = new FakeLookup();
     AdmissionHandler handler = new AdmissionHandler(lookup, InjectionSettings.defaults());
