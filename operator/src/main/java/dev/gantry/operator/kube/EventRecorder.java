@@ -11,8 +11,48 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes core/v1 Events about a primary resource; an Event that cannot be written is logged. */
+/**
+ * Writes core/v1 Events about a primary resource; an Event that cannot be written is logged. The
+ * write runs beside the reconcile, not in it: an Event is news for a person, and a pass should not
+ * wait a round trip to the API server for it (a full queue makes the caller write it itself).
+ */
 public class EventRecorder {
+  private static final java.util.concurrent.ExecutorService WRITERS =
+      new java.util.concurrent.ThreadPoolExecutor(
+          2,
+          2,
+          30,
+          java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(1000),
+          r -> {
+            Thread t = new Thread(r, "gantry-events");
+            t.setDaemon(true);
+            return t;
+          },
+          new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+
+  /** Events handed over and not written yet. */
+  private static final Object PENDING_LOCK = new Object();
+
+  private static int pending;
+
+  /**
+   * Waits until every Event handed over so far is written (or refused), at most {@code timeout}:
+   * before the operator closes its client, so its last Events are not lost.
+   */
+  public static void awaitWritten(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (PENDING_LOCK) {
+      while (pending > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(PENDING_LOCK, left);
+      }
+    }
+  }
+
   public static final String NORMAL = "Normal";
   public static final String WARNING = "Warning";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -63,6 +103,30 @@ public class EventRecorder {
             .endSource()
             .withReportingComponent(COMPONENT)
             .build();
+    synchronized (PENDING_LOCK) {
+      pending++;
+    }
+    WRITERS.execute(
+        () -> {
+          try {
+            write(event, meta, reason);
+          } finally {
+            synchronized (PENDING_LOCK) {
+              pending--;
+              PENDING_LOCK.notifyAll();
+            }
+          }
+        });
+    // The message can carry a tool's own error text (a failed run's output); it belongs to those
+    // who may read the object's Events, not to everyone who reads the operator's log.
+    LOG.info("{}/{} {} ({} Event recorded)", meta.getNamespace(), meta.getName(), reason, type);
+    LOG.debug("{}/{} {}: {}", meta.getNamespace(), meta.getName(), reason, message);
+  }
+
+  private void write(
+      io.fabric8.kubernetes.api.model.Event event,
+      io.fabric8.kubernetes.api.model.ObjectMeta meta,
+      String reason) {
     try {
       client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
@@ -77,10 +141,9 @@ public class EventRecorder {
             meta.getName(),
             e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
       }
+    } catch (RuntimeException e) {
+      // The client closed (the operator stopping): the Event is lost, as any best-effort news.
+      LOG.debug("could not record event {}: {}", reason, e.toString());
     }
-    // The message can carry a tool's own error text (a failed run's output); it belongs to those
-    // who may read the object's Events, not to everyone who reads the operator's log.
-    LOG.info("{}/{} {} ({} Event recorded)", meta.getNamespace(), meta.getName(), reason, type);
-    LOG.debug("{}/{} {}: {}", meta.getNamespace(), meta.getName(), reason, message);
   }
 }

@@ -19,16 +19,13 @@ final class ApplyStatus {
           "WaitingForVariables",
           "no run is started until the variables exist: " + variables.message());
     } else if (state instanceof ApplyState.Started s) {
+      // Said as the next pass will say it once the Job is seen running: no second write for it.
       d.status.phase = Phase.Applying;
       d.status.run = run(RunKind.APPLY, s.jobName(), s.run(), null);
       applied(
           d,
-          "Started",
-          "Job "
-              + s.jobName()
-              + " created for generation "
-              + generation
-              + (s.plan() == null ? "" : " to apply the approved plan " + s.plan().id));
+          "Running",
+          applying(s.jobName(), generation, s.plan() == null ? null : s.plan().id, ""));
     } else if (state instanceof ApplyState.Planning p) {
       d.status.phase = Phase.Planning;
       d.status.run = run(RunKind.PLAN, p.jobName(), p.run(), p.outcome());
@@ -96,14 +93,7 @@ final class ApplyStatus {
       switch (outcome.state()) {
         case RUNNING -> {
           d.status.phase = Phase.Applying;
-          applied(
-              d,
-              "Running",
-              "Job "
-                  + r.jobName()
-                  + " is applying generation "
-                  + generation
-                  + (outcome.message().isEmpty() ? "" : ": " + outcome.message()));
+          applied(d, "Running", applying(r.jobName(), generation, r.planId(), outcome.message()));
         }
         case SUCCEEDED -> {
           d.status.phase = Phase.Ready;
@@ -152,6 +142,16 @@ final class ApplyStatus {
           "NoSuccessfulApply",
           "no apply has succeeded yet");
     }
+  }
+
+  /** "Job apply-x is applying generation 3 (the approved plan 3-1): pod ...: ErrImagePull" */
+  private static String applying(String job, long generation, String planId, String message) {
+    return "Job "
+        + job
+        + " is applying generation "
+        + generation
+        + (planId == null ? "" : " (the approved plan " + planId + ")")
+        + (message == null || message.isEmpty() ? "" : ": " + message);
   }
 
   private static void applied(StatusDraft d, String reason, String message) {

@@ -22,7 +22,7 @@ import java.util.List;
 final class ProvisionActions {
   /** The API server refused to create a child (a quota, a policy, a terminating namespace). */
   static final class Refused extends RuntimeException {
-    Refused(String message, Throwable cause) {
+    Refused(String message, KubernetesClientException cause) {
       super(message, cause);
     }
   }

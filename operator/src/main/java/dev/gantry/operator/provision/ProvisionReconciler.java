@@ -81,8 +81,10 @@ public class ProvisionReconciler
     ProvisionPlan plan = planner.reconcile(observed);
     try {
       actions.execute(provision, plan.actions(), context);
-    } catch (KubernetesClientException e) {
-      if (!NamespaceTermination.refused(e)) {
+    } catch (KubernetesClientException | ProvisionActions.Refused e) {
+      KubernetesClientException refusal =
+          e instanceof KubernetesClientException k ? k : (KubernetesClientException) e.getCause();
+      if (!NamespaceTermination.refused(refusal)) {
         throw e;
       }
       // The namespace is going and takes no new children; its deletion reaches this resource

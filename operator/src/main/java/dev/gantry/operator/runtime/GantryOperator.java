@@ -246,6 +246,12 @@ public class GantryOperator implements AutoCloseable {
   public void close() {
     closing = true;
     operator.stop();
+    try {
+      // The last Events of the stopped controllers, before anything closes the client.
+      dev.gantry.operator.kube.EventRecorder.awaitWritten(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (options.leaderElection()) {
       // JOSDK keeps the Lease on stop; release it so a follower takes over now, not at expiry.
       LeaseRelease.release(client, options.leaseNamespace(), OperatorOptions.LEASE_NAME, identity);

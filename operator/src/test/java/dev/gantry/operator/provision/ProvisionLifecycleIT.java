@@ -45,6 +45,7 @@ class ProvisionLifecycleIT {
           + " terraform.tfstate\n";
 
   static KubernetesClient client;
+  static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
   static ProvisionLifecycleIT current;
   GantryOperator operator;
   SimulatedCluster cluster;
@@ -330,6 +331,7 @@ class ProvisionLifecycleIT {
             });
     assertThat(cluster.job(NS, "destroy-deadline").getMetadata().getAnnotations())
         .containsEntry("gantry.dev/attempt", "2");
+    awaitEventsWritten();
     assertThat(
             client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> "DestroyFailed".equals(e.getReason()))
@@ -362,6 +364,51 @@ class ProvisionLifecycleIT {
               assertThat(s.getMetadata().getOwnerReferences()).hasSize(1);
               assertThat(s.getData().get("terraform.tfvars")).isEqualTo(data);
             });
+  }
+
+  @Test
+  void aNamespaceThatTakesNoNewChildrenEndsThePassQuietlyNotAsAFailure() {
+    // The API server refuses every child in a namespace that is being deleted.
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/going/secrets")
+        .andReturn(
+            403,
+            new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage(
+                    "secrets \"late-variables\" is forbidden: unable to create new content in"
+                        + " namespace going because it is being terminated")
+                .withNewDetails()
+                .addNewCause()
+                .withReason("NamespaceTerminating")
+                .endCause()
+                .endDetails()
+                .build())
+        .always();
+    Provision p = provision("late", inline("x = 1\n"));
+    p.getMetadata().setNamespace("going");
+    client.resource(p).create();
+    await().atMost(TIMEOUT).until(() -> reconciles(operator, "success") >= 1);
+    assertThat(reconciles(operator, "failure"))
+        .as("a refusal the namespace's deletion explains is no failed reconcile to retry")
+        .isZero();
+    assertThat(cluster.job("going", "apply-late")).isNull();
+  }
+
+  /** Passes of the Provision controller that ended so, from the operator's own metrics. */
+  static double reconciles(GantryOperator operator, String outcome) {
+    return operator.registry().getMeters().stream()
+        .filter(
+            m ->
+                m.getId()
+                    .getName()
+                    .equals("operator.sdk.controllers.execution.reconcile." + outcome))
+        .filter(m -> "provision".equals(m.getId().getTag("controller")))
+        .mapToDouble(m -> m.measure().iterator().next().getValue())
+        .sum();
   }
 
   @Test
@@ -496,6 +543,14 @@ class ProvisionLifecycleIT {
     VariablesSpec v = new VariablesSpec();
     v.inline = text;
     return v;
+  }
+
+  static void awaitEventsWritten() {
+    try {
+      dev.gantry.operator.kube.EventRecorder.awaitWritten(TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   Provision create(Provision p) {

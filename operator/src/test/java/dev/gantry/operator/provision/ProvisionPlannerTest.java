@@ -14,6 +14,7 @@ import dev.gantry.api.provision.ProvisionSpec;
 import dev.gantry.api.provision.ProvisionStatus.Phase;
 import dev.gantry.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -43,6 +44,21 @@ class ProvisionPlannerTest {
               "Job/apply-rancher");
       assertThat(plan.status().phase).isEqualTo(Phase.Applying);
       assertThat(plan.status().run.number).isEqualTo(1);
+    }
+
+    @Test
+    void theApplyJobSeenAfterItWasCreatedChangesNoStatus() {
+      PlannerFixture world = new PlannerFixture(1).withChildren();
+      ProvisionPlan created = world.reconcile();
+      Job job = (Job) actions(created, ProvisionAction.Create.class).get(0).child();
+      job.getMetadata().setUid("job-uid");
+      world.jobs.add(job); // seen in the cache, no pod yet
+      ProvisionPlan seen = world.after(created).reconcile();
+      assertThat(seen.actions()).isEmpty();
+      assertThat(seen.status())
+          .as("one status write for the start, not a second when its Job shows up")
+          .usingRecursiveComparison()
+          .isEqualTo(created.status());
     }
 
     @Test

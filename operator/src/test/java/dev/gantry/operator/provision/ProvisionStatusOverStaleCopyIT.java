@@ -94,6 +94,7 @@ class ProvisionStatusOverStaleCopyIT {
                 .getResourceVersion())
         .as("the write names the version it was computed from, which the server refuses")
         .isEqualTo(stale.getMetadata().getResourceVersion());
+    dev.gantry.operator.kube.EventRecorder.awaitWritten(Duration.ofSeconds(10));
     assertThat(client.v1().events().inNamespace("default").list().getItems())
         .as("a refused status says nothing")
         .isEmpty();

@@ -183,7 +183,13 @@ class ConsumerReconcilerStaleCacheTest {
     };
   }
 
+  /** The Events recorded so far, once every one handed over is written. */
   List<String> reasons() {
+    try {
+      dev.gantry.operator.kube.EventRecorder.awaitWritten(java.time.Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .map(Event::getReason)
         .toList();
