@@ -96,6 +96,12 @@ public final class RelationsWebhook implements AutoCloseable {
                 settings.port(),
                 metrics)
             .start();
+    int compiled =
+        WebhookWarmUp.compile(
+            new AdmissionHandler(lookup, settings.injection()).answeringFrom(new WarmUpProviders()),
+            COMPILE_CALLS,
+            COMPILE_LIMIT);
+    LOG.info("relations webhook handler ran {} warm-up reviews in process", compiled);
     warmUp();
     server.countHandshakes();
     register();
@@ -108,6 +114,11 @@ public final class RelationsWebhook implements AutoCloseable {
   public int port() {
     return server.port();
   }
+
+  /** Reviews the handler runs in process before the HTTPS warm-up, at most this many. */
+  static final int COMPILE_CALLS = 20_000;
+
+  static final Duration COMPILE_LIMIT = Duration.ofSeconds(4);
 
   /** Warm-up reviews sent before registering, at most this many. */
   static final int WARM_UP_REQUESTS = 300;
@@ -231,14 +242,28 @@ public final class RelationsWebhook implements AutoCloseable {
   }
 
   /**
-   * Registers the webhook when the registration is missing or differs in what Gantry sets; the
-   * fields the API server fills in (matchPolicy, objectSelector, ...) are no difference, so an
-   * unchanged registration is never written again.
+   * Registers the webhook (and the namespace guard) when a registration is missing or differs in
+   * what Gantry sets; the fields the API server fills in (matchPolicy, objectSelector, ...) are no
+   * difference, so an unchanged registration is never written again.
    */
   private void register() {
-    var registrations = client.admissionRegistration().v1().mutatingWebhookConfigurations();
-    var desired = WebhookRegistration.desired(state.caBundle(), settings.target(), owner());
-    var live = registrations.withName(WebhookRegistration.NAME).get();
+    var owner = owner();
+    registerIfChanged(
+        client.admissionRegistration().v1().mutatingWebhookConfigurations(),
+        WebhookRegistration.desired(state.caBundle(), settings.target(), owner));
+    if (guard != null) {
+      registerIfChanged(
+          client.admissionRegistration().v1().validatingWebhookConfigurations(),
+          WebhookRegistration.guardDesired(state.caBundle(), settings.target(), owner));
+    }
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void registerIfChanged(
+      io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+              T, ?, io.fabric8.kubernetes.client.dsl.Resource<T>>
+          registrations,
+      T desired) {
+    T live = registrations.withName(desired.getMetadata().getName()).get();
     try {
       if (live == null) {
         registrations.resource(desired).create();
@@ -253,29 +278,6 @@ public final class RelationsWebhook implements AutoCloseable {
         throw e;
       }
       // Another replica registered in between; the next check compares again.
-    }
-    if (guard != null) {
-      registerGuard();
-    }
-  }
-
-  private void registerGuard() {
-    var registrations = client.admissionRegistration().v1().validatingWebhookConfigurations();
-    var desired = WebhookRegistration.guardDesired(state.caBundle(), settings.target(), owner());
-    var live = registrations.withName(WebhookRegistration.GUARD_NAME).get();
-    try {
-      if (live == null) {
-        registrations.resource(desired).create();
-        metrics.registrationWritten();
-      } else if (!WebhookRegistration.matches(live, desired)) {
-        desired.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
-        registrations.resource(desired).update();
-        metrics.registrationWritten();
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
     }
   }
 

@@ -124,17 +124,6 @@ public final class WebhookRegistration {
         .build();
   }
 
-  /** Whether the live guard registration is as desired in everything Gantry sets. */
-  public static boolean matches(
-      ValidatingWebhookConfiguration live, ValidatingWebhookConfiguration desired) {
-    ObjectMapper json = Serialization.jsonMapper();
-    return JsonSubset.within(
-            json.valueToTree(desired.getWebhooks()), json.valueToTree(live.getWebhooks()))
-        && JsonSubset.within(
-            json.valueToTree(desired.getMetadata().getOwnerReferences()),
-            json.valueToTree(live.getMetadata().getOwnerReferences()));
-  }
-
   public static MutatingWebhookConfiguration desired(String caBundle, Target target) {
     return desired(caBundle, target, Optional.empty());
   }
@@ -202,22 +191,23 @@ public final class WebhookRegistration {
   }
 
   /**
-   * Whether the live registration is as desired in everything Gantry sets. The API server fills in
-   * what Gantry leaves unset (matchPolicy, objectSelector; more in later versions), so a field the
-   * desired registration does not name is no difference: comparing whole objects would rewrite an
-   * unchanged registration on every check.
+   * Whether a live registration (mutating or validating) is as desired in everything Gantry sets:
+   * its webhooks, labels and owner. The API server fills in what Gantry leaves unset (matchPolicy,
+   * objectSelector; more in later versions), so a field the desired registration does not name is
+   * no difference: comparing whole objects would rewrite an unchanged registration on every check.
    */
   public static boolean matches(
-      MutatingWebhookConfiguration live, MutatingWebhookConfiguration desired) {
+      io.fabric8.kubernetes.api.model.HasMetadata live,
+      io.fabric8.kubernetes.api.model.HasMetadata desired) {
     ObjectMapper json = Serialization.jsonMapper();
-    return JsonSubset.within(
-            json.valueToTree(desired.getWebhooks()), json.valueToTree(live.getWebhooks()))
+    var wanted = json.valueToTree(desired);
+    var actual = json.valueToTree(live);
+    return JsonSubset.within(wanted.path("webhooks"), actual.path("webhooks"))
         && JsonSubset.within(
-            json.valueToTree(desired.getMetadata().getLabels()),
-            json.valueToTree(live.getMetadata().getLabels()))
+            wanted.path("metadata").path("labels"), actual.path("metadata").path("labels"))
         && JsonSubset.within(
-            json.valueToTree(desired.getMetadata().getOwnerReferences()),
-            json.valueToTree(live.getMetadata().getOwnerReferences()));
+            wanted.path("metadata").path("ownerReferences"),
+            actual.path("metadata").path("ownerReferences"));
   }
 
   /** The caBundle a live configuration carries (all its webhooks carry the same). */

@@ -310,6 +310,18 @@ class ProvisionPlannerTest {
       return world;
     }
 
+    /** The read of outputs.json (one string output, url) came back. */
+    void readOutputsJson(PlannerFixture world) {
+      byte[] json = "{\"url\": {\"value\": \"https://x\", \"type\": \"string\"}}".getBytes();
+      world.outputsRead =
+          java.util.Optional.of(
+              new OutputsRead.Read(
+                  request(world),
+                  Map.of(
+                      "outputs.json",
+                      new OutputsSecret.ReadFile("outputs.json", true, json.length, json))));
+    }
+
     OutputsRead.Request request(PlannerFixture world) {
       return actions(world.reconcile(), ProvisionAction.ReadOutputs.class).get(0).request();
     }
@@ -334,14 +346,7 @@ class ProvisionPlannerTest {
     @Test
     void whatWasReadIsPublishedInTheSecret() {
       PlannerFixture world = applied();
-      byte[] json = "{\"url\": {\"value\": \"https://x\", \"type\": \"string\"}}".getBytes();
-      world.outputsRead =
-          java.util.Optional.of(
-              new OutputsRead.Read(
-                  request(world),
-                  Map.of(
-                      "outputs.json",
-                      new OutputsSecret.ReadFile("outputs.json", true, json.length, json))));
+      readOutputsJson(world);
       ProvisionPlan plan = world.reconcile();
       assertThat(actions(plan, ProvisionAction.Create.class))
           .singleElement()
@@ -354,14 +359,7 @@ class ProvisionPlannerTest {
     @Test
     void aPublishedSecretThatLostItsLabelsAndOwnerGetsThemBackWithoutARead() {
       PlannerFixture world = applied();
-      byte[] json = "{\"url\": {\"value\": \"https://x\", \"type\": \"string\"}}".getBytes();
-      world.outputsRead =
-          java.util.Optional.of(
-              new OutputsRead.Read(
-                  request(world),
-                  Map.of(
-                      "outputs.json",
-                      new OutputsSecret.ReadFile("outputs.json", true, json.length, json))));
+      readOutputsJson(world);
       ProvisionPlan published = world.reconcile();
       Secret secret = (Secret) actions(published, ProvisionAction.Create.class).get(0).child();
       secret.getMetadata().setLabels(Map.of());
