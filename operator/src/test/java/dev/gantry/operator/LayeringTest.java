@@ -22,6 +22,7 @@ class LayeringTest {
     "dev.gantry.operator.provision",
     "dev.gantry.operator.minicluster",
     "dev.gantry.operator.relations",
+    "dev.gantry.operator.stack",
     "dev.gantry.operator.kube",
   };
 

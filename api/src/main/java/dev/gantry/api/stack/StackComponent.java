@@ -1,0 +1,117 @@
+package dev.gantry.api.stack;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One part of the application: an object from a template, a Provision or a MiniCluster. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "(has(self.template) ? 1 : 0) + (has(self.provision) ? 1 : 0) + (has(self.miniCluster) ?"
+            + " 1 : 0) == 1",
+    message = "a component sets exactly one of template, provision and miniCluster")
+public class StackComponent {
+  /** A CEL identifier, so expressions can name it: components.<name>. */
+  public static final String NAME_PATTERN = "^[a-z][a-zA-Z0-9]{0,39}$";
+
+  @Required
+  @Pattern(NAME_PATTERN)
+  @Size(max = 40)
+  @JsonPropertyDescription(
+      "Unique in the Stack; a lower-case letter, then letters and digits (camelCase, no dashes),"
+          + " so expressions can name it as components.<name>.")
+  public String name;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "Any namespaced object, written as its manifest (apiVersion, kind, metadata.name, ...)."
+          + " Strings may hold ${expression}s in CEL; a string that is one expression takes the"
+          + " expression's type.")
+  public ObjectNode template;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "The spec of a child Provision named <stack>-<component> (names in camelCase become"
+          + " dashed: infraServers becomes infra-servers). May hold ${expression}s.")
+  public ObjectNode provision;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "The spec of a child MiniCluster (flux-framework.org/v1alpha2) named <stack>-<component>."
+          + " May hold ${expression}s.")
+  public ObjectNode miniCluster;
+
+  @Size(max = StackSpec.MAX_COMPONENTS)
+  @JsonPropertyDescription(
+      "Components that must be Ready before this one is created, beyond those its expressions"
+          + " reference (which count already).")
+  public List<String> dependsOn = new ArrayList<>();
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "CEL conditions, all of which must be true for the component to be Ready, in place of the"
+          + " built-in readiness of its kind. self is the object as the API server has it;"
+          + " parameters and components are readable too. Example: self.status.phase == 'Active'.")
+  public List<String> readyWhen = new ArrayList<>();
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "CEL conditions over parameters; when one is false the component (and what depends on it)"
+          + " is left out, and removed if it existed.")
+  public List<String> includeWhen = new ArrayList<>();
+
+  @Pattern(dev.gantry.api.Durations.PATTERN)
+  @Default("10m")
+  @JsonPropertyDescription(
+      "How long the component may take from creation to Ready before it is Failed (and its"
+          + " dependents Blocked), for example 90s, 10m or 1h30m.")
+  public String timeout;
+
+  @Pattern("^(Delete|Orphan)$")
+  @Default("Delete")
+  @JsonPropertyDescription(
+      "Delete (the default) removes the component's objects when the component or the Stack is"
+          + " deleted; Orphan leaves them, without Gantry's labels and owner reference.")
+  public String deletionPolicy;
+
+  public boolean orphans() {
+    return "Orphan".equals(deletionPolicy);
+  }
+
+  /** The component's kind of child, as the spec declares it. */
+  public Kind kind() {
+    if (template != null) {
+      return Kind.TEMPLATE;
+    }
+    if (provision != null) {
+      return Kind.PROVISION;
+    }
+    return miniCluster != null ? Kind.MINICLUSTER : null;
+  }
+
+  /** Which of the three a component is. */
+  public enum Kind {
+    TEMPLATE("template"),
+    PROVISION("provision"),
+    MINICLUSTER("miniCluster");
+
+    private final String field;
+
+    Kind(String field) {
+      this.field = field;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+}

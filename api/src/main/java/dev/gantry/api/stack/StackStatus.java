@@ -1,0 +1,96 @@
+package dev.gantry.api.stack;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where each component is, and why the ones that are not Ready are not. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StackStatus {
+  @PrinterColumn(name = "Phase", priority = 0)
+  @JsonPropertyDescription("Progressing, Ready, Failed or Deleting.")
+  public Phase phase;
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready components out of those included, as <ready>/<total>.")
+  public String readyComponents;
+
+  @JsonPropertyDescription("Ready (all included components Ready) and InvalidSpec.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("One row per component, in creation order.")
+  public List<ComponentStatus> components = new ArrayList<>();
+
+  /** The Stack's phase. */
+  public enum Phase {
+    Progressing,
+    Ready,
+    Failed,
+    Deleting
+  }
+
+  /** One component. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ComponentStatus {
+    @JsonPropertyDescription("The component's name.")
+    public String name;
+
+    @JsonPropertyDescription(
+        "Pending (waiting for what it depends on), Blocked (something it depends on failed),"
+            + " Creating, Ready, Failed, Deleting, or Excluded (by includeWhen).")
+    public ComponentPhase phase;
+
+    @JsonPropertyDescription(
+        "Why it is not Ready, in words: what it waits for, or what failed and the fix.")
+    public String message;
+
+    @JsonPropertyDescription("The components it depends on (references and dependsOn).")
+    public List<String> dependsOn = new ArrayList<>();
+
+    @JsonPropertyDescription("The objects it made.")
+    public List<ChildReference> children = new ArrayList<>();
+
+    @JsonPropertyDescription("When phase last changed.")
+    public String lastTransitionTime;
+  }
+
+  /** The phase of one component. */
+  public enum ComponentPhase {
+    Pending,
+    Blocked,
+    Creating,
+    Ready,
+    Failed,
+    Deleting,
+    Excluded
+  }
+
+  /** An object a component made, and what Gantry last wrote to it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ChildReference {
+    @JsonPropertyDescription("Its apiVersion.")
+    public String apiVersion;
+
+    @JsonPropertyDescription("Its kind.")
+    public String kind;
+
+    @JsonPropertyDescription("Its name, in the Stack's namespace.")
+    public String name;
+
+    @JsonPropertyDescription(
+        "SHA-256 of what Gantry last wrote (the rendered template), to tell an edit of the Stack"
+            + " from an edit of the object.")
+    public String appliedHash;
+
+    @JsonPropertyDescription(
+        "The object's metadata.generation (or, for kinds without one, resourceVersion) right"
+            + " after Gantry wrote it or last found it as declared: a later value means someone"
+            + " else changed it, and it is compared with the declaration again.")
+    public String appliedVersion;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.gantry.operator.stack;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.api.stack.StackComponent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Stack's spec, checked and compiled: each component with what it depends on and its expressions,
+ * the graph, and every problem found (with the field and the fix). A definition with problems
+ * creates nothing new.
+ */
+public record StackDefinition(
+    Map<String, Component> components,
+    StackGraph graph,
+    List<Problem> problems,
+    ExpressionEnvironment expressions) {
+
+  /** A problem with the spec, naming the field. */
+  public record Problem(String field, String message) {
+    @Override
+    public String toString() {
+      return field + ": " + message;
+    }
+  }
+
+  /** A string in a template that holds expressions, and where it is. */
+  public record TemplateField(
+      com.fasterxml.jackson.core.JsonPointer pointer,
+      TemplateText text,
+      List<ExpressionEnvironment.Compiled> expressions,
+      boolean secretAllowed) {}
+
+  /**
+   * One component, compiled.
+   *
+   * @param apiVersion the child's apiVersion (a template's is literal)
+   * @param kind the child's kind
+   * @param body the template, or the Provision's or MiniCluster's spec, unrendered
+   * @param fields the strings in {@code body} that hold expressions
+   */
+  public record Component(
+      String name,
+      StackComponent.Kind type,
+      String apiVersion,
+      String kind,
+      ObjectNode body,
+      List<TemplateField> fields,
+      List<String> dependsOn,
+      List<ExpressionEnvironment.Compiled> includeWhen,
+      List<ExpressionEnvironment.Compiled> readyWhen,
+      Duration timeout,
+      boolean orphan) {}
+
+  public boolean valid() {
+    return problems.isEmpty();
+  }
+
+  public Optional<Component> component(String name) {
+    return Optional.ofNullable(components.get(name));
+  }
+}
