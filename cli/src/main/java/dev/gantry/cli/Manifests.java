@@ -15,7 +15,8 @@ final class Manifests {
       List.of(
           "miniclusters.flux-framework.org-v1.yml",
           "provisions.gantry.dev-v1.yml",
-          "relations.gantry.dev-v1.yml");
+          "relations.gantry.dev-v1.yml",
+          "stacks.gantry.dev-v1.yml");
 
   /** The operator's own objects, in the order they must be applied. */
   static final List<String> OPERATOR = List.of("namespace.yaml", "rbac.yaml", "operator.yaml");
