@@ -83,6 +83,46 @@ public class StackComponent {
           + " deleted; Orphan leaves them, without Gantry's labels and owner reference.")
   public String deletionPolicy;
 
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "The ports the component's pods serve. While the Stack's network policies are on (the"
+          + " default), its pods accept traffic only on these ports, and only from the components"
+          + " that reference or depend on it (or on a Service component in front of it); with"
+          + " none, they accept no traffic.")
+  public List<ComponentPort> ports = new ArrayList<>();
+
+  @Pattern("^(stack|public)$")
+  @Default("stack")
+  @JsonPropertyDescription(
+      "Who may reach the component's ports: stack (the default: only the components that"
+          + " reference or depend on it) or public (any source, for entry points).")
+  public String expose;
+
+  /** A port a component's pods serve. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ComponentPort {
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 15)
+    @JsonPropertyDescription("A name for the port, for readers; optional.")
+    public String name;
+
+    @Required
+    @io.fabric8.generator.annotation.Min(1)
+    @io.fabric8.generator.annotation.Max(65535)
+    @JsonPropertyDescription("The port number the pods listen on (the container port).")
+    public Integer port;
+
+    @Pattern("^(TCP|UDP|SCTP)$")
+    @Default("TCP")
+    @JsonPropertyDescription("TCP (the default), UDP or SCTP.")
+    public String protocol;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isPublic() {
+    return "public".equals(expose);
+  }
+
   public boolean orphans() {
     return "Orphan".equals(deletionPolicy);
   }

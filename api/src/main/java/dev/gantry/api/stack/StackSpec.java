@@ -16,6 +16,9 @@ import java.util.List;
     value = "self.components.all(c, self.components.exists_one(d, d.name == c.name))",
     message = "spec.components: each name must be unique")
 public class StackSpec {
+  /** The account components are written as when spec.serviceAccountName is unset. */
+  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+
   /** Most components a Stack may have; bounds the schema's rules for the API server. */
   public static final int MAX_COMPONENTS = 100;
 
@@ -25,10 +28,39 @@ public class StackSpec {
           + " lists and objects. Their types are the types expressions are checked against.")
   public ObjectNode parameters;
 
+  @io.fabric8.generator.annotation.Pattern(
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "The ServiceAccount, in this namespace, that the components' objects are written as: a"
+          + " Stack can make only what that account may (bind it a Role granting create, update"
+          + " and delete on the kinds its components use). The namespace's default account when"
+          + " unset.")
+  public String serviceAccountName;
+
+  @io.fabric8.generator.annotation.Pattern("^(Enabled|Disabled)$")
+  @io.fabric8.generator.annotation.Default("Enabled")
+  @JsonPropertyDescription(
+      "Enabled (the default): Gantry writes NetworkPolicies so the Stack's pods accept traffic"
+          + " only on the ports their components declare, from the components that use them;"
+          + " everything else is denied. Disabled: none are written (and those written are"
+          + " removed).")
+  public String networkPolicies;
+
   @JsonPropertyDescription(
       "Values read from Secrets in this namespace, as secretParameters.<name>. They may be"
           + " rendered only into a Secret template's data or stringData, never into a plain field.")
   public List<SecretParameter> secretParameters = new ArrayList<>();
+
+  public boolean networkPoliciesEnabled() {
+    return !"Disabled".equals(networkPolicies);
+  }
+
+  public String serviceAccountOrDefault() {
+    return serviceAccountName == null || serviceAccountName.isEmpty()
+        ? DEFAULT_SERVICE_ACCOUNT
+        : serviceAccountName;
+  }
 
   @Required
   @Size(min = 1, max = MAX_COMPONENTS)

@@ -46,6 +46,11 @@ public class StackStatus {
     public ComponentPhase phase;
 
     @JsonPropertyDescription(
+        "Why, in one CamelCase word: WaitingForDependencies, DependencyFailed, Created, Updated,"
+            + " NotReady, Ready, RenderFailed, Refused, Timeout, Failed, Excluded, Deleting.")
+    public String reason;
+
+    @JsonPropertyDescription(
         "Why it is not Ready, in words: what it waits for, or what failed and the fix.")
     public String message;
 

@@ -43,6 +43,10 @@ public final class JsonSubset {
       }
       return true;
     }
+    if (wanted.isNumber() && actual.isNumber()) {
+      // 2 written as a long and 2 read back as an int are the same value.
+      return wanted.decimalValue().compareTo(actual.decimalValue()) == 0;
+    }
     return wanted.equals(actual);
   }
 }

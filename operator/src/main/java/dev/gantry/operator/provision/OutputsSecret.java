@@ -42,7 +42,7 @@ public final class OutputsSecret {
   static final String SOURCES_ANNOTATION = "gantry.dev/output-sources";
 
   /** On the outputs Secret: the keys whose values the tool marked sensitive (a JSON list). */
-  static final String SENSITIVE_ANNOTATION = "gantry.dev/sensitive-outputs";
+  public static final String SENSITIVE_ANNOTATION = "gantry.dev/sensitive-outputs";
 
   private OutputsSecret() {}
 

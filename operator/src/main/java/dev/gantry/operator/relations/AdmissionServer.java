@@ -1,5 +1,6 @@
 package dev.gantry.operator.relations;
 
+import dev.gantry.operator.stack.StackAdmission;
 import io.javalin.Javalin;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -43,12 +44,24 @@ public final class AdmissionServer implements AutoCloseable {
     this(handler, null, serving, host, port, metrics);
   }
 
+  public AdmissionServer(
+      AdmissionHandler handler,
+      NamespaceGuardHandler guard,
+      WebhookCertificates.Issued serving,
+      String host,
+      int port,
+      WebhookMetrics metrics) {
+    this(handler, guard, null, serving, host, port, metrics);
+  }
+
   /**
    * @param guard answers namespace deletions at {@link NamespaceGuardHandler#PATH}, or null
+   * @param stacks answers Stack creations and edits at {@link StackAdmission#PATH}, or null
    */
   public AdmissionServer(
       AdmissionHandler handler,
       NamespaceGuardHandler guard,
+      StackAdmission stacks,
       WebhookCertificates.Issued serving,
       String host,
       int port,
@@ -116,6 +129,23 @@ public final class AdmissionServer implements AutoCloseable {
                       metrics.admission(
                           answer.kind(),
                           answer.outcome(),
+                          Duration.ofNanos(System.nanoTime() - start));
+                    });
+              }
+              if (stacks != null) {
+                config.routes.post(
+                    StackAdmission.PATH,
+                    ctx -> {
+                      long start = System.nanoTime();
+                      StackAdmission.Answer answer = stacks.handle(ctx.bodyAsBytes());
+                      ctx.status(answer.status())
+                          .contentType("application/json")
+                          .result(answer.body());
+                      metrics.admission(
+                          "Stack",
+                          answer.refused()
+                              ? AdmissionHandler.Outcome.DENIED
+                              : AdmissionHandler.Outcome.UNCHANGED,
                           Duration.ofNanos(System.nanoTime() - start));
                     });
               }

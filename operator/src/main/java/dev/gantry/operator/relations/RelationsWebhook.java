@@ -1,5 +1,6 @@
 package dev.gantry.operator.relations;
 
+import dev.gantry.operator.stack.StackAdmission;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -49,6 +50,7 @@ public final class RelationsWebhook implements AutoCloseable {
           });
   private final CachedProviderLookup lookup;
   private final NamespaceGuardHandler guard;
+  private final StackAdmission stacks;
   private AdmissionServer server;
   private CertificateRotation.State state;
 
@@ -76,9 +78,25 @@ public final class RelationsWebhook implements AutoCloseable {
       WebhookMetrics metrics,
       CachedProviderLookup lookup,
       NamespaceGuardHandler guard) {
+    this(client, settings, clock, metrics, lookup, guard, null);
+  }
+
+  /**
+   * @param stacks answers Stack creations and edits (served and registered beside the relations
+   *     webhook), or null when Stacks do not run here
+   */
+  public RelationsWebhook(
+      KubernetesClient client,
+      Settings settings,
+      Clock clock,
+      WebhookMetrics metrics,
+      CachedProviderLookup lookup,
+      NamespaceGuardHandler guard,
+      StackAdmission stacks) {
     this.client = client;
     this.lookup = lookup;
     this.guard = guard;
+    this.stacks = stacks;
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
@@ -91,6 +109,7 @@ public final class RelationsWebhook implements AutoCloseable {
         new AdmissionServer(
                 new AdmissionHandler(lookup, settings.injection()),
                 guard,
+                stacks,
                 state.serving(),
                 settings.bindHost(),
                 settings.port(),
@@ -176,6 +195,9 @@ public final class RelationsWebhook implements AutoCloseable {
         // its timeout.
         guards.withName(WebhookRegistration.GUARD_NAME).delete();
       }
+      if (guards.withName(WebhookRegistration.STACK_NAME).get() != null) {
+        guards.withName(WebhookRegistration.STACK_NAME).delete();
+      }
       var registrations = client.admissionRegistration().v1().mutatingWebhookConfigurations();
       if (registrations.withName(WebhookRegistration.NAME).get() != null) {
         registrations.withName(WebhookRegistration.NAME).delete();
@@ -255,6 +277,11 @@ public final class RelationsWebhook implements AutoCloseable {
       registerIfChanged(
           client.admissionRegistration().v1().validatingWebhookConfigurations(),
           WebhookRegistration.guardDesired(state.caBundle(), settings.target(), owner));
+    }
+    if (stacks != null) {
+      registerIfChanged(
+          client.admissionRegistration().v1().validatingWebhookConfigurations(),
+          WebhookRegistration.stackDesired(state.caBundle(), settings.target(), owner));
     }
   }
 

@@ -71,7 +71,10 @@ public final class WebhookMetrics {
   void admission(String kind, AdmissionHandler.Outcome outcome, Duration took) {
     // any kind the handler does not inject into is "other": the tags stay bounded
     String kindTag =
-        kind != null && (AdmissionHandler.KINDS.contains(kind) || "Namespace".equals(kind))
+        kind != null
+                && (AdmissionHandler.KINDS.contains(kind)
+                    || "Namespace".equals(kind)
+                    || "Stack".equals(kind))
             ? kind
             : "other";
     timers

@@ -124,6 +124,47 @@ public final class WebhookRegistration {
         .build();
   }
 
+  public static final String STACK_NAME = "gantry-stack-validation";
+
+  /**
+   * The validating registration for Stacks: creations and edits, refused when the spec does not
+   * compile. failurePolicy Ignore: the controller checks the same and says so in status, so a
+   * Gantry that is down delays the message, never the Stack.
+   */
+  public static ValidatingWebhookConfiguration stackDesired(
+      String caBundle, Target target, Optional<OwnerReference> owner) {
+    return new ValidatingWebhookConfigurationBuilder()
+        .withNewMetadata()
+        .withName(STACK_NAME)
+        .withLabels(
+            Map.of(
+                "app.kubernetes.io/managed-by",
+                "gantry",
+                "app.kubernetes.io/component",
+                "stack-validation"))
+        .withOwnerReferences(owner.map(List::of).orElse(null))
+        .endMetadata()
+        .withWebhooks(
+            new ValidatingWebhookBuilder()
+                .withName("validate.stacks.gantry.dev")
+                .withClientConfig(
+                    target.clientConfig(caBundle, dev.gantry.operator.stack.StackAdmission.PATH))
+                .withAdmissionReviewVersions("v1")
+                .withSideEffects("None")
+                .withTimeoutSeconds(TIMEOUT_SECONDS)
+                .withFailurePolicy("Ignore")
+                .withRules(
+                    new RuleWithOperationsBuilder()
+                        .withOperations("CREATE", "UPDATE")
+                        .withApiGroups("gantry.dev")
+                        .withApiVersions("v1alpha1")
+                        .withResources("stacks")
+                        .withScope("Namespaced")
+                        .build())
+                .build())
+        .build();
+  }
+
   public static MutatingWebhookConfiguration desired(String caBundle, Target target) {
     return desired(caBundle, target, Optional.empty());
   }

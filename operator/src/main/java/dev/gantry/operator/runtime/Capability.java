@@ -3,6 +3,7 @@ package dev.gantry.operator.runtime;
 import dev.gantry.api.minicluster.MiniCluster;
 import dev.gantry.api.provision.Provision;
 import dev.gantry.api.relations.Relation;
+import dev.gantry.api.stack.Stack;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -14,7 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 enum Capability {
   PROVISION(Provision.class),
   MINICLUSTER(MiniCluster.class),
-  RELATIONS(Relation.class);
+  RELATIONS(Relation.class),
+  STACK(Stack.class);
 
   private final Class<? extends HasMetadata> type;
 

@@ -9,6 +9,8 @@ import dev.gantry.operator.relations.NamespaceGuardHandler;
 import dev.gantry.operator.relations.RelationReconciler;
 import dev.gantry.operator.relations.RelationsWebhook;
 import dev.gantry.operator.relations.WebhookMetrics;
+import dev.gantry.operator.stack.StackAdmission;
+import dev.gantry.operator.stack.StackReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -44,7 +46,7 @@ public class GantryOperator implements AutoCloseable {
 
   private final CachedProviderLookup relationsCache;
 
-  /** Reconcilers that hold threads of their own (the outputs reads). */
+  /** Reconcilers that hold threads or clients of their own (the outputs reads, Stack writers). */
   private final List<AutoCloseable> closeables;
 
   public GantryOperator(KubernetesClient client, OperatorOptions options, Clock clock) {
@@ -81,11 +83,6 @@ public class GantryOperator implements AutoCloseable {
     if (!disabled.containsKey(Capability.PROVISION)) {
       reconcilers.add(new ProvisionReconciler(options.provision(), clock));
     }
-    this.closeables =
-        reconcilers.stream()
-            .filter(r -> r instanceof AutoCloseable)
-            .map(r -> (AutoCloseable) r)
-            .toList();
     if (!disabled.containsKey(Capability.MINICLUSTER)) {
       reconcilers.add(new MiniClusterReconciler(clock));
     }
@@ -96,6 +93,14 @@ public class GantryOperator implements AutoCloseable {
       reconcilers.addAll(ConsumerReconciler.all(injection(options), clock, relationsCache));
       reconcilers.add(new RelationReconciler(clock, relationsCache));
     }
+    if (!disabled.containsKey(Capability.STACK)) {
+      reconcilers.add(new StackReconciler(client, clock));
+    }
+    this.closeables =
+        reconcilers.stream()
+            .filter(r -> r instanceof AutoCloseable)
+            .map(r -> (AutoCloseable) r)
+            .toList();
     for (Reconciler<?> reconciler : reconcilers) {
       register(reconciler, options);
     }
@@ -117,7 +122,8 @@ public class GantryOperator implements AutoCloseable {
                                 .resources(dev.gantry.api.provision.Provision.class)
                                 .inNamespace(ns)
                                 .list()
-                                .getItems()));
+                                .getItems()),
+                disabled.containsKey(Capability.STACK) ? null : new StackAdmission());
   }
 
   /**

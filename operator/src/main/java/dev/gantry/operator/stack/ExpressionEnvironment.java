@@ -76,6 +76,10 @@ public final class ExpressionEnvironment {
       return readsVariable(ast, SECRET_PARAMETERS) || readsComponentField(ast, "secret");
     }
 
+    public boolean readsSecretParameters() {
+      return readsVariable(ast, SECRET_PARAMETERS);
+    }
+
     public CelType type() {
       return ast.getResultType();
     }

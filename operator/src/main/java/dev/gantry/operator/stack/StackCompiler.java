@@ -208,6 +208,18 @@ public final class StackCompiler {
     List<ExpressionEnvironment.Compiled> ready =
         conditions(c.readyWhen, ExpressionEnvironment.Use.READY, at + ".readyWhen", env, problems);
     Duration timeout = duration(c.timeout, at + ".timeout", problems);
+    if (c.ports != null
+        && !c.ports.isEmpty()
+        && (apiVersion == null || kind == null || !NetworkRules.runsPods(apiVersion, kind))) {
+      problems.add(
+          new Problem(
+              at + ".ports",
+              "ports apply to a component that runs pods (a Deployment, StatefulSet, DaemonSet,"
+                  + " Job, CronJob or Pod); "
+                  + (kind == null ? "this one" : "a " + kind)
+                  + " runs none. For a Service, declare the ports on the workload it fronts"
+                  + " and let the Service depend on it"));
+    }
     return new Component(
         c.name,
         type,
@@ -219,7 +231,9 @@ public final class StackCompiler {
         include,
         ready,
         timeout,
-        c.orphans());
+        c.orphans(),
+        c.ports == null ? List.of() : List.copyOf(c.ports),
+        c.isPublic());
   }
 
   private static String literal(

@@ -40,6 +40,8 @@ public record StackDefinition(
    * @param kind the child's kind
    * @param body the template, or the Provision's or MiniCluster's spec, unrendered
    * @param fields the strings in {@code body} that hold expressions
+   * @param ports the ports its pods serve (its network rule admits traffic on these)
+   * @param exposed its ports are open to any source, not only to the components that use it
    */
   public record Component(
       String name,
@@ -52,7 +54,9 @@ public record StackDefinition(
       List<ExpressionEnvironment.Compiled> includeWhen,
       List<ExpressionEnvironment.Compiled> readyWhen,
       Duration timeout,
-      boolean orphan) {}
+      boolean orphan,
+      List<StackComponent.ComponentPort> ports,
+      boolean exposed) {}
 
   public boolean valid() {
     return problems.isEmpty();

@@ -26,6 +26,9 @@ public final class StackNames {
    */
   public static final String LAST_APPLIED = "gantry.dev/last-applied";
 
+  /** On a child of a component with deletionPolicy Orphan: left behind, not deleted. */
+  public static final String DELETION_POLICY = "gantry.dev/deletion-policy";
+
   private StackNames() {}
 
   /**

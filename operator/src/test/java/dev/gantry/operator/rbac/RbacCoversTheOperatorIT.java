@@ -58,6 +58,10 @@ class RbacCoversTheOperatorIT {
   static final String NS = "default";
 
   final Set<String> used = ConcurrentHashMap.newKeySet();
+
+  /** Requests made as another user (a Stack's ServiceAccount): "user group/resource:verb". */
+  final Set<String> impersonated = ConcurrentHashMap.newKeySet();
+
   KubernetesMockServer server;
   KubernetesClient cluster;
   KubernetesClient operatorClient;
@@ -74,7 +78,14 @@ class RbacCoversTheOperatorIT {
               @Override
               public MockResponse dispatch(RecordedRequest request) {
                 if (AGENT.equals(request.getHeader("User-Agent"))) {
-                  permission(request).ifPresent(used::add);
+                  String as = request.getHeader("Impersonate-User");
+                  if (as == null) {
+                    permission(request).ifPresent(used::add);
+                  } else {
+                    // Authorized as that user; the operator needs only the right to impersonate.
+                    used.add("/serviceaccounts:impersonate");
+                    permission(request).ifPresent(p -> impersonated.add(as + " " + p));
+                  }
                 }
                 return super.dispatch(request);
               }
@@ -446,6 +457,7 @@ class RbacCoversTheOperatorIT {
                           .contains("provider of Relation agent-db"));
       cluster.services().inNamespace(NS).withName("sse-endpoint").delete();
       await().atMost(Duration.ofSeconds(20)).until(() -> annotation("sleep").startsWith("waiting"));
+      stackOfEveryGrantedKind();
       // The leader renews its Lease (an update) at least once.
       String renewed = renewTime();
       await().atMost(Duration.ofSeconds(20)).until(() -> !renewTime().equals(renewed));
@@ -489,6 +501,7 @@ class RbacCoversTheOperatorIT {
     // Checked by the real API server's OwnerReferencesPermissionEnforcement, which the mock lacks.
     unused.remove("gantry.dev/provisions/finalizers:update");
     unused.remove("flux-framework.org/miniclusters/finalizers:update");
+    unused.remove("gantry.dev/stacks/finalizers:update");
     // A WebSocket exec is authorized as create from Kubernetes 1.30 on; the mock sees its GET.
     unused.remove("/pods/exec:create");
     // The client reads the pod to explain an exec that failed, which on the mock it may or may not
@@ -500,6 +513,135 @@ class RbacCoversTheOperatorIT {
     unused.remove("apps/statefulsets/finalizers:update");
     unused.remove("apps/daemonsets/finalizers:update");
     assertThat(unused).as("grants in deploy/rbac.yaml that the operator never used").isEmpty();
+  }
+
+  /**
+   * A Stack made of every kind deploy/rbac.yaml grants for Stacks: each child created, written back
+   * once when the parameter they all read changes, and deleted in the teardown (the Provision last;
+   * its own destroy is not simulated here, so it stays terminating).
+   */
+  void stackOfEveryGrantedKind() throws Exception {
+    Set<String> granted = granted();
+    dev.gantry.operator.testing.StackApiAnswers.serveDiscovery(server);
+    dev.gantry.operator.testing.StackApiAnswers.answerAccessReviews(server, granted::contains);
+    var stack =
+        Serialization.unmarshal(
+            new String(
+                java.nio.file.Files.readAllBytes(
+                    Path.of("src", "test", "resources", "stacks", "every-granted-kind.yaml"))),
+            dev.gantry.api.stack.Stack.class);
+    stack.getMetadata().setNamespace(NS);
+    cluster.resource(stack).create();
+    var kinds =
+        List.of(
+            cluster.configMaps().inNamespace(NS).withName("every-config"),
+            cluster.services().inNamespace(NS).withName("every-service"),
+            cluster.serviceAccounts().inNamespace(NS).withName("every-account"),
+            cluster.persistentVolumeClaims().inNamespace(NS).withName("every-claim"),
+            cluster.apps().deployments().inNamespace(NS).withName("every-deployment"),
+            cluster.apps().statefulSets().inNamespace(NS).withName("every-statefulset"),
+            cluster.apps().daemonSets().inNamespace(NS).withName("every-daemonset"),
+            cluster.batch().v1().jobs().inNamespace(NS).withName("every-job"),
+            cluster.batch().v1().cronjobs().inNamespace(NS).withName("every-cronjob"),
+            cluster.network().v1().networkPolicies().inNamespace(NS).withName("every-policy"),
+            cluster.network().v1().ingresses().inNamespace(NS).withName("every-ingress"),
+            cluster.policy().v1().podDisruptionBudget().inNamespace(NS).withName("every-budget"));
+    java.util.function.Function<Object, String> rev =
+        o ->
+            o == null || ((HasMetadata) o).getMetadata().getAnnotations() == null
+                ? ""
+                : ((HasMetadata) o).getMetadata().getAnnotations().getOrDefault("rev", "");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> kinds.stream().allMatch(k -> "1".equals(rev.apply(k.get()))));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                cluster.resources(Provision.class).inNamespace(NS).withName("every-infra").get()
+                        != null
+                    && cluster
+                            .resources(dev.gantry.api.minicluster.MiniCluster.class)
+                            .inNamespace(NS)
+                            .withName("every-hpc")
+                            .get()
+                        != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409)
+        .until(
+            () -> {
+              cluster
+                  .resources(dev.gantry.api.stack.Stack.class)
+                  .inNamespace(NS)
+                  .withName("every")
+                  .edit(
+                      s -> {
+                        s.getSpec().parameters.put("rev", "2");
+                        return s;
+                      });
+              return true;
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kinds.stream().allMatch(k -> "2".equals(rev.apply(k.get())))
+                    && cluster
+                        .resources(Provision.class)
+                        .inNamespace(NS)
+                        .withName("every-infra")
+                        .get()
+                        .getSpec()
+                        .variables
+                        .inline
+                        .contains("2")
+                    && cluster
+                        .resources(dev.gantry.api.minicluster.MiniCluster.class)
+                        .inNamespace(NS)
+                        .withName("every-hpc")
+                        .get()
+                        .getSpec()
+                        .containers
+                        .get(0)
+                        .command
+                        .contains("2"));
+    // Every child was written as the Stack's ServiceAccount, none as the operator.
+    String writer = "system:serviceaccount:" + NS + ":stack-writer";
+    for (String resource :
+        List.of(
+            "/configmaps",
+            "/services",
+            "/serviceaccounts",
+            "/persistentvolumeclaims",
+            "apps/deployments",
+            "apps/statefulsets",
+            "apps/daemonsets",
+            "batch/jobs",
+            "batch/cronjobs",
+            "networking.k8s.io/networkpolicies",
+            "networking.k8s.io/ingresses",
+            "policy/poddisruptionbudgets",
+            "gantry.dev/provisions",
+            "flux-framework.org/miniclusters")) {
+      assertThat(impersonated).contains(writer + " " + resource + ":create");
+      assertThat(impersonated).contains(writer + " " + resource + ":update");
+    }
+    cluster.resources(dev.gantry.api.stack.Stack.class).inNamespace(NS).withName("every").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Provision infra =
+                  cluster.resources(Provision.class).inNamespace(NS).withName("every-infra").get();
+              return kinds.stream().allMatch(k -> k.get() == null)
+                  && (infra == null || infra.getMetadata().getDeletionTimestamp() != null);
+            });
+    assertThat(impersonated).contains(writer + " apps/deployments:delete");
+    assertThat(impersonated).contains(writer + " gantry.dev/provisions:delete");
   }
 
   /** The workload-kinds example, moved into this test's namespace. */

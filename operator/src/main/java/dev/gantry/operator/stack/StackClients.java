@@ -1,0 +1,51 @@
+package dev.gantry.operator.stack;
+
+import dev.gantry.api.stack.Stack;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Clients that act as a Stack's ServiceAccount (impersonated, as Flux's kustomize-controller does),
+ * so a Stack makes only what that account may: the operator holds the right to impersonate
+ * ServiceAccounts, not to write every kind. One client per account, kept while the operator runs.
+ * The API server adds the account's groups itself when a ServiceAccount is impersonated.
+ */
+final class StackClients implements AutoCloseable {
+  private final KubernetesClient operator;
+  private final Map<String, KubernetesClient> byAccount = new ConcurrentHashMap<>();
+
+  StackClients(KubernetesClient operator) {
+    this.operator = operator;
+  }
+
+  /** The client that writes {@code stack}'s children. */
+  KubernetesClient writer(Stack stack) {
+    String user = account(stack);
+    return byAccount.computeIfAbsent(
+        user,
+        u ->
+            new KubernetesClientBuilder()
+                .withConfig(
+                    new ConfigBuilder(operator.getConfiguration())
+                        .withImpersonateUsername(u)
+                        .build())
+                .build());
+  }
+
+  /** The user name the API server knows the Stack's ServiceAccount by. */
+  static String account(Stack stack) {
+    return "system:serviceaccount:"
+        + stack.getMetadata().getNamespace()
+        + ":"
+        + stack.getSpec().serviceAccountOrDefault();
+  }
+
+  @Override
+  public void close() {
+    byAccount.values().forEach(KubernetesClient::close);
+    byAccount.clear();
+  }
+}

@@ -1,0 +1,263 @@
+package dev.gantry.operator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.stack.Stack;
+import dev.gantry.api.stack.StackStatus;
+import dev.gantry.api.stack.StackStatus.ComponentPhase;
+import dev.gantry.api.stack.StackStatus.ComponentStatus;
+import dev.gantry.operator.relations.InjectionSettings;
+import dev.gantry.operator.relations.RelationsWebhook;
+import dev.gantry.operator.relations.WebhookRegistration;
+import dev.gantry.operator.runtime.GantryOperator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real-cluster tier for Stack, with examples/stack/hello as a user applies it: the CRD is
+ * accepted, the components come up in order as the account the Stack names (impersonated, so the
+ * API server's RBAC decides what it may make), the check Job reaches the web server through the
+ * Service once it has a ready endpoint, an edit rolls the web server, a hand edit is put back, a
+ * Stack whose account may not write is refused naming the grant, and deletion leaves nothing.
+ */
+class StackClusterIT {
+  static final String NS = "gantry-cluster-stack";
+  static final Duration TIMEOUT = Duration.ofMinutes(3);
+  static final String HOST = System.getProperty("gantry.cluster.webhookHost", "127.0.0.1");
+  static RealCluster cluster;
+  static GantryOperator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = RealCluster.withCrds();
+    cluster.namespace(NS, Map.of());
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    // The webhook server, registered by URL, answers the API server's review of each Stack.
+    var options =
+        cluster
+            .operatorOptions(Set.of(), false, null)
+            .withWebhook(
+                new RelationsWebhook.Settings(
+                    NS,
+                    List.of(HOST),
+                    "0.0.0.0",
+                    port,
+                    WebhookRegistration.Target.url("https://" + HOST + ":" + port),
+                    new InjectionSettings(cluster.toolsImage, cluster.pullPolicy)));
+    operator = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (operator != null) {
+      operator.close();
+      cluster.deleteNamespace(NS, Duration.ofMinutes(2));
+      cluster.client.close();
+    }
+  }
+
+  /** The example's files, in this namespace, with the tier's image. */
+  static List<HasMetadata> example(String file) throws Exception {
+    String yaml =
+        Files.readString(Path.of("..", "examples", "stack", "hello", file))
+            .replace("busybox:1.36", cluster.toolsImage);
+    List<HasMetadata> items =
+        cluster.client.load(new java.io.ByteArrayInputStream(yaml.getBytes())).items();
+    items.forEach(i -> i.getMetadata().setNamespace(NS));
+    return items;
+  }
+
+  @Test
+  void theHelloExampleConvergesIsKeptAsDeclaredAndLeavesNothingWhenDeleted() throws Exception {
+    for (HasMetadata item : example("service-account.yaml")) {
+      cluster.client.resource(item).createOr(r -> r.update());
+    }
+    Stack hello =
+        Serialization.unmarshal(Serialization.asYaml(example("stack.yaml").get(0)), Stack.class);
+    cluster.client.resource(hello).create();
+
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> phase("hello") == StackStatus.Phase.Ready);
+    Stack ready = stack("hello");
+    assertThat(ready.getStatus().readyComponents).isEqualTo("4/4");
+    // The check Job fetched the page through the Service: it completed.
+    var job = cluster.client.batch().v1().jobs().inNamespace(NS).withName("hello-check").get();
+    assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+    // Made in order: the Service only once the web server was Ready, the Job after the Service.
+    var web = deployment();
+    var service = cluster.client.services().inNamespace(NS).withName("hello").get();
+    assertThat(Serialization.asJson(service.getMetadata().getLabels()))
+        .contains("\"gantry.dev/component\":\"service\"");
+    assertThat(java.time.Instant.parse(service.getMetadata().getCreationTimestamp()))
+        .isAfterOrEqualTo(java.time.Instant.parse(web.getMetadata().getCreationTimestamp()));
+    assertThat(java.time.Instant.parse(job.getMetadata().getCreationTimestamp()))
+        .isAfterOrEqualTo(java.time.Instant.parse(service.getMetadata().getCreationTimestamp()));
+
+    // The network rule the API server accepted: web's pods take 8080 from check's pods only.
+    var rule =
+        cluster
+            .client
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(NS)
+            .withName("hello-web-ingress")
+            .get();
+    assertThat(rule.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getPorts().get(0).getPort().getIntVal()).isEqualTo(8080);
+              assertThat(
+                      i.getFrom().get(0).getPodSelector().getMatchExpressions().get(0).getValues())
+                  .containsExactly("check");
+            });
+
+    // An edit of the message rewrites the page, and the web server rolls because it reads it.
+    long generation = web.getMetadata().getGeneration();
+    cluster
+        .client
+        .resources(Stack.class)
+        .inNamespace(NS)
+        .withName("hello")
+        .edit(
+            s -> {
+              s.getSpec().parameters.put("message", "hello again");
+              return s;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                "hello again\n"
+                    .equals(
+                        cluster
+                            .client
+                            .configMaps()
+                            .inNamespace(NS)
+                            .withName("hello-page")
+                            .get()
+                            .getData()
+                            .get("index.html")));
+    await().atMost(TIMEOUT).until(() -> deployment().getMetadata().getGeneration() > generation);
+    await().atMost(TIMEOUT).until(() -> phase("hello") == StackStatus.Phase.Ready);
+
+    // Scaled by hand: put back as the Stack declares it.
+    cluster.client.apps().deployments().inNamespace(NS).withName("hello-web").scale(2);
+    await().atMost(TIMEOUT).until(() -> deployment().getSpec().getReplicas() == 1);
+
+    cluster.client.resources(Stack.class).inNamespace(NS).withName("hello").delete();
+    await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> stack("hello") == null);
+    assertThat(cluster.client.apps().deployments().inNamespace(NS).withName("hello-web").get())
+        .isNull();
+    assertThat(cluster.client.configMaps().inNamespace(NS).withName("hello-page").get()).isNull();
+    assertThat(cluster.client.services().inNamespace(NS).withName("hello").get()).isNull();
+  }
+
+  @Test
+  void theApiServerRefusesAStackWithACycleNamingItThroughGantrysWebhook() {
+    Stack cyclic =
+        Serialization.unmarshal(
+            """
+            apiVersion: gantry.dev/v1alpha1
+            kind: Stack
+            metadata: {name: cyclic}
+            spec:
+              components:
+              - name: a
+                template:
+                  apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: a}
+                  data: {peer: "${components.b.metadata.name}"}
+              - name: b
+                template:
+                  apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: b}
+                  data: {peer: "${components.a.metadata.name}"}
+            """,
+            Stack.class);
+    cyclic.getMetadata().setNamespace(NS);
+    var refused =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            () -> cluster.client.resource(cyclic).create(),
+            io.fabric8.kubernetes.client.KubernetesClientException.class);
+    assertThat(refused).isNotNull();
+    assertThat(refused.getCode()).isEqualTo(422);
+    assertThat(refused.getMessage()).contains("validate.stacks.gantry.dev").contains("cycle");
+    assertThat(stack("cyclic")).isNull();
+  }
+
+  @Test
+  void aStackWhoseAccountMayNotWriteAKindFailsThatComponentNamingTheGrant() {
+    Stack denied =
+        Serialization.unmarshal(
+            """
+            apiVersion: gantry.dev/v1alpha1
+            kind: Stack
+            metadata: {name: denied}
+            spec:
+              components:
+              - name: settings
+                template:
+                  apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: denied-settings}
+                  data: {a: b}
+            """,
+            Stack.class);
+    denied.getMetadata().setNamespace(NS);
+    cluster.client.resource(denied).create();
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .until(() -> row("denied", "settings").phase == ComponentPhase.Failed);
+    ComponentStatus row = row("denied", "settings");
+    assertThat(row.reason).isEqualTo("Refused");
+    assertThat(row.message)
+        .contains("system:serviceaccount:" + NS + ":default")
+        .contains("grant it create on configmaps");
+    assertThat(cluster.client.configMaps().inNamespace(NS).withName("denied-settings").get())
+        .isNull();
+    cluster.client.resource(denied).delete();
+    await().atMost(TIMEOUT).until(() -> stack("denied") == null);
+  }
+
+  static Deployment deployment() {
+    return cluster.client.apps().deployments().inNamespace(NS).withName("hello-web").get();
+  }
+
+  static Stack stack(String name) {
+    return cluster.client.resources(Stack.class).inNamespace(NS).withName(name).get();
+  }
+
+  static StackStatus.Phase phase(String name) {
+    Stack s = stack(name);
+    return s == null || s.getStatus() == null ? null : s.getStatus().phase;
+  }
+
+  static ComponentStatus row(String stack, String component) {
+    return stack(stack).getStatus().components.stream()
+        .filter(c -> c.name.equals(component))
+        .findFirst()
+        .orElseThrow();
+  }
+}

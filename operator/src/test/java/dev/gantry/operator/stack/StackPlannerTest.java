@@ -1,0 +1,548 @@
+package dev.gantry.operator.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.api.stack.Stack;
+import dev.gantry.api.stack.StackStatus;
+import dev.gantry.api.stack.StackStatus.ComponentPhase;
+import dev.gantry.api.stack.StackStatus.ComponentStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The planner alone: what it writes and what the status says, for each situation. */
+class StackPlannerTest {
+  static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+
+  static final String SPEC =
+      """
+      networkPolicies: Disabled
+      parameters: {greeting: hello}
+      components:
+      - name: settings
+        template:
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: settings}
+          data: {greeting: "${parameters.greeting}"}
+      - name: db
+        timeout: 5m
+        template:
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: db}
+          spec:
+            replicas: 1
+            template: {spec: {containers: [{name: db, image: postgres:16}]}}
+      - name: web
+        template:
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: web}
+          spec:
+            replicas: 1
+            template:
+              spec:
+                containers:
+                - name: web
+                  image: nginx
+                  env:
+                  - {name: DB, value: "${components.db.metadata.name}"}
+                  - {name: GREETING, value: "${components.settings.data.greeting}"}
+      """;
+
+  /** A Stack as the informer holds it, with the status of the previous pass. */
+  static final class World {
+    Stack stack;
+    final Map<String, List<JsonNode>> children = new LinkedHashMap<>();
+    final Map<String, String> secretProblems = new LinkedHashMap<>();
+    Instant now = NOW;
+    boolean namespaceTerminating;
+    final Map<String, Integer> endpoints = new LinkedHashMap<>();
+    int versions = 100;
+
+    World(String spec) {
+      stack = StackCompilerTest.stack(spec);
+      stack.getMetadata().setUid("uid-1");
+      stack.getMetadata().setGeneration(1L);
+    }
+
+    StackPlanner.Plan plan() {
+      StackDefinition def = StackCompiler.compile(stack.getSpec(), "apps");
+      StackObservation o =
+          new StackObservation(
+              stack,
+              children,
+              Map.of(),
+              secretProblems,
+              Map.of(),
+              Set.of(),
+              endpoints,
+              Map.of(),
+              Set.of(),
+              namespaceTerminating,
+              now);
+      return StackPlanner.plan(o, def);
+    }
+
+    /** Plans, then applies: creates and updates land (as the API server would store them). */
+    StackPlanner.Plan pass() {
+      StackPlanner.Plan plan = plan();
+      List<StackActions.Outcome> outcomes = new ArrayList<>();
+      for (StackAction a : plan.actions()) {
+        List<JsonNode> objects = children.computeIfAbsent(a.component(), k -> new ArrayList<>());
+        objects.removeIf(l -> sameObject(l, a.subject()));
+        if (a instanceof StackAction.Create || a instanceof StackAction.Update) {
+          JsonNode live = stored((ObjectNode) a.subject());
+          objects.add(live);
+          outcomes.add(
+              new StackActions.Written(
+                  a.component(),
+                  live.path("kind").asText(),
+                  live.path("metadata").path("name").asText(),
+                  StackPlanner.version(live)));
+        }
+        if (objects.isEmpty()) {
+          children.remove(a.component());
+        }
+      }
+      stack.setStatus(StackStatuses.settle(stack, plan.status(), outcomes, now));
+      return plan;
+    }
+
+    static boolean sameObject(JsonNode a, JsonNode b) {
+      return a.path("kind").asText().equals(b.path("kind").asText())
+          && a.path("metadata").path("name").asText().equals(b.at("/metadata/name").asText());
+    }
+
+    /** A component's object of one kind. */
+    ObjectNode object(String component, String kind) {
+      return (ObjectNode)
+          children.get(component).stream()
+              .filter(l -> kind.equals(l.path("kind").asText()))
+              .findFirst()
+              .orElseThrow();
+    }
+
+    JsonNode stored(ObjectNode object) {
+      ObjectNode copy = object.deepCopy();
+      ObjectNode meta = copy.with("metadata");
+      meta.put("resourceVersion", String.valueOf(++versions));
+      if (copy.has("spec")) {
+        // As the API server: kinds with a spec count generations; a ConfigMap has none.
+        meta.put("generation", meta.path("generation").asLong(0) + 1);
+      }
+      return copy;
+    }
+
+    /** As the Deployment controller: all replicas up. */
+    void rolledOut(String component) {
+      ObjectNode live = object(component, "Deployment");
+      ObjectNode status = live.putObject("status");
+      status.put("observedGeneration", live.path("metadata").path("generation").asLong());
+      status.put("replicas", 1).put("updatedReplicas", 1).put("availableReplicas", 1);
+      live.with("metadata").put("resourceVersion", String.valueOf(++versions));
+    }
+
+    void stuck(String component) {
+      ObjectNode live = object(component, "Deployment");
+      ObjectNode status = live.putObject("status");
+      status.put("observedGeneration", live.path("metadata").path("generation").asLong());
+      status
+          .putArray("conditions")
+          .addObject()
+          .put("type", "Progressing")
+          .put("status", "False")
+          .put("reason", "ProgressDeadlineExceeded")
+          .put("message", "timed out");
+    }
+
+    ComponentStatus row(String name) {
+      return stack.getStatus().components.stream()
+          .filter(r -> r.name.equals(name))
+          .findFirst()
+          .orElseThrow();
+    }
+
+    void deleting() {
+      stack.getMetadata().setDeletionTimestamp("2026-12-07T12:00:00Z");
+    }
+  }
+
+  static List<String> writes(StackPlanner.Plan plan) {
+    return plan.actions().stream()
+        .map(a -> a.getClass().getSimpleName() + " " + a.component())
+        .toList();
+  }
+
+  static List<String> writtenKinds(StackPlanner.Plan plan) {
+    return plan.actions().stream()
+        .map(
+            a ->
+                a.getClass().getSimpleName()
+                    + " "
+                    + a.subject().path("kind").asText()
+                    + " "
+                    + a.subject().at("/metadata/name").asText())
+        .toList();
+  }
+
+  static final String NETWORK =
+      """
+      components:
+      - name: db
+        ports: [{name: sql, port: 5432}]
+        template:
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: db}
+          spec:
+            replicas: 1
+            template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: postgres:16}]}}
+      - name: dbService
+        dependsOn: [db]
+        template:
+          apiVersion: v1
+          kind: Service
+          metadata: {name: db}
+          spec: {selector: {app: db}, ports: [{port: 5432}]}
+      - name: web
+        ports: [{port: 8080}]
+        expose: public
+        template:
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: web}
+          spec:
+            replicas: 1
+            template:
+              spec:
+                containers:
+                - name: web
+                  image: nginx
+                  env: [{name: DB, value: "${components.dbService.service.host}"}]
+      - name: batch
+        template:
+          apiVersion: batch/v1
+          kind: Job
+          metadata: {name: batch}
+          spec: {template: {spec: {restartPolicy: Never, containers: [{name: b, image: busybox}]}}}
+      """;
+
+  @Test
+  void aWorkloadsPodsAcceptOnlyItsPortsFromTheComponentsThatUseItThroughItsService() {
+    World w = new World(NETWORK);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writtenKinds(plan))
+        .contains(
+            "Create Deployment db",
+            "Create NetworkPolicy shop-db-ingress",
+            "Create Job batch",
+            "Create NetworkPolicy shop-batch-ingress");
+    JsonNode policy = w.object("db", "NetworkPolicy");
+    assertThat(policy.at("/spec/podSelector/matchLabels/gantry.dev~1component").asText())
+        .isEqualTo("db");
+    JsonNode rule = policy.at("/spec/ingress/0");
+    assertThat(rule.at("/from/0/podSelector/matchExpressions/0/values").toString())
+        .isEqualTo("[\"web\"]");
+    assertThat(rule.at("/ports/0/port").asInt()).isEqualTo(5432);
+    assertThat(policy.at("/spec/ingress").size()).isEqualTo(1);
+    // The pods carry what the rule selects on.
+    assertThat(
+            w.object("db", "Deployment")
+                .at("/spec/template/metadata/labels/gantry.dev~1component")
+                .asText())
+        .isEqualTo("db");
+    // A component that declares no ports accepts nothing.
+    assertThat(w.object("batch", "NetworkPolicy").at("/spec/ingress").size()).isZero();
+  }
+
+  @Test
+  void aPublicComponentAcceptsItsPortsFromAnywhere() {
+    World w = new World(NETWORK);
+    w.pass();
+    w.rolledOut("db");
+    w.pass();
+    w.endpoints.put("db", 1);
+    w.pass();
+    JsonNode policy = w.object("web", "NetworkPolicy");
+    assertThat(policy.at("/spec/ingress").size()).isEqualTo(1);
+    assertThat(policy.at("/spec/ingress/0").has("from")).isFalse();
+    assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt()).isEqualTo(8080);
+  }
+
+  @Test
+  void turningNetworkPoliciesOffRemovesThem() {
+    World w = new World(NETWORK);
+    w.pass();
+    w.stack.getSpec().networkPolicies = "Disabled";
+    w.stack.getMetadata().setGeneration(2L);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writtenKinds(plan))
+        .contains(
+            "Delete NetworkPolicy shop-db-ingress", "Delete NetworkPolicy shop-batch-ingress");
+    assertThat(writtenKinds(plan)).noneMatch(a -> a.contains("Deployment"));
+  }
+
+  @Test
+  void portsOnAComponentThatRunsNoPodsAreRefused() {
+    assertThat(
+            StackCompilerTest.problems(
+                NETWORK.replace(
+                    "  dependsOn: [db]\n", "  dependsOn: [db]\n  ports: [{port: 5432}]\n")))
+        .singleElement()
+        .satisfies(p -> assertThat(p).startsWith("spec.components[dbService].ports: "));
+  }
+
+  @Test
+  void aFreshStackCreatesOnlyWhatDependsOnNothingAndTheRestWaitsSayingForWhat() {
+    World w = new World(SPEC);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Create settings", "Create db");
+    assertThat(w.row("web").phase).isEqualTo(ComponentPhase.Pending);
+    assertThat(w.row("web").message).startsWith("waiting for ").contains("db").contains("settings");
+    assertThat(w.stack.getStatus().phase).isEqualTo(StackStatus.Phase.Progressing);
+  }
+
+  @Test
+  void aComponentIsCreatedOnceWhatItReadsIsReadyWithTheValuesRead() {
+    World w = new World(SPEC);
+    w.pass();
+    assertThat(writes(w.pass())).isEmpty();
+    w.rolledOut("db");
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Create web");
+    JsonNode env =
+        ((StackAction.Create) plan.actions().get(0))
+            .object()
+            .at("/spec/template/spec/containers/0/env");
+    assertThat(env.get(0).path("value").asText()).isEqualTo("db");
+    assertThat(env.get(1).path("value").asText()).isEqualTo("hello");
+    w.rolledOut("web");
+    w.pass();
+    assertThat(w.stack.getStatus().phase).isEqualTo(StackStatus.Phase.Ready);
+    assertThat(w.stack.getStatus().readyComponents).isEqualTo("3/3");
+  }
+
+  @Test
+  void aFailedComponentBlocksItsDependentsAndFailsTheStack() {
+    World w = new World(SPEC);
+    w.pass();
+    w.stuck("db");
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).isEmpty();
+    assertThat(w.row("db").phase).isEqualTo(ComponentPhase.Failed);
+    assertThat(w.row("web").phase).isEqualTo(ComponentPhase.Blocked);
+    assertThat(w.row("web").message).contains("db failed").contains("rollout stuck");
+    assertThat(w.stack.getStatus().phase).isEqualTo(StackStatus.Phase.Failed);
+  }
+
+  @Test
+  void aComponentNotReadyWithinItsTimeoutFailsSayingHowLongItWaited() {
+    World w = new World(SPEC);
+    w.pass();
+    w.now = NOW.plus(Duration.ofMinutes(4));
+    StackPlanner.Plan plan = w.pass();
+    assertThat(w.row("db").phase).isEqualTo(ComponentPhase.Creating);
+    assertThat(plan.requeue()).contains(Duration.ofMinutes(1));
+    w.now = NOW.plus(Duration.ofMinutes(5));
+    w.pass();
+    assertThat(w.row("db").phase).isEqualTo(ComponentPhase.Failed);
+    assertThat(w.row("db").reason).isEqualTo("Timeout");
+    assertThat(w.row("db").message).startsWith("not Ready within 5m: ");
+  }
+
+  @Test
+  void anUnchangedStackWritesNothingAndAHandEditIsPutBack() {
+    World w = new World(SPEC);
+    w.pass();
+    assertThat(writes(w.pass())).isEmpty();
+    ObjectNode settings = w.object("settings", "ConfigMap");
+    settings.with("data").put("greeting", "tampered");
+    settings.with("metadata").put("resourceVersion", "999");
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Update settings");
+    StackAction.Update update = (StackAction.Update) plan.actions().get(0);
+    assertThat(update.reason()).contains("changed by hand");
+    assertThat(update.object().at("/data/greeting").asText()).isEqualTo("hello");
+    assertThat(update.object().at("/metadata/resourceVersion").asText()).isEqualTo("999");
+  }
+
+  @Test
+  void aLabelEditedByHandIsPutBackThoughItMovesNoGeneration() {
+    World w = new World(SPEC);
+    w.pass();
+    ObjectNode db = w.object("db", "Deployment");
+    db.with("metadata").with("labels").put("gantry.dev/component", "other");
+    db.with("metadata").put("resourceVersion", "999");
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Update db");
+    assertThat(((StackAction.Update) plan.actions().get(0)).reason()).contains("labels");
+  }
+
+  @Test
+  void aSpecValueTheServerNormalizedIsNotWrittenAgain() {
+    World w = new World(SPEC);
+    w.pass();
+    ObjectNode db = w.object("db", "Deployment");
+    // e.g. a quantity written as 0.5 read back as 500m: a new resourceVersion, the same generation
+    db.with("spec").put("replicas", "1");
+    db.with("metadata").put("resourceVersion", "999");
+    assertThat(writes(w.pass())).isEmpty();
+  }
+
+  @Test
+  void aFieldOthersAddedIsLeftAloneAndNotCountedAsDrift() {
+    World w = new World(SPEC);
+    w.pass();
+    ObjectNode settings = w.object("settings", "ConfigMap");
+    settings.with("metadata").with("annotations").put("someone-else", "x");
+    settings.with("metadata").put("resourceVersion", "999");
+    assertThat(writes(w.pass())).isEmpty();
+  }
+
+  @Test
+  void aChangedParameterRewritesOnlyTheComponentsThatReadIt() {
+    World w = new World(SPEC);
+    w.pass();
+    w.rolledOut("db");
+    w.pass();
+    w.rolledOut("web");
+    w.pass();
+    w.stack.getSpec().parameters.put("greeting", "hi");
+    w.stack.getMetadata().setGeneration(2L);
+    StackPlanner.Plan plan = w.pass();
+    // settings reads the parameter; web reads settings, so it follows once settings is written.
+    assertThat(writes(plan)).containsExactly("Update settings");
+    assertThat(((StackAction.Update) plan.actions().get(0)).reason())
+        .isEqualTo("the Stack changed");
+    StackPlanner.Plan next = w.pass();
+    assertThat(writes(next)).containsExactly("Update web");
+    assertThat(
+            ((StackAction.Update) next.actions().get(0))
+                .object()
+                .at("/spec/template/spec/containers/0/env/1/value")
+                .asText())
+        .isEqualTo("hi");
+    assertThat(writes(w.pass())).isEmpty();
+  }
+
+  @Test
+  void aComponentTakenOutOfTheSpecIsDeletedOnlyOnceWhatDependedOnItIsGone() {
+    World w = new World(SPEC);
+    w.pass();
+    w.rolledOut("db");
+    w.pass();
+    w.stack.getSpec().components.removeIf(c -> c.name.equals("db"));
+    w.stack.getSpec().components.removeIf(c -> c.name.equals("web"));
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Delete web");
+    assertThat(w.row("db").phase).isEqualTo(ComponentPhase.Deleting);
+    assertThat(w.row("db").message).contains("once web");
+    assertThat(writes(w.pass())).containsExactly("Delete db");
+  }
+
+  @Test
+  void teardownRunsInReverseOrderAndFinishesWhenNothingIsLeft() {
+    World w = new World(SPEC);
+    w.pass();
+    w.rolledOut("db");
+    w.pass();
+    w.deleting();
+    assertThat(writes(w.pass())).containsExactly("Delete web");
+    assertThat(w.stack.getStatus().phase).isEqualTo(StackStatus.Phase.Deleting);
+    StackPlanner.Plan second = w.pass();
+    assertThat(writes(second)).containsExactlyInAnyOrder("Delete settings", "Delete db");
+    assertThat(second.finished()).isFalse();
+    assertThat(w.plan().finished()).isTrue();
+  }
+
+  @Test
+  void aStackInANamespaceBeingDeletedLetsGoAtOnceForKubernetesDeletesItsChildren() {
+    World w = new World(SPEC);
+    w.pass();
+    w.deleting();
+    w.namespaceTerminating = true;
+    StackPlanner.Plan plan = w.plan();
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.finished()).isTrue();
+  }
+
+  @Test
+  void anOrphanedComponentIsLetGoNotDeleted() {
+    World w =
+        new World(
+            SPEC.replace("- name: settings\n", "- name: settings\n  deletionPolicy: Orphan\n"));
+    w.pass();
+    w.deleting();
+    assertThat(writes(w.pass())).contains("Orphan settings");
+  }
+
+  @Test
+  void aComponentLeftOutByIncludeWhenIsExcludedAndItsObjectRemoved() {
+    World w =
+        new World(
+            SPEC.replace(
+                    "parameters: {greeting: hello}", "parameters: {greeting: hello, cache: true}")
+                .replace(
+                    "- name: settings\n",
+                    "- name: settings\n  includeWhen: ['${parameters.cache}']\n"));
+    w.pass();
+    assertThat(w.children).containsKey("settings");
+    w.stack.getSpec().parameters.put("cache", false);
+    w.stack.getMetadata().setGeneration(2L);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).contains("Delete settings");
+    w.pass();
+    assertThat(w.row("settings").phase).isEqualTo(ComponentPhase.Excluded);
+    // What read it is left out with it.
+    assertThat(w.row("web").phase).isEqualTo(ComponentPhase.Excluded);
+    assertThat(w.row("web").message).contains("left out with settings");
+  }
+
+  @Test
+  void anUnreadableSecretParameterFailsOnlyTheComponentsThatReadIt() {
+    World w =
+        new World(
+            """
+            secretParameters:
+            - {name: password, secretKeyRef: {name: creds, key: pw}}
+            components:
+            - name: creds
+              template:
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: app-creds}
+                stringData: {password: "${secretParameters.password}"}
+            - name: settings
+              template:
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings}
+                data: {a: b}
+            """);
+    w.secretProblems.put("password", "Secret creds not found in namespace apps");
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Create settings");
+    assertThat(w.row("creds").phase).isEqualTo(ComponentPhase.Failed);
+    assertThat(w.row("creds").message)
+        .contains("secretParameters.password: Secret creds not found");
+  }
+
+  @Test
+  void anInvalidSpecCreatesNothingAndSaysWhy() {
+    World w = new World(SPEC.replace("components.db.metadata", "components.nope.metadata"));
+    StackPlanner.Plan plan = w.pass();
+    assertThat(plan.actions()).isEmpty();
+    assertThat(w.stack.getStatus().phase).isEqualTo(StackStatus.Phase.Failed);
+    assertThat(w.stack.getStatus().conditions.get(0).getReason()).isEqualTo("InvalidSpec");
+    assertThat(w.stack.getStatus().conditions.get(0).getMessage()).contains("spec.components[web]");
+  }
+}
