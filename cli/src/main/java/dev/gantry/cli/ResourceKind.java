@@ -10,7 +10,8 @@ import java.util.Optional;
 enum ResourceKind {
   PROVISION(new ProvisionKind(), "provision", "provisions", "prov"),
   MINICLUSTER(new MiniClusterKind(), "minicluster", "miniclusters"),
-  RELATION(new RelationKind(), "relation", "relations", "rel");
+  RELATION(new RelationKind(), "relation", "relations", "rel"),
+  STACK(new StackKind(), "stack", "stacks", "stk");
 
   final KindView<? extends HasMetadata> view;
   final List<String> names;
