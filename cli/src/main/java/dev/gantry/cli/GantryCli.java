@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       DestroyPreviewCommand.class,
       WorkersCommand.class,
       WranglerCommand.class,
+      StackCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

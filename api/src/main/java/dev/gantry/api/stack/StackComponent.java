@@ -50,6 +50,13 @@ public class StackComponent {
           + " May hold ${expression}s.")
   public ObjectNode miniCluster;
 
+  @JsonPropertyDescription(
+      "A collection: one ${expression} giving a list (a list parameter, or a list another"
+          + " component's values hold), and one object of the template per item, the item read as"
+          + " each (metadata.name must read each, so the names differ). Adding an item creates its"
+          + " object, removing one deletes exactly that object. Templates only.")
+  public String forEach;
+
   @Size(max = StackSpec.MAX_COMPONENTS)
   @JsonPropertyDescription(
       "Components that must be Ready before this one is created, beyond those its expressions"

@@ -118,39 +118,29 @@ public final class AdmissionServer implements AutoCloseable {
                     }
                   });
               if (guard != null) {
-                config.routes.post(
-                    NamespaceGuardHandler.PATH,
-                    ctx -> {
-                      long start = System.nanoTime();
-                      AdmissionHandler.Answer answer = guard.handle(ctx.bodyAsBytes());
-                      ctx.status(answer.status())
-                          .contentType("application/json")
-                          .result(answer.body());
-                      metrics.admission(
-                          answer.kind(),
-                          answer.outcome(),
-                          Duration.ofNanos(System.nanoTime() - start));
-                    });
+                validating(config, NamespaceGuardHandler.PATH, guard::handle);
               }
               if (stacks != null) {
-                config.routes.post(
-                    StackAdmission.PATH,
-                    ctx -> {
-                      long start = System.nanoTime();
-                      StackAdmission.Answer answer = stacks.handle(ctx.bodyAsBytes());
-                      ctx.status(answer.status())
-                          .contentType("application/json")
-                          .result(answer.body());
-                      metrics.admission(
-                          "Stack",
-                          answer.refused()
-                              ? AdmissionHandler.Outcome.DENIED
-                              : AdmissionHandler.Outcome.UNCHANGED,
-                          Duration.ofNanos(System.nanoTime() - start));
-                    });
+                validating(config, StackAdmission.PATH, stacks::handle);
               }
               config.routes.get("/healthz", ctx -> ctx.result("ok"));
             });
+  }
+
+  /** Serves a validating webhook at {@code path}, its reviews counted as the others are. */
+  private void validating(
+      io.javalin.config.JavalinConfig config,
+      String path,
+      java.util.function.Function<byte[], AdmissionHandler.Answer> handler) {
+    config.routes.post(
+        path,
+        ctx -> {
+          long start = System.nanoTime();
+          AdmissionHandler.Answer answer = handler.apply(ctx.bodyAsBytes());
+          ctx.status(answer.status()).contentType("application/json").result(answer.body());
+          metrics.admission(
+              answer.kind(), answer.outcome(), Duration.ofNanos(System.nanoTime() - start));
+        });
   }
 
   public AdmissionServer start() {

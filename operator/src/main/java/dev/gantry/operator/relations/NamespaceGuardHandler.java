@@ -2,8 +2,8 @@ package dev.gantry.operator.relations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.provision.Provision;
+import dev.gantry.operator.kube.AdmissionAnswers;
 import dev.gantry.operator.provision.NamespaceGuard;
 import java.util.List;
 import java.util.Optional;
@@ -35,10 +35,7 @@ public final class NamespaceGuardHandler {
       request = JSON.readTree(body).path("request");
     } catch (Exception e) {
       return new AdmissionHandler.Answer(
-          400,
-          JSON.createObjectNode().put("error", "the body is not JSON").toString(),
-          null,
-          AdmissionHandler.Outcome.REFUSED);
+          400, AdmissionAnswers.notJson(), null, AdmissionHandler.Outcome.REFUSED);
     }
     String uid = request.path("uid").asText("");
     String namespace = request.path("name").asText("");
@@ -50,22 +47,9 @@ public final class NamespaceGuardHandler {
         refusal = Optional.empty(); // cannot tell: allow, as failurePolicy Ignore would
       }
     }
-    ObjectNode out = JSON.createObjectNode();
-    out.put("apiVersion", "admission.k8s.io/v1");
-    out.put("kind", "AdmissionReview");
-    ObjectNode response = out.putObject("response");
-    response.put("uid", uid);
-    response.put("allowed", refusal.isEmpty());
-    refusal.ifPresent(
-        why -> {
-          ObjectNode status = response.putObject("status");
-          status.put("code", 403);
-          status.put("reason", "Forbidden");
-          status.put("message", why);
-        });
     return new AdmissionHandler.Answer(
         200,
-        out.toString(),
+        AdmissionAnswers.review(uid, refusal, 403, "Forbidden"),
         "Namespace",
         refusal.isEmpty() ? AdmissionHandler.Outcome.UNCHANGED : AdmissionHandler.Outcome.DENIED);
   }

@@ -83,45 +83,30 @@ public final class WebhookRegistration {
    */
   public static ValidatingWebhookConfiguration guardDesired(
       String caBundle, Target target, Optional<OwnerReference> owner) {
-    return new ValidatingWebhookConfigurationBuilder()
-        .withNewMetadata()
-        .withName(GUARD_NAME)
-        .withLabels(
-            Map.of(
-                "app.kubernetes.io/managed-by",
-                "gantry",
-                "app.kubernetes.io/component",
-                "namespace-guard"))
-        .withOwnerReferences(owner.map(List::of).orElse(null))
-        .endMetadata()
-        .withWebhooks(
-            new ValidatingWebhookBuilder()
-                .withName("namespace-guard.provisions.gantry.dev")
-                .withClientConfig(target.clientConfig(caBundle, NamespaceGuardHandler.PATH))
-                .withAdmissionReviewVersions("v1")
-                .withSideEffects("None")
-                .withTimeoutSeconds(TIMEOUT_SECONDS)
-                .withFailurePolicy("Ignore")
-                .withNamespaceSelector(
-                    new LabelSelectorBuilder()
-                        .withMatchExpressions(
-                            new LabelSelectorRequirementBuilder()
-                                .withKey(dev.gantry.operator.provision.NamespaceGuard.OPT_OUT_LABEL)
-                                .withOperator("NotIn")
-                                .withValues(
-                                    dev.gantry.operator.provision.NamespaceGuard.OPT_OUT_VALUE)
-                                .build())
-                        .build())
-                .withRules(
-                    new RuleWithOperationsBuilder()
-                        .withOperations("DELETE")
-                        .withApiGroups("")
-                        .withApiVersions("v1")
-                        .withResources("namespaces")
-                        .withScope("Cluster")
-                        .build())
-                .build())
-        .build();
+    return validating(
+        GUARD_NAME,
+        "namespace-guard",
+        owner,
+        new ValidatingWebhookBuilder()
+            .withName("namespace-guard.provisions.gantry.dev")
+            .withClientConfig(target.clientConfig(caBundle, NamespaceGuardHandler.PATH))
+            .withNamespaceSelector(
+                new LabelSelectorBuilder()
+                    .withMatchExpressions(
+                        new LabelSelectorRequirementBuilder()
+                            .withKey(dev.gantry.operator.provision.NamespaceGuard.OPT_OUT_LABEL)
+                            .withOperator("NotIn")
+                            .withValues(dev.gantry.operator.provision.NamespaceGuard.OPT_OUT_VALUE)
+                            .build())
+                    .build())
+            .withRules(
+                new RuleWithOperationsBuilder()
+                    .withOperations("DELETE")
+                    .withApiGroups("")
+                    .withApiVersions("v1")
+                    .withResources("namespaces")
+                    .withScope("Cluster")
+                    .build()));
   }
 
   public static final String STACK_NAME = "gantry-stack-validation";
@@ -133,34 +118,47 @@ public final class WebhookRegistration {
    */
   public static ValidatingWebhookConfiguration stackDesired(
       String caBundle, Target target, Optional<OwnerReference> owner) {
+    return validating(
+        STACK_NAME,
+        "stack-validation",
+        owner,
+        new ValidatingWebhookBuilder()
+            .withName("validate.stacks.gantry.dev")
+            .withClientConfig(
+                target.clientConfig(caBundle, dev.gantry.operator.stack.StackAdmission.PATH))
+            .withRules(
+                new RuleWithOperationsBuilder()
+                    .withOperations("CREATE", "UPDATE")
+                    .withApiGroups("gantry.dev")
+                    .withApiVersions("v1alpha1")
+                    .withResources("stacks")
+                    .withScope("Namespaced")
+                    .build()));
+  }
+
+  /**
+   * A validating registration of one webhook, labelled and owned as Gantry's are: reviews in v1, no
+   * side effects, the usual timeout, failurePolicy Ignore (what it guards is checked again by a
+   * controller, or must not depend on Gantry being up).
+   */
+  private static ValidatingWebhookConfiguration validating(
+      String name,
+      String component,
+      Optional<OwnerReference> owner,
+      ValidatingWebhookBuilder hook) {
     return new ValidatingWebhookConfigurationBuilder()
         .withNewMetadata()
-        .withName(STACK_NAME)
+        .withName(name)
         .withLabels(
             Map.of(
-                "app.kubernetes.io/managed-by",
-                "gantry",
-                "app.kubernetes.io/component",
-                "stack-validation"))
+                "app.kubernetes.io/managed-by", "gantry", "app.kubernetes.io/component", component))
         .withOwnerReferences(owner.map(List::of).orElse(null))
         .endMetadata()
         .withWebhooks(
-            new ValidatingWebhookBuilder()
-                .withName("validate.stacks.gantry.dev")
-                .withClientConfig(
-                    target.clientConfig(caBundle, dev.gantry.operator.stack.StackAdmission.PATH))
-                .withAdmissionReviewVersions("v1")
+            hook.withAdmissionReviewVersions("v1")
                 .withSideEffects("None")
                 .withTimeoutSeconds(TIMEOUT_SECONDS)
                 .withFailurePolicy("Ignore")
-                .withRules(
-                    new RuleWithOperationsBuilder()
-                        .withOperations("CREATE", "UPDATE")
-                        .withApiGroups("gantry.dev")
-                        .withApiVersions("v1alpha1")
-                        .withResources("stacks")
-                        .withScope("Namespaced")
-                        .build())
                 .build())
         .build();
   }

@@ -40,6 +40,7 @@ public final class ExpressionEnvironment {
   static final String SECRET_PARAMETERS = "secretParameters";
   static final String COMPONENTS = "components";
   static final String SELF = "self";
+  static final String EACH = "each";
 
   private static final CelRuntime RUNTIME =
       CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
@@ -48,6 +49,8 @@ public final class ExpressionEnvironment {
   public enum Use {
     /** A value in a template: parameters, secretParameters, components. */
     TEMPLATE,
+    /** A value in a collection's template: as TEMPLATE, and each, the item. */
+    EACH,
     /** includeWhen: parameters only, since it decides before anything is created. */
     INCLUDE,
     /** readyWhen: self and parameters. */
@@ -74,6 +77,11 @@ public final class ExpressionEnvironment {
     /** Whether it reads a secret: a secret parameter, or a component's secret or outputs. */
     public boolean readsSecrets() {
       return readsVariable(ast, SECRET_PARAMETERS) || readsComponentField(ast, "secret");
+    }
+
+    /** Whether it reads each, the item of a collection. */
+    public boolean readsEach() {
+      return readsVariable(ast, EACH);
     }
 
     public boolean readsSecretParameters() {
@@ -119,7 +127,12 @@ public final class ExpressionEnvironment {
       message.append(firstLine(issue.getMessage()));
     }
     String text = message.toString();
-    if (text.contains("undeclared reference to '" + COMPONENTS + "'") && use != Use.TEMPLATE) {
+    if (text.contains("undeclared reference to '" + EACH + "'")) {
+      return text + " (each is the item of a forEach; this component has none)";
+    }
+    if (text.contains("undeclared reference to '" + COMPONENTS + "'")
+        && use != Use.TEMPLATE
+        && use != Use.EACH) {
       return text
           + " ("
           + (use == Use.INCLUDE ? "includeWhen" : "readyWhen")
@@ -173,6 +186,11 @@ public final class ExpressionEnvironment {
             .addVar(PARAMETERS, params);
     switch (use) {
       case TEMPLATE -> builder.addVar(SECRET_PARAMETERS, secrets).addVar(COMPONENTS, comps);
+      case EACH ->
+          builder
+              .addVar(SECRET_PARAMETERS, secrets)
+              .addVar(COMPONENTS, comps)
+              .addVar(EACH, SimpleType.DYN);
       case READY -> builder.addVar(SELF, SimpleType.DYN);
       case INCLUDE -> {}
     }

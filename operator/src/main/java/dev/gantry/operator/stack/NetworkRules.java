@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * publicly. A component that runs pods and declares no ports accepts nothing. Only ingress is
  * ruled. Pure.
  */
-final class NetworkRules {
+public final class NetworkRules {
   static final String API_VERSION = "networking.k8s.io/v1";
   static final String KIND = "NetworkPolicy";
 
@@ -46,7 +46,7 @@ final class NetworkRules {
     return POD_TEMPLATES.containsKey(key(object));
   }
 
-  static boolean runsPods(String apiVersion, String kind) {
+  public static boolean runsPods(String apiVersion, String kind) {
     int slash = apiVersion.indexOf('/');
     return POD_TEMPLATES.containsKey(
         (slash < 0 ? "" : apiVersion.substring(0, slash)) + "/" + kind);
@@ -74,7 +74,7 @@ final class NetworkRules {
 
   /** The policy for {@code c}'s pods, rendered as a child of the component. */
   static TemplateRenderer.Rendered policy(
-      StackDefinition def, Component c, JsonNode main, TemplateRenderer.Owner owner) {
+      StackDefinition def, Component c, TemplateRenderer.Owner owner) {
     ObjectNode policy = NODES.objectNode();
     policy.put("apiVersion", API_VERSION);
     policy.put("kind", KIND);
@@ -114,7 +114,8 @@ final class NetworkRules {
             c.timeout(),
             c.orphan(),
             List.of(),
-            false);
+            false,
+            null);
     return TemplateRenderer.render(synthetic, owner, Map.of(), Set.of());
   }
 
@@ -142,7 +143,7 @@ final class NetworkRules {
    * depend on a Service component that depends on it (a Service passes traffic on to what it
    * fronts), in name order.
    */
-  static Set<String> peers(StackDefinition def, String target) {
+  public static Set<String> peers(StackDefinition def, String target) {
     Set<String> peers = new TreeSet<>();
     Set<String> fronts = new HashSet<>();
     Deque<String> reached = new ArrayDeque<>(List.of(target));

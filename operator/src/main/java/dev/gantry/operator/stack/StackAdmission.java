@@ -2,8 +2,9 @@ package dev.gantry.operator.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.stack.Stack;
+import dev.gantry.operator.kube.AdmissionAnswers;
+import dev.gantry.operator.relations.AdmissionHandler;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Optional;
@@ -18,38 +19,23 @@ import java.util.Optional;
 public final class StackAdmission {
   public static final String PATH = "/validate-stack";
 
+  private static final String KIND = "Stack";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * @param status the HTTP status
-   * @param body the AdmissionReview answer
-   * @param refused whether the Stack was refused
-   */
-  public record Answer(int status, String body, boolean refused) {}
-
-  public Answer handle(byte[] body) {
+  public AdmissionHandler.Answer handle(byte[] body) {
     JsonNode request;
     try {
       request = JSON.readTree(body).path("request");
     } catch (Exception e) {
-      return new Answer(
-          400, JSON.createObjectNode().put("error", "the body is not JSON").toString(), false);
+      return new AdmissionHandler.Answer(
+          400, AdmissionAnswers.notJson(), KIND, AdmissionHandler.Outcome.REFUSED);
     }
     Optional<String> refusal = refusal(request);
-    ObjectNode out = JSON.createObjectNode();
-    out.put("apiVersion", "admission.k8s.io/v1");
-    out.put("kind", "AdmissionReview");
-    ObjectNode response = out.putObject("response");
-    response.put("uid", request.path("uid").asText(""));
-    response.put("allowed", refusal.isEmpty());
-    refusal.ifPresent(
-        why -> {
-          ObjectNode status = response.putObject("status");
-          status.put("code", 422);
-          status.put("reason", "Invalid");
-          status.put("message", why);
-        });
-    return new Answer(200, out.toString(), refusal.isPresent());
+    return new AdmissionHandler.Answer(
+        200,
+        AdmissionAnswers.review(request.path("uid").asText(""), refusal, 422, "Invalid"),
+        KIND,
+        refusal.isPresent() ? AdmissionHandler.Outcome.DENIED : AdmissionHandler.Outcome.UNCHANGED);
   }
 
   /** Why the Stack in the review is refused, or empty when it is admitted. */

@@ -176,15 +176,30 @@ public final class StackCompiler {
     Set<String> dependsOn = new LinkedHashSet<>();
     boolean secretKind =
         type == StackComponent.Kind.TEMPLATE && "Secret".equals(kind) && "v1".equals(apiVersion);
+    ExpressionEnvironment.Compiled forEach = forEach(c, at, env, dependsOn, problems);
     walk(
         body,
         JsonPointer.empty(),
         at + "." + type.field(),
         env,
+        // each is readable wherever forEach is given, even one refused: one problem, not two
+        c.forEach == null ? ExpressionEnvironment.Use.TEMPLATE : ExpressionEnvironment.Use.EACH,
         secretKind,
         fields,
         dependsOn,
         problems);
+    if (forEach != null
+        && fields.stream()
+            .filter(f -> f.pointer().toString().equals("/metadata/name"))
+            .flatMap(f -> f.expressions().stream())
+            .noneMatch(ExpressionEnvironment.Compiled::readsEach)) {
+      problems.add(
+          new Problem(
+              at + ".template.metadata.name",
+              "a forEach makes one object per item, so the name must read each and differ per"
+                  + " item: for example name: media-${each.name} (or media-${each} for a list of"
+                  + " strings)"));
+    }
 
     if (c.dependsOn != null) {
       for (String d : c.dependsOn) {
@@ -233,7 +248,68 @@ public final class StackCompiler {
         timeout,
         c.orphans(),
         c.ports == null ? List.of() : List.copyOf(c.ports),
-        c.isPublic());
+        c.isPublic(),
+        forEach);
+  }
+
+  /** A collection's expression: one ${...} giving a list, on a template. Null when none. */
+  private static ExpressionEnvironment.Compiled forEach(
+      StackComponent c,
+      String at,
+      ExpressionEnvironment env,
+      Set<String> dependsOn,
+      List<Problem> problems) {
+    if (c.forEach == null) {
+      return null;
+    }
+    String field = at + ".forEach";
+    if (c.kind() != StackComponent.Kind.TEMPLATE) {
+      problems.add(
+          new Problem(
+              field,
+              "forEach applies to a template; a provision or miniCluster component makes one"
+                  + " object"));
+      return null;
+    }
+    TemplateText text;
+    try {
+      text = TemplateText.parse(c.forEach);
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(field, e.getMessage()));
+      return null;
+    }
+    if (!text.whole()) {
+      problems.add(
+          new Problem(
+              field,
+              "must be one ${expression} giving a list, for example ${parameters.mediaServers}"));
+      return null;
+    }
+    String source = text.expressions().get(0);
+    ExpressionEnvironment.Compiled compiled;
+    try {
+      compiled = env.compile(source, ExpressionEnvironment.Use.TEMPLATE);
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(field, "${" + source + "}: " + e.getMessage()));
+      return null;
+    }
+    var type = compiled.type();
+    if (!(type instanceof dev.cel.common.types.ListType)
+        && type != dev.cel.common.types.SimpleType.DYN) {
+      problems.add(
+          new Problem(
+              field,
+              "${" + source + "} gives " + type.name() + ", not a list: forEach needs a list"));
+      return null;
+    }
+    if (compiled.readsSecrets()) {
+      problems.add(
+          new Problem(
+              field, "${" + source + "} reads a secret; a collection's items are not secret"));
+      return null;
+    }
+    dependsOn.addAll(compiled.components());
+    return compiled;
   }
 
   private static String literal(
@@ -287,6 +363,7 @@ public final class StackCompiler {
       JsonPointer pointer,
       String at,
       ExpressionEnvironment env,
+      ExpressionEnvironment.Use use,
       boolean secretKind,
       List<TemplateField> fields,
       Set<String> dependsOn,
@@ -300,6 +377,7 @@ public final class StackCompiler {
                       pointer.appendProperty(f.getKey()),
                       at + "." + f.getKey(),
                       env,
+                      use,
                       secretKind,
                       fields,
                       dependsOn,
@@ -313,6 +391,7 @@ public final class StackCompiler {
             pointer.appendIndex(i),
             at + "[" + i + "]",
             env,
+            use,
             secretKind,
             fields,
             dependsOn,
@@ -337,7 +416,7 @@ public final class StackCompiler {
     List<ExpressionEnvironment.Compiled> compiled = new ArrayList<>();
     for (String source : text.expressions()) {
       try {
-        var expression = env.compile(source, ExpressionEnvironment.Use.TEMPLATE);
+        var expression = env.compile(source, use);
         if (expression.readsSecrets() && !secretAllowed) {
           problems.add(
               new Problem(

@@ -42,6 +42,7 @@ public record StackDefinition(
    * @param fields the strings in {@code body} that hold expressions
    * @param ports the ports its pods serve (its network rule admits traffic on these)
    * @param exposed its ports are open to any source, not only to the components that use it
+   * @param forEach for a collection, the expression giving its items; null for one object
    */
   public record Component(
       String name,
@@ -56,7 +57,8 @@ public record StackDefinition(
       Duration timeout,
       boolean orphan,
       List<StackComponent.ComponentPort> ports,
-      boolean exposed) {}
+      boolean exposed,
+      ExpressionEnvironment.Compiled forEach) {}
 
   public boolean valid() {
     return problems.isEmpty();

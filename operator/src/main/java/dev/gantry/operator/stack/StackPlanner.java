@@ -247,13 +247,48 @@ public final class StackPlanner {
      */
     private List<TemplateRenderer.Rendered> render(Component c, List<String> deps) {
       List<TemplateRenderer.Rendered> objects = new ArrayList<>();
-      TemplateRenderer.Rendered main =
-          TemplateRenderer.render(c, owner(), variables(deps), o.sensitiveOutputs());
-      objects.add(main);
-      if (stack.getSpec().networkPoliciesEnabled() && NetworkRules.runsPods(main.object())) {
-        objects.add(NetworkRules.policy(def, c, main.object(), owner()));
+      Map<String, Object> variables = variables(deps);
+      if (c.forEach() == null) {
+        objects.add(TemplateRenderer.render(c, owner(), variables, o.sensitiveOutputs()));
+      } else {
+        Set<String> names = new LinkedHashSet<>();
+        for (Object item : items(c, variables)) {
+          Map<String, Object> withItem = new LinkedHashMap<>(variables);
+          withItem.put(ExpressionEnvironment.EACH, item);
+          TemplateRenderer.Rendered one =
+              TemplateRenderer.render(c, owner(), withItem, o.sensitiveOutputs());
+          if (!names.add(one.name())) {
+            throw new IllegalArgumentException(
+                "spec.components["
+                    + c.name()
+                    + "].forEach: two items render the name "
+                    + one.name()
+                    + "; make metadata.name differ per item");
+          }
+          objects.add(one);
+        }
+      }
+      if (stack.getSpec().networkPoliciesEnabled()
+          && NetworkRules.runsPods(c.apiVersion(), c.kind())) {
+        objects.add(NetworkRules.policy(def, c, owner()));
       }
       return objects;
+    }
+
+    /** A collection's items, as its forEach gives them now. */
+    private List<?> items(Component c, Map<String, Object> variables) {
+      Object items = ExpressionEnvironment.evaluate(c.forEach(), variables);
+      if (!(items instanceof List<?> list)) {
+        throw new IllegalArgumentException(
+            "spec.components["
+                + c.name()
+                + "].forEach: ${"
+                + c.forEach().source()
+                + "} gave "
+                + (items == null ? "null" : items.getClass().getSimpleName())
+                + ", not a list");
+      }
+      return list;
     }
 
     /**
@@ -267,6 +302,11 @@ public final class StackPlanner {
             object.path("kind").asText().equals(c.kind())
                 && object.path("apiVersion").asText().equals(c.apiVersion());
         Readiness.Verdict v = main ? readiness(c, object) : Readiness.of(object, null);
+        if (main && c.forEach() != null && v.state() != Readiness.State.READY) {
+          v =
+              new Readiness.Verdict(
+                  v.state(), object.path("metadata").path("name").asText() + ": " + v.message());
+        }
         if (v.state() == Readiness.State.FAILED
             || (v.state() == Readiness.State.WAITING && verdict.state() == Readiness.State.READY)) {
           verdict = v;
@@ -574,8 +614,22 @@ public final class StackPlanner {
       vars.put(ExpressionEnvironment.SECRET_PARAMETERS, new LinkedHashMap<>(o.secretParameters()));
       Map<String, Object> components = new LinkedHashMap<>();
       for (String d : deps) {
-        List<JsonNode> live = o.childrenOf(d);
-        if (!live.isEmpty()) {
+        Optional<Component> dep = def.component(d);
+        List<JsonNode> live =
+            o.childrenOf(d).stream()
+                .filter(
+                    l ->
+                        dep.isEmpty()
+                            || (l.path("kind").asText().equals(dep.get().kind())
+                                && l.path("apiVersion").asText().equals(dep.get().apiVersion())))
+                .sorted(
+                    java.util.Comparator.comparing(l -> l.path("metadata").path("name").asText()))
+                .toList();
+        if (dep.isPresent() && dep.get().forEach() != null) {
+          // A collection reads as the list of its objects, in name order.
+          components.put(
+              d, live.stream().map(l -> ComponentValues.of(l, o.outputs().get(d))).toList());
+        } else if (!live.isEmpty()) {
           components.put(d, ComponentValues.of(live.get(0), o.outputs().get(d)));
         }
       }

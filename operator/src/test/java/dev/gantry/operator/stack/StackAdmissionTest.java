@@ -57,13 +57,14 @@ class StackAdmissionTest {
     return Serialization.jsonMapper().valueToTree(stack);
   }
 
-  static JsonNode response(StackAdmission.Answer answer) throws Exception {
+  static JsonNode response(dev.gantry.operator.relations.AdmissionHandler.Answer answer)
+      throws Exception {
     return JSON.readTree(answer.body()).path("response");
   }
 
   @Test
   void aStackWithACycleIsRefusedNamingTheCycle() throws Exception {
-    StackAdmission.Answer answer = new StackAdmission().handle(review("CREATE", CYCLE, null));
+    var answer = new StackAdmission().handle(review("CREATE", CYCLE, null));
     JsonNode response = response(answer);
     assertThat(response.path("allowed").asBoolean()).isFalse();
     assertThat(response.path("uid").asText()).isEqualTo("u-1");

@@ -258,4 +258,65 @@ class StackCompilerTest {
         .satisfies(
             p -> assertThat(p).startsWith("spec.components[db].dependsOn:").contains("\"cache\""));
   }
+
+  @Test
+  void aForEachOverSomethingThatIsNotAListIsRefused() {
+    assertThat(
+            problems(
+                """
+                parameters: {servers: bbb1}
+                components:
+                - name: media
+                  forEach: ${parameters.servers}
+                  template:
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: "media-${each}"}
+                """))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p)
+                    .startsWith("spec.components[media].forEach: ")
+                    .contains("not a list"));
+  }
+
+  @Test
+  void aCollectionWhoseNameDoesNotReadTheItemIsRefused() {
+    assertThat(
+            problems(
+                """
+                parameters: {servers: [bbb1, bbb2]}
+                components:
+                - name: media
+                  forEach: ${parameters.servers}
+                  template:
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: media}
+                    data: {server: "${each}"}
+                """))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p)
+                    .startsWith("spec.components[media].template.metadata.name: ")
+                    .contains("must read each"));
+  }
+
+  @Test
+  void eachOutsideACollectionIsRefused() {
+    assertThat(
+            problems(
+                """
+                components:
+                - name: one
+                  template:
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: "one-${each}"}
+                """))
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("each is the item of a forEach"));
+  }
 }

@@ -236,6 +236,73 @@ class StackPlannerTest {
           spec: {template: {spec: {restartPolicy: Never, containers: [{name: b, image: busybox}]}}}
       """;
 
+  static final String MEDIA =
+      """
+      networkPolicies: Disabled
+      parameters:
+        mediaServers: [{name: bbb1, secret: s1}, {name: bbb2, secret: s2}, {name: bbb3, secret: s3}]
+      components:
+      - name: media
+        forEach: ${parameters.mediaServers}
+        template:
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: "media-${each.name}"}
+          data: {secret: "${each.secret}"}
+      - name: registry
+        template:
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: registry}
+          data:
+            servers: "${components.media.map(m, m.metadata.name).join(',')}"
+      """;
+
+  @Test
+  void aCollectionMakesOneObjectPerItemAndWhatReadsItSeesThemAll() {
+    World w = new World(MEDIA);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writtenKinds(plan))
+        .containsExactly(
+            "Create ConfigMap media-bbb1",
+            "Create ConfigMap media-bbb2",
+            "Create ConfigMap media-bbb3");
+    assertThat(w.row("media").children).hasSize(3);
+    StackPlanner.Plan next = w.pass();
+    assertThat(writtenKinds(next)).containsExactly("Create ConfigMap registry");
+    assertThat(((StackAction.Create) next.actions().get(0)).object().at("/data/servers").asText())
+        .isEqualTo("media-bbb1,media-bbb2,media-bbb3");
+  }
+
+  @Test
+  void removingAnItemDeletesExactlyItsObjectAndAddingOneCreatesOnlyIt() {
+    World w = new World(MEDIA);
+    w.pass();
+    w.pass();
+    var servers =
+        (com.fasterxml.jackson.databind.node.ArrayNode)
+            w.stack.getSpec().parameters.get("mediaServers");
+    servers.remove(1);
+    servers.addObject().put("name", "bbb4").put("secret", "s4");
+    w.stack.getMetadata().setGeneration(2L);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writtenKinds(plan))
+        .containsExactlyInAnyOrder("Delete ConfigMap media-bbb2", "Create ConfigMap media-bbb4");
+    // registry reads the collection: rewritten once the collection is Ready again.
+    assertThat(writtenKinds(w.pass())).containsExactly("Update ConfigMap registry");
+  }
+
+  @Test
+  void anEmptyCollectionIsReadyWithNothingMade() {
+    World w =
+        new World(
+            MEDIA.replace(
+                "mediaServers: [{name: bbb1, secret: s1}, {name: bbb2, secret: s2}, {name: bbb3, secret: s3}]",
+                "mediaServers: []"));
+    w.pass();
+    assertThat(w.row("media").phase).isEqualTo(ComponentPhase.Ready);
+  }
+
   @Test
   void aWorkloadsPodsAcceptOnlyItsPortsFromTheComponentsThatUseItThroughItsService() {
     World w = new World(NETWORK);

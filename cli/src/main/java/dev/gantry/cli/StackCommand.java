@@ -1,0 +1,180 @@
+package dev.gantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.api.stack.Stack;
+import dev.gantry.operator.stack.ExpressionEnvironment;
+import dev.gantry.operator.stack.NetworkRules;
+import dev.gantry.operator.stack.StackCompiler;
+import dev.gantry.operator.stack.StackDefinition;
+import dev.gantry.operator.stack.StackDefinition.Component;
+import dev.gantry.operator.stack.StackNames;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "stack",
+    description = "Work with Stacks before they run.",
+    subcommands = {StackCommand.Plan.class},
+    footer = {"", "Examples:", "  gantry stack plan -f examples/stack/hello/stack.yaml"})
+final class StackCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "plan",
+      description = {
+        "Check a Stack offline, as the operator would, and print the order it would create the"
+            + " components in: waves, each created once everything it depends on is Ready; what"
+            + " each reads of the others; the network rules; the order of teardown.",
+        "No cluster is needed. Exits 1, naming each field, when the Stack would be refused."
+      },
+      footer = {"", "Examples:", "  gantry stack plan -f examples/stack/hello/stack.yaml"})
+  static final class Plan implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = {"-f", "--filename"},
+        required = true,
+        paramLabel = "FILE",
+        description = "A file holding one Stack.")
+    Path file;
+
+    @Option(
+        names = {"-n", "--namespace"},
+        paramLabel = "NAMESPACE",
+        defaultValue = "default",
+        description = "The namespace it would run in (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Override
+    public Integer call() {
+      Stack stack = read(file);
+      if (stack.getMetadata().getNamespace() != null) {
+        namespace = stack.getMetadata().getNamespace();
+      }
+      StackDefinition def = StackCompiler.compile(stack.getSpec(), namespace);
+      PrintWriter out = spec.commandLine().getOut();
+      if (!def.valid()) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("Stack " + stack.getMetadata().getName() + " would be refused:");
+        def.problems().forEach(p -> err.println("  " + p));
+        err.flush();
+        return 1;
+      }
+      print(stack, def, out);
+      out.flush();
+      return 0;
+    }
+
+    private static Stack read(Path file) {
+      String yaml;
+      try {
+        yaml = Files.readString(file);
+      } catch (IOException e) {
+        throw new UserError("cannot read " + file + ": " + e.getMessage());
+      }
+      Stack stack;
+      try {
+        stack = Serialization.unmarshal(yaml, Stack.class);
+      } catch (RuntimeException e) {
+        throw new UserError(file + " is not a Stack: " + firstLine(e.getMessage()));
+      }
+      if (stack == null || !"Stack".equals(stack.getKind()) || stack.getSpec() == null) {
+        throw new UserError(
+            file + " holds no Stack (apiVersion: gantry.dev/v1alpha1, kind: Stack, with a spec)");
+      }
+      return stack;
+    }
+
+    private static String firstLine(String message) {
+      return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    static void print(Stack stack, StackDefinition def, PrintWriter out) {
+      String name = stack.getMetadata().getName();
+      List<List<String>> waves = def.graph().waves();
+      out.printf(
+          "Stack %s: %d components in %d waves; each wave is created once everything before it is"
+              + " Ready.%n",
+          name, def.components().size(), waves.size());
+      boolean rules = stack.getSpec().networkPoliciesEnabled();
+      for (int i = 0; i < waves.size(); i++) {
+        out.printf("%nwave %d%n", i + 1);
+        Table table = new Table(List.of("  COMPONENT", "OBJECT", "AFTER", "NETWORK"));
+        List<String> reads = new ArrayList<>();
+        for (String c : waves.get(i)) {
+          Component component = def.components().get(c);
+          table.row(
+              List.of(
+                  "  " + c,
+                  component.kind() + " " + objectName(name, component),
+                  component.dependsOn().isEmpty() ? "-" : String.join(", ", component.dependsOn()),
+                  rules ? network(def, component) : "-"));
+          for (var field : component.fields()) {
+            for (ExpressionEnvironment.Compiled e : field.expressions()) {
+              if (!e.components().isEmpty()) {
+                reads.add(
+                    "  " + c + " reads ${" + e.source() + "} at " + field.pointer().toString());
+              }
+            }
+          }
+        }
+        table.print(out);
+        reads.forEach(out::println);
+      }
+      out.printf(
+          "%nTeardown (on delete, each once what depends on it is gone; Provisions last): %s%n",
+          String.join(", ", def.graph().teardownOrder()));
+      if (!rules) {
+        out.println("Network rules: off (spec.networkPolicies: Disabled).");
+      }
+    }
+
+    private static String objectName(String stack, Component c) {
+      JsonNode literal = c.body().path("metadata").path("name");
+      if (c.type() != dev.gantry.api.stack.StackComponent.Kind.TEMPLATE) {
+        return StackNames.child(stack, c.name());
+      }
+      return literal.isTextual() && !literal.asText().contains("${")
+          ? literal.asText()
+          : "(named by an expression)";
+    }
+
+    /** Who may reach the component's pods, as its NetworkPolicy will say. */
+    private static String network(StackDefinition def, Component c) {
+      if (!NetworkRules.runsPods(c.apiVersion(), c.kind())) {
+        return "-";
+      }
+      if (c.ports().isEmpty()) {
+        return "accepts nothing (no ports)";
+      }
+      String ports =
+          String.join(
+              ",",
+              c.ports().stream()
+                  .map(p -> p.port + "/" + (p.protocol == null ? "TCP" : p.protocol))
+                  .toList());
+      List<String> from = new ArrayList<>(NetworkRules.peers(def, c.name()));
+      if (c.exposed()) {
+        return ports + " from anywhere";
+      }
+      return from.isEmpty()
+          ? ports + " from nobody (nothing uses it)"
+          : ports + " from " + String.join(", ", from);
+    }
+  }
+}
