@@ -24,8 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "stack",
     description = "Work with Stacks before they run.",
-    subcommands = {StackCommand.Plan.class},
-    footer = {"", "Examples:", "  gantry stack plan -f examples/stack/hello/stack.yaml"})
+    subcommands = {StackCommand.Plan.class, StackCommand.Graph.class},
+    footer = {
+      "",
+      "Examples:",
+      "  gantry stack plan -f examples/stack/hello/stack.yaml",
+      "  gantry stack graph stack/hello --dot | dot -Tsvg > hello.svg"
+    })
 final class StackCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -175,6 +180,60 @@ final class StackCommand implements Runnable {
       return from.isEmpty()
           ? ports + " from nobody (nothing uses it)"
           : ports + " from " + String.join(", ", from);
+    }
+  }
+
+  @Command(
+      name = "graph",
+      description = {
+        "Print a running Stack's components and what each depends on, with where each stands:"
+            + " as text, or as Graphviz dot (--dot)."
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  gantry stack graph stack/hello",
+        "  gantry stack graph stack/hello --dot | dot -Tsvg > hello.svg"
+      })
+  static final class Graph implements Callable<Integer> {
+    private final KubeClients clients;
+
+    @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin KubeOptions kube;
+
+    @picocli.CommandLine.Parameters(
+        arity = "1..2",
+        paramLabel = "TYPE/NAME",
+        description = "The Stack (stack/NAME or NAME).")
+    List<String> what;
+
+    @Option(names = "--dot", description = "Graphviz dot instead of text.")
+    boolean dot;
+
+    Graph(KubeClients clients) {
+      this.clients = clients;
+    }
+
+    @Override
+    public Integer call() {
+      List<String> words =
+          what.size() == 1 && !what.get(0).contains("/") ? List.of("stack", what.get(0)) : what;
+      ResourceRef ref = ResourceRef.parse(words);
+      if (ref.kind() != ResourceKind.STACK) {
+        throw new UserError("stack graph draws Stacks; " + ref + " is not one");
+      }
+      try (var client = clients.forContext(kube.context)) {
+        String namespace = kube.namespace(client);
+        Stack stack =
+            client.resources(Stack.class).inNamespace(namespace).withName(ref.name()).get();
+        if (stack == null) {
+          throw new UserError(ref + " not found in namespace " + namespace);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(dot ? StackGraphText.dot(stack) : StackGraphText.text(stack));
+        out.flush();
+        return 0;
+      }
     }
   }
 }

@@ -132,4 +132,20 @@ class StackCommandsIT {
     assertThat(wait.exitCode).isNotZero();
     assertThat(wait.err() + wait.out()).contains("web failed (rollout stuck)");
   }
+
+  @Test
+  void graphDrawsTheComponentsWithWhereEachStands() {
+    CliHarness.run(client, "apply", "-f", HELLO);
+    progressing();
+    CliHarness text = CliHarness.run(client, "stack", "graph", "stack/hello");
+    assertThat(text.exitCode).as(text.err()).isZero();
+    assertThat(text.out())
+        .contains("page [Ready]")
+        .contains("check [Pending] <- service   waiting for service: no ready endpoints");
+    CliHarness dot = CliHarness.run(client, "stack", "graph", "hello", "--dot");
+    assertThat(dot.out())
+        .startsWith("digraph \"hello\" {")
+        .contains("\"service\" -> \"check\";")
+        .contains("\"page\" [fillcolor=palegreen");
+  }
 }

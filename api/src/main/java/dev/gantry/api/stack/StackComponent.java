@@ -130,6 +130,23 @@ public class StackComponent {
     return "public".equals(expose);
   }
 
+  @JsonPropertyDescription("How Gantry treats changes made to the component's objects by others.")
+  public Drift drift;
+
+  /** Changes by others that Gantry leaves alone. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Drift {
+    @Size(max = 16)
+    @JsonPropertyDescription(
+        "Fields of the object, as dotted paths (spec.replicas), that Gantry sets when it creates"
+            + " the object and never writes again: an autoscaler or a person owns them after.")
+    public List<String> ignore = new ArrayList<>();
+  }
+
+  public List<String> driftIgnored() {
+    return drift == null || drift.ignore == null ? List.of() : drift.ignore;
+  }
+
   public boolean orphans() {
     return "Orphan".equals(deletionPolicy);
   }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What {@code components.<name>} reads: the object as the API server has it (metadata, spec,
  * status, data), plus, by kind, {@code service} (host, port, ports) for a Service, {@code secret}
- * (decoded values, in place of data) for a Secret, and {@code outputs} for a Provision.
+ * (decoded values, in place of data) for a Secret, {@code outputs} for a Provision, and {@code
+ * members} (its ready pods, see {@link Members}) for a kind that runs pods.
  */
 final class ComponentValues {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +25,14 @@ final class ComponentValues {
    */
   @SuppressWarnings("unchecked")
   static Map<String, Object> of(JsonNode live, Map<String, String> outputs) {
+    return of(live, outputs, List.of());
+  }
+
+  /**
+   * @param pods the component's pods, for a kind that runs them
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> of(JsonNode live, Map<String, String> outputs, List<JsonNode> pods) {
     Map<String, Object> values = (Map<String, Object>) CelValues.of(live.deepCopy());
     String kind = live.path("kind").asText();
     String apiVersion = live.path("apiVersion").asText();
@@ -33,6 +43,9 @@ final class ComponentValues {
       values.remove("data");
       values.remove("stringData");
       values.put("secret", decoded(live.path("data")));
+    }
+    if (NetworkRules.runsPods(live)) {
+      values.put("members", Members.of(pods));
     }
     if (outputs != null) {
       Map<String, Object> parsed = new LinkedHashMap<>();

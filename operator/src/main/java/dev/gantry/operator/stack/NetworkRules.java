@@ -115,7 +115,8 @@ public final class NetworkRules {
             c.orphan(),
             List.of(),
             false,
-            null);
+            null,
+            List.of());
     return TemplateRenderer.render(synthetic, owner, Map.of(), Set.of());
   }
 

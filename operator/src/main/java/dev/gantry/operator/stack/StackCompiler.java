@@ -249,7 +249,36 @@ public final class StackCompiler {
         c.orphans(),
         c.ports == null ? List.of() : List.copyOf(c.ports),
         c.isPublic(),
-        forEach);
+        forEach,
+        driftIgnored(c, at, problems));
+  }
+
+  private static final Pattern DOTTED = Pattern.compile("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$");
+
+  /** drift.ignore's dotted paths as pointers; metadata and the kind's identity are Gantry's. */
+  private static List<JsonPointer> driftIgnored(
+      StackComponent c, String at, List<Problem> problems) {
+    List<JsonPointer> pointers = new ArrayList<>();
+    List<String> paths = c.driftIgnored();
+    for (int i = 0; i < paths.size(); i++) {
+      String path = paths.get(i);
+      String field = at + ".drift.ignore[" + i + "]";
+      if (path == null || !DOTTED.matcher(path).matches()) {
+        problems.add(
+            new Problem(
+                field, "\"" + path + "\" is not a dotted field path such as spec.replicas"));
+      } else if (path.equals("apiVersion") || path.equals("kind") || path.startsWith("metadata")) {
+        problems.add(
+            new Problem(
+                field,
+                path
+                    + " is how Gantry knows the object; only fields below spec, data and the"
+                    + " like may be left to others"));
+      } else {
+        pointers.add(JsonPointer.compile("/" + path.replace(".", "/")));
+      }
+    }
+    return List.copyOf(pointers);
   }
 
   /** A collection's expression: one ${...} giving a list, on a template. Null when none. */

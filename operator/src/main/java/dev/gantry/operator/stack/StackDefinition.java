@@ -43,6 +43,7 @@ public record StackDefinition(
    * @param ports the ports its pods serve (its network rule admits traffic on these)
    * @param exposed its ports are open to any source, not only to the components that use it
    * @param forEach for a collection, the expression giving its items; null for one object
+   * @param driftIgnored fields set at creation and never written again (drift.ignore)
    */
   public record Component(
       String name,
@@ -58,7 +59,8 @@ public record StackDefinition(
       boolean orphan,
       List<StackComponent.ComponentPort> ports,
       boolean exposed,
-      ExpressionEnvironment.Compiled forEach) {}
+      ExpressionEnvironment.Compiled forEach,
+      List<com.fasterxml.jackson.core.JsonPointer> driftIgnored) {}
 
   public boolean valid() {
     return problems.isEmpty();

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param readyEndpoints ready endpoints by Service name, for the Services that were asked about
  * @param kindProblems why a kind cannot be used ("apps/v1 Deployment": not served, forbidden, ...)
  * @param kindsPending kinds whose cache is not filled yet: their components wait
+ * @param pods the pods of the components that run them, by component (their members)
  * @param namespaceTerminating the Stack's namespace is being deleted (read only while deleting)
  */
 public record StackObservation(
@@ -32,6 +33,7 @@ public record StackObservation(
     Map<String, Integer> readyEndpoints,
     Map<String, String> kindProblems,
     Set<String> kindsPending,
+    Map<String, List<JsonNode>> pods,
     boolean namespaceTerminating,
     Instant now) {
 
@@ -42,6 +44,10 @@ public record StackObservation(
 
   public List<JsonNode> childrenOf(String component) {
     return children.getOrDefault(component, List.of());
+  }
+
+  public List<JsonNode> podsOf(String component) {
+    return pods.getOrDefault(component, List.of());
   }
 
   public boolean deleting() {

@@ -8,6 +8,7 @@ import dev.gantry.api.stack.StackStatus.ChildReference;
 import dev.gantry.api.stack.StackStatus.ComponentStatus;
 import dev.gantry.operator.provision.OutputsSecret;
 import dev.gantry.operator.provision.ProvisionNames;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -111,6 +112,7 @@ final class StackObserver {
         endpoints,
         kindProblems,
         Set.of(),
+        pods(stack, context),
         deleting(stack) && namespaceTerminating(client, namespace),
         clock.instant());
   }
@@ -264,6 +266,25 @@ final class StackObserver {
       ready.merge(service, count, Integer::sum);
     }
     return ready;
+  }
+
+  /** The Stack's pods by component, from the pod cache (they carry both labels). */
+  private static Map<String, List<JsonNode>> pods(Stack stack, Context<Stack> context) {
+    Map<String, List<JsonNode>> pods = new LinkedHashMap<>();
+    for (Pod pod : context.getSecondaryResources(Pod.class)) {
+      var labels = pod.getMetadata().getLabels();
+      if (labels == null
+          || !stack.getMetadata().getName().equals(labels.get(StackNames.OWNER_LABEL))
+          || !stack.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())) {
+        continue;
+      }
+      String component = labels.get(StackNames.COMPONENT_LABEL);
+      if (component != null) {
+        pods.computeIfAbsent(component, c -> new ArrayList<>())
+            .add(Serialization.jsonMapper().valueToTree(pod));
+      }
+    }
+    return pods;
   }
 
   private static boolean namespaceTerminating(KubernetesClient client, String namespace) {

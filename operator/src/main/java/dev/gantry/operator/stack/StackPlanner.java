@@ -211,12 +211,15 @@ public final class StackPlanner {
           continue;
         }
         ChildReference before = previousReference(c.name(), child);
-        String why = update(child, w, before);
+        String why = update(c, child, w, before);
         if (why != null) {
           actions.add(
               new StackAction.Update(
                   c.name(),
-                  ChildMerge.merge(child, w.object(), lastApplied(child)),
+                  DriftIgnore.keep(
+                      ChildMerge.merge(child, w.object(), lastApplied(child)),
+                      child,
+                      c.driftIgnored()),
                   w.hash(),
                   why));
           refs.add(reference(w, null));
@@ -352,16 +355,17 @@ public final class StackPlanner {
      * longer holds what was written.
      */
     private String update(
-        JsonNode live, TemplateRenderer.Rendered rendered, ChildReference before) {
+        Component c, JsonNode live, TemplateRenderer.Rendered rendered, ChildReference before) {
       if (terminating(live)) {
         return null;
       }
       if (before != null
           && before.appliedHash != null
           && !before.appliedHash.equals(rendered.hash())) {
-        return "the Stack changed";
+        return "the Stack, or what it reads, changed";
       }
-      JsonNode wanted = withoutLastApplied(rendered.object());
+      JsonNode wanted =
+          DriftIgnore.without(withoutLastApplied(rendered.object()), c.driftIgnored());
       if (before != null
           && rendered.hash().equals(before.appliedHash)
           && version(live).equals(before.appliedVersion)) {
@@ -628,13 +632,24 @@ public final class StackPlanner {
         if (dep.isPresent() && dep.get().forEach() != null) {
           // A collection reads as the list of its objects, in name order.
           components.put(
-              d, live.stream().map(l -> ComponentValues.of(l, o.outputs().get(d))).toList());
+              d,
+              live.stream()
+                  .map(l -> ComponentValues.of(l, o.outputs().get(d), podsOf(d, l)))
+                  .toList());
         } else if (!live.isEmpty()) {
-          components.put(d, ComponentValues.of(live.get(0), o.outputs().get(d)));
+          components.put(d, ComponentValues.of(live.get(0), o.outputs().get(d), o.podsOf(d)));
         }
       }
       vars.put(ExpressionEnvironment.COMPONENTS, components);
       return vars;
+    }
+
+    /** The pods of one object of a collection: those its pod template's labels select. */
+    private List<JsonNode> podsOf(String component, JsonNode object) {
+      JsonNode wanted = object.at("/spec/selector/matchLabels");
+      return o.podsOf(component).stream()
+          .filter(p -> JsonSubset.within(wanted, p.path("metadata").path("labels")))
+          .toList();
     }
 
     private TemplateRenderer.Owner owner() {

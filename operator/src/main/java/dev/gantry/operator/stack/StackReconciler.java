@@ -4,19 +4,26 @@ import dev.gantry.api.stack.Stack;
 import dev.gantry.api.stack.StackStatus;
 import dev.gantry.operator.kube.EventRecorder;
 import dev.gantry.operator.kube.StatusWriter;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +71,28 @@ public class StackReconciler implements Reconciler<Stack>, Cleaner<Stack>, AutoC
   @Override
   public void close() {
     clients.close();
+  }
+
+  /**
+   * The Stack's pods, for their members: they carry gantry.dev/stack (put on the pod templates) but
+   * not Gantry's managed-by label, which only the objects it writes carry.
+   */
+  @Override
+  public List<EventSource<?, Stack>> prepareEventSources(EventSourceContext<Stack> context) {
+    var config =
+        InformerEventSourceConfiguration.from(Pod.class, Stack.class)
+            .withName("stack-pods")
+            .withLabelSelector(StackNames.OWNER_LABEL)
+            .withSecondaryToPrimaryMapper(
+                pod -> {
+                  var labels = pod.getMetadata().getLabels();
+                  String owner = labels == null ? null : labels.get(StackNames.OWNER_LABEL);
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(config, context));
   }
 
   @Override

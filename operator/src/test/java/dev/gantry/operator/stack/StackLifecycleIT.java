@@ -263,6 +263,99 @@ class StackLifecycleIT {
     assertThat(phase()).isEqualTo(StackStatus.Phase.Ready);
   }
 
+  static final String DISCOVERY =
+      """
+      apiVersion: gantry.dev/v1alpha1
+      kind: Stack
+      metadata: {name: media}
+      spec:
+        components:
+        - name: media
+          ports: [{name: http, port: 8080}]
+          template:
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: media}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: media}}
+              template:
+                metadata: {labels: {app: media}}
+                spec: {containers: [{name: bbb, image: bbb, ports: [{name: http, containerPort: 8080}]}]}
+        - name: registry
+          template:
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: registry}
+            data:
+              servers: "${components.media.members.map(m, m.address).join(',')}"
+      """;
+
+  @Test
+  void membersJoiningAndLeavingReachWhatReadsThem() {
+    Stack stack = Serialization.unmarshal(DISCOVERY, Stack.class);
+    stack.getMetadata().setNamespace(NS);
+    client.resource(stack).create();
+    await().atMost(TIMEOUT).until(() -> deployment("media") != null);
+    // The pods carry the labels Gantry put on the template.
+    var labels = deployment("media").getSpec().getTemplate().getMetadata().getLabels();
+    assertThat(labels)
+        .containsEntry("gantry.dev/stack", "media")
+        .containsEntry("gantry.dev/component", "media");
+    rolledOut("media");
+    member("media-a", "10.1.0.1", labels);
+    await().atMost(TIMEOUT).until(() -> configMap("registry") != null);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "10.1.0.1".equals(configMap("registry").getData().get("servers")));
+    member("media-b", "10.1.0.2", labels);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "10.1.0.1,10.1.0.2".equals(configMap("registry").getData().get("servers")));
+    client.pods().inNamespace(NS).withName("media-a").delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "10.1.0.2".equals(configMap("registry").getData().get("servers")));
+  }
+
+  /** As the kubelet: a pod of the Deployment, running and ready at {@code ip}. */
+  void member(String name, String ip, java.util.Map<String, String> labels) {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("bbb")
+                .withImage("bbb")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .pods()
+        .inNamespace(NS)
+        .withName(name)
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                      .withPhase("Running")
+                      .withPodIP(ip)
+                      .addNewCondition()
+                      .withType("Ready")
+                      .withStatus("True")
+                      .endCondition()
+                      .build());
+              return p;
+            });
+  }
+
   // ---- the test as the cluster ----
 
   final List<RecordedRequest> drained = new ArrayList<>();

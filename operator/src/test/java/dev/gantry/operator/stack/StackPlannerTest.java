@@ -8,6 +8,7 @@ import dev.gantry.api.stack.Stack;
 import dev.gantry.api.stack.StackStatus;
 import dev.gantry.api.stack.StackStatus.ComponentPhase;
 import dev.gantry.api.stack.StackStatus.ComponentStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ class StackPlannerTest {
     Instant now = NOW;
     boolean namespaceTerminating;
     final Map<String, Integer> endpoints = new LinkedHashMap<>();
+    final Map<String, List<JsonNode>> pods = new LinkedHashMap<>();
     int versions = 100;
 
     World(String spec) {
@@ -87,6 +89,7 @@ class StackPlannerTest {
               endpoints,
               Map.of(),
               Set.of(),
+              pods,
               namespaceTerminating,
               now);
       return StackPlanner.plan(o, def);
@@ -303,6 +306,67 @@ class StackPlannerTest {
     assertThat(w.row("media").phase).isEqualTo(ComponentPhase.Ready);
   }
 
+  static final String DISCOVERY =
+      """
+      networkPolicies: Disabled
+      components:
+      - name: media
+        template:
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: media}
+          spec:
+            replicas: 1
+            selector: {matchLabels: {app: media}}
+            template:
+              metadata: {labels: {app: media}}
+              spec: {containers: [{name: bbb, image: bbb, ports: [{name: http, containerPort: 8080}]}]}
+      - name: registry
+        template:
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: registry}
+          data:
+            servers: "${components.media.members.map(m, m.address + ':' + string(m.ports.http)).join(',')}"
+      """;
+
+  static JsonNode pod(String name, String ip, boolean ready) {
+    return Serialization.unmarshal(
+        """
+        metadata:
+          name: %s
+          labels: {app: media, gantry.dev/stack: shop, gantry.dev/component: media}
+        spec: {nodeName: n1, containers: [{name: bbb, ports: [{name: http, containerPort: 8080}]}]}
+        status:
+          podIP: %s
+          conditions: [{type: Ready, status: "%s"}]
+        """
+            .formatted(name, ip, ready ? "True" : "False"),
+        JsonNode.class);
+  }
+
+  @Test
+  void aComponentsReadyPodsAreItsMembersAndWhatReadsThemFollowsThem() {
+    World w = new World(DISCOVERY);
+    w.pass();
+    w.rolledOut("media");
+    w.pods.put(
+        "media",
+        new ArrayList<>(
+            List.of(pod("media-a", "10.0.0.1", true), pod("media-b", "10.0.0.2", false))));
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Create registry");
+    assertThat(((StackAction.Create) plan.actions().get(0)).object().at("/data/servers").asText())
+        .isEqualTo("10.0.0.1:8080");
+    // One more becomes ready: the registry is written again with both.
+    w.pods.get("media").set(1, pod("media-b", "10.0.0.2", true));
+    StackPlanner.Plan joined = w.pass();
+    assertThat(writes(joined)).containsExactly("Update registry");
+    assertThat(((StackAction.Update) joined.actions().get(0)).object().at("/data/servers").asText())
+        .isEqualTo("10.0.0.1:8080,10.0.0.2:8080");
+    assertThat(writes(w.pass())).isEmpty();
+  }
+
   @Test
   void aWorkloadsPodsAcceptOnlyItsPortsFromTheComponentsThatUseItThroughItsService() {
     World w = new World(NETWORK);
@@ -466,6 +530,54 @@ class StackPlannerTest {
   }
 
   @Test
+  void aFieldLeftToOthersIsSetAtCreationThenNeverWrittenAgain() {
+    World w =
+        new World(
+            SPEC.replace(
+                "- name: db\n  timeout: 5m\n",
+                "- name: db\n  timeout: 5m\n  drift: {ignore: [spec.replicas]}\n"));
+    w.pass();
+    assertThat(w.object("db", "Deployment").at("/spec/replicas").asInt()).isEqualTo(1);
+    // An autoscaler scales it: no drift.
+    ObjectNode db = w.object("db", "Deployment");
+    db.with("spec").put("replicas", 4);
+    db.with("metadata").put("generation", 2).put("resourceVersion", "999");
+    assertThat(writes(w.pass())).isEmpty();
+    // The Stack changes the image: written, with the autoscaler's replicas kept.
+    ((ObjectNode)
+            w.stack.getSpec().components.stream()
+                .filter(c -> c.name.equals("db"))
+                .findFirst()
+                .orElseThrow()
+                .template
+                .at("/spec/template/spec/containers/0"))
+        .put("image", "postgres:17");
+    w.stack.getMetadata().setGeneration(2L);
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writes(plan)).containsExactly("Update db");
+    JsonNode written = ((StackAction.Update) plan.actions().get(0)).object();
+    assertThat(written.at("/spec/replicas").asInt()).isEqualTo(4);
+    assertThat(written.at("/spec/template/spec/containers/0/image").asText())
+        .isEqualTo("postgres:17");
+  }
+
+  @Test
+  void driftIgnoreOfGantrysOwnFieldsIsRefused() {
+    assertThat(
+            StackCompilerTest.problems(
+                SPEC.replace(
+                    "- name: db\n  timeout: 5m\n",
+                    "- name: db\n  timeout: 5m\n  drift: {ignore: [metadata.labels, 'spec..x']}\n")))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("spec.components[db].drift.ignore[0]: metadata.labels"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("spec.components[db].drift.ignore[1]: ")
+                    .contains("not a dotted field path"));
+  }
+
+  @Test
   void aFieldOthersAddedIsLeftAloneAndNotCountedAsDrift() {
     World w = new World(SPEC);
     w.pass();
@@ -489,7 +601,7 @@ class StackPlannerTest {
     // settings reads the parameter; web reads settings, so it follows once settings is written.
     assertThat(writes(plan)).containsExactly("Update settings");
     assertThat(((StackAction.Update) plan.actions().get(0)).reason())
-        .isEqualTo("the Stack changed");
+        .isEqualTo("the Stack, or what it reads, changed");
     StackPlanner.Plan next = w.pass();
     assertThat(writes(next)).containsExactly("Update web");
     assertThat(
