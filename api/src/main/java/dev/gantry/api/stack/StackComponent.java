@@ -130,6 +130,31 @@ public class StackComponent {
     return "public".equals(expose);
   }
 
+  @JsonPropertyDescription(
+      "Where the component's pods serve Prometheus metrics: Gantry lists each ready pod as a"
+          + " target in its Prometheus HTTP service discovery (/discovery/stacks on the"
+          + " operator's HTTP port) and adds the prometheus.io annotations to the pod template.")
+  public Metrics metrics;
+
+  /** Where a component's pods serve metrics. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Metrics {
+    @Required
+    @io.fabric8.generator.annotation.Min(1)
+    @io.fabric8.generator.annotation.Max(65535)
+    @JsonPropertyDescription("The container port the metrics are served on.")
+    public Integer port;
+
+    @Pattern("^/.*$")
+    @Default("/metrics")
+    @JsonPropertyDescription("The HTTP path, /metrics by default.")
+    public String path;
+
+    public String pathOrDefault() {
+      return path == null || path.isEmpty() ? "/metrics" : path;
+    }
+  }
+
   @JsonPropertyDescription("How Gantry treats changes made to the component's objects by others.")
   public Drift drift;
 

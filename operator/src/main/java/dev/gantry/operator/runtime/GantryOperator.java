@@ -10,6 +10,7 @@ import dev.gantry.operator.relations.RelationReconciler;
 import dev.gantry.operator.relations.RelationsWebhook;
 import dev.gantry.operator.relations.WebhookMetrics;
 import dev.gantry.operator.stack.StackAdmission;
+import dev.gantry.operator.stack.StackDiscovery;
 import dev.gantry.operator.stack.StackReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -39,12 +40,19 @@ public class GantryOperator implements AutoCloseable {
   private final HealthServer http;
   private final OperatorOptions options;
   private volatile boolean closing;
+
+  /** Whether this replica reconciles: it holds the Lease, or there is no election. */
+  private volatile boolean leading;
+
   private final RelationsWebhook webhook;
   private final Map<Capability, String> disabled;
   private final KubernetesClient client;
   private final String identity = newIdentity();
 
   private final CachedProviderLookup relationsCache;
+
+  /** The Stacks' scrape targets, served as Prometheus HTTP service discovery. */
+  private final StackDiscovery stackDiscovery = new StackDiscovery();
 
   /** Reconcilers that hold threads or clients of their own (the outputs reads, Stack writers). */
   private final List<AutoCloseable> closeables;
@@ -94,7 +102,7 @@ public class GantryOperator implements AutoCloseable {
       reconcilers.add(new RelationReconciler(clock, relationsCache));
     }
     if (!disabled.containsKey(Capability.STACK)) {
-      reconcilers.add(new StackReconciler(client, clock));
+      reconcilers.add(new StackReconciler(client, clock, stackDiscovery));
     }
     this.closeables =
         reconcilers.stream()
@@ -165,9 +173,10 @@ public class GantryOperator implements AutoCloseable {
   private LeaderElectionConfiguration leaderElection(OperatorOptions options) {
     var callbacks =
         new LeaderCallbacks(
-            () ->
-                LOG.info(
-                    "{} holds the lease {}: reconciling", identity, OperatorOptions.LEASE_NAME),
+            () -> {
+              leading = true;
+              LOG.info("{} holds the lease {}: reconciling", identity, OperatorOptions.LEASE_NAME);
+            },
             () -> {
               if (!closing) {
                 LOG.error(
@@ -233,6 +242,15 @@ public class GantryOperator implements AutoCloseable {
     }
     operator.start();
     return this;
+  }
+
+  StackDiscovery stackDiscovery() {
+    return stackDiscovery;
+  }
+
+  /** Whether this replica reconciles, so what it knows of the Stacks is current. */
+  boolean leading() {
+    return leading || !options.leaderElection();
   }
 
   public boolean isReady() {

@@ -5,9 +5,13 @@ import java.util.Map;
 
 /**
  * /healthz (the process answers), /readyz (controllers started, informers healthy; capabilities
- * disabled for a missing CRD are listed, without failing readiness for the others), /metrics.
+ * disabled for a missing CRD are listed, without failing readiness for the others), /metrics, and
+ * /discovery/stacks (the Stacks' Prometheus targets).
  */
 final class HealthServer {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final Javalin app;
 
   HealthServer(GantryOperator gantry) {
@@ -32,6 +36,24 @@ final class HealthServer {
                                       : "starting")
                                   + disabled);
                     }
+                  });
+              // Prometheus HTTP service discovery (http_sd_configs): the Stacks' targets, [] when
+              // none; ?namespace= and ?stack= narrow it.
+              // Only the replica that reconciles knows the targets; a follower answers 503, and
+              // Prometheus keeps the list it had until its next refresh reaches the leader.
+              config.routes.get(
+                  "/discovery/stacks",
+                  ctx -> {
+                    if (!gantry.leading()) {
+                      ctx.status(503).result("not the leader: this replica does not reconcile");
+                      return;
+                    }
+                    ctx.contentType("application/json")
+                        .result(
+                            JSON.writeValueAsString(
+                                gantry
+                                    .stackDiscovery()
+                                    .groups(ctx.queryParam("namespace"), ctx.queryParam("stack"))));
                   });
               config.routes.get(
                   "/metrics",

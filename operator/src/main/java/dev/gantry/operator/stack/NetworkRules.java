@@ -116,7 +116,8 @@ public final class NetworkRules {
             List.of(),
             false,
             null,
-            List.of());
+            List.of(),
+            null);
     return TemplateRenderer.render(synthetic, owner, Map.of(), Set.of());
   }
 

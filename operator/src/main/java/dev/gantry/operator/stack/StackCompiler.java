@@ -223,6 +223,15 @@ public final class StackCompiler {
     List<ExpressionEnvironment.Compiled> ready =
         conditions(c.readyWhen, ExpressionEnvironment.Use.READY, at + ".readyWhen", env, problems);
     Duration timeout = duration(c.timeout, at + ".timeout", problems);
+    if (c.metrics != null
+        && (apiVersion == null || kind == null || !NetworkRules.runsPods(apiVersion, kind))) {
+      problems.add(
+          new Problem(
+              at + ".metrics",
+              "metrics are scraped from pods; "
+                  + (kind == null ? "this component" : "a " + kind)
+                  + " runs none. Declare them on the component that runs the pods"));
+    }
     if (c.ports != null
         && !c.ports.isEmpty()
         && (apiVersion == null || kind == null || !NetworkRules.runsPods(apiVersion, kind))) {
@@ -250,7 +259,8 @@ public final class StackCompiler {
         c.ports == null ? List.of() : List.copyOf(c.ports),
         c.isPublic(),
         forEach,
-        driftIgnored(c, at, problems));
+        driftIgnored(c, at, problems),
+        c.metrics);
   }
 
   private static final Pattern DOTTED = Pattern.compile("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$");

@@ -44,6 +44,7 @@ public record StackDefinition(
    * @param exposed its ports are open to any source, not only to the components that use it
    * @param forEach for a collection, the expression giving its items; null for one object
    * @param driftIgnored fields set at creation and never written again (drift.ignore)
+   * @param metrics where its pods serve metrics, or null
    */
   public record Component(
       String name,
@@ -60,7 +61,8 @@ public record StackDefinition(
       List<StackComponent.ComponentPort> ports,
       boolean exposed,
       ExpressionEnvironment.Compiled forEach,
-      List<com.fasterxml.jackson.core.JsonPointer> driftIgnored) {}
+      List<com.fasterxml.jackson.core.JsonPointer> driftIgnored,
+      StackComponent.Metrics metrics) {}
 
   public boolean valid() {
     return problems.isEmpty();

@@ -52,6 +52,7 @@ public class StackReconciler implements Reconciler<Stack>, Cleaner<Stack>, AutoC
   private final StackObserver observer;
   private final StackActions actions;
   private final StackClients clients;
+  private final StackDiscovery discovery;
   private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
   private record Compiled(Long generation, StackDefinition definition) {}
@@ -61,6 +62,15 @@ public class StackReconciler implements Reconciler<Stack>, Cleaner<Stack>, AutoC
    *     ServiceAccount
    */
   public StackReconciler(KubernetesClient client, Clock clock) {
+    this(client, clock, new StackDiscovery());
+  }
+
+  /**
+   * @param discovery where each pass leaves the Stack's scrape targets, for the operator's
+   *     Prometheus service discovery
+   */
+  public StackReconciler(KubernetesClient client, Clock clock, StackDiscovery discovery) {
+    this.discovery = discovery;
     ChildKinds kinds = new ChildKinds();
     this.clock = clock;
     this.clients = new StackClients(client);
@@ -114,6 +124,7 @@ public class StackReconciler implements Reconciler<Stack>, Cleaner<Stack>, AutoC
     StackPlanner.Plan plan = pass(stack, context).plan();
     if (plan.finished()) {
       compiled.remove(stack.getMetadata().getUid());
+      discovery.remove(stack.getMetadata().getNamespace(), stack.getMetadata().getName());
       return DeleteControl.defaultDelete();
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(TEARDOWN_RECHECK);
@@ -126,6 +137,14 @@ public class StackReconciler implements Reconciler<Stack>, Cleaner<Stack>, AutoC
     StackDefinition definition = definition(stack);
     StackObservation observed = observer.observe(stack, definition, context);
     StackPlanner.Plan plan = StackPlanner.plan(observed, definition);
+    String namespace = stack.getMetadata().getNamespace();
+    String name = stack.getMetadata().getName();
+    if (observed.deleting() || !definition.valid()) {
+      discovery.remove(namespace, name);
+    } else {
+      discovery.put(
+          namespace, name, ScrapeTargets.of(definition, namespace, name, observed.pods()));
+    }
     List<StackActions.Outcome> outcomes = actions.execute(stack, plan.actions(), context);
     StackStatus status = StackStatuses.settle(stack, plan.status(), outcomes, clock.instant());
     if (!plan.finished()) {

@@ -77,6 +77,13 @@ public final class TemplateRenderer {
       ObjectNode podLabels = pods.with("metadata").with("labels");
       podLabels.put(StackNames.OWNER_LABEL, owner.name());
       podLabels.put(StackNames.COMPONENT_LABEL, component.name());
+      if (component.metrics() != null) {
+        // The convention many Prometheus setups scrape by, beside Gantry's own discovery.
+        ObjectNode podAnnotations = pods.with("metadata").with("annotations");
+        podAnnotations.put("prometheus.io/scrape", "true");
+        podAnnotations.put("prometheus.io/port", String.valueOf(component.metrics().port));
+        podAnnotations.put("prometheus.io/path", component.metrics().pathOrDefault());
+      }
     }
     ArrayNode owners = NODES.arrayNode();
     owners

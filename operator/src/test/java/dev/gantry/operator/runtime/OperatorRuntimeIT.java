@@ -84,6 +84,18 @@ class OperatorRuntimeIT {
   }
 
   /** Reconciliations this replica started, from its own metrics registry. */
+  static int discoveryStatus(GantryOperator replica) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + replica.httpPort() + "/discovery/stacks"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+    return response.statusCode();
+  }
+
   static double reconciliations(GantryOperator replica) {
     return replica.registry().getMeters().stream()
         .filter(m -> m.getId().getName().contains("reconciliations.started"))
@@ -99,11 +111,17 @@ class OperatorRuntimeIT {
   @Test
   void withTwoReplicasOnlyTheLeaseHolderReconciles() throws Exception {
     OperatorHarness.answerLeaseReview(server);
-    try (GantryOperator first = new GantryOperator(client, elected(), Clock.systemUTC()).start();
-        GantryOperator second = new GantryOperator(client, elected(), Clock.systemUTC()).start()) {
+    try (GantryOperator first =
+            new GantryOperator(client, elected().withHttpPort(0), Clock.systemUTC()).start();
+        GantryOperator second =
+            new GantryOperator(client, elected().withHttpPort(0), Clock.systemUTC()).start()) {
       await().atMost(Duration.ofSeconds(20)).until(() -> holder() != null && !holder().isEmpty());
       GantryOperator leader = holder().equals(first.identity()) ? first : second;
       GantryOperator follower = leader == first ? second : first;
+      // Only the leader knows the Stacks' scrape targets; the follower says so, and Prometheus
+      // keeps the list it had.
+      await().atMost(Duration.ofSeconds(20)).until(() -> discoveryStatus(leader) == 200);
+      assertThat(discoveryStatus(follower)).isEqualTo(503);
 
       client.resource(provision("elected")).create();
       await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations(leader) >= 1);

@@ -20,6 +20,11 @@ public final class RequiredProgram {
     return require(Path.of("/bin/bash"), "bash");
   }
 
+  /** Debian's Prometheus, which reads Gantry's HTTP service discovery. */
+  public static Path prometheus() {
+    return require(Path.of("/usr/bin/prometheus"), "prometheus");
+  }
+
   static Path require(Path program, String debianPackage) {
     if (!Files.isExecutable(program)) {
       throw new AssertionError(
