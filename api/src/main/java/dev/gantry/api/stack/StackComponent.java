@@ -155,6 +155,13 @@ public class StackComponent {
     }
   }
 
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "The spec of a Job (batch/v1) run when the Stack is deleted, before the component goes:"
+          + " named <stack>-<component>-pre-delete, it may hold ${expressions}. The component is"
+          + " deleted once the Job completed; a Job that failed holds it, saying why.")
+  public ObjectNode preDelete;
+
   @JsonPropertyDescription("How Gantry treats changes made to the component's objects by others.")
   public Drift drift;
 

@@ -117,6 +117,7 @@ public final class NetworkRules {
             false,
             null,
             List.of(),
+            null,
             null);
     return TemplateRenderer.render(synthetic, owner, Map.of(), Set.of());
   }

@@ -244,6 +244,8 @@ public final class StackCompiler {
                   + " runs none. For a Service, declare the ports on the workload it fronts"
                   + " and let the Service depend on it"));
     }
+    // Compiled before the component, so what the hook reads is waited for (and outlives it).
+    Component hook = preDelete(c, at, env, dependsOn, timeout, problems);
     return new Component(
         c.name,
         type,
@@ -260,7 +262,54 @@ public final class StackCompiler {
         c.isPublic(),
         forEach,
         driftIgnored(c, at, problems),
-        c.metrics);
+        c.metrics,
+        hook);
+  }
+
+  /** The preDelete Job, compiled as a Job template of the component's own. */
+  private static Component preDelete(
+      StackComponent c,
+      String at,
+      ExpressionEnvironment env,
+      Set<String> dependsOn,
+      Duration timeout,
+      List<Problem> problems) {
+    if (c.preDelete == null) {
+      return null;
+    }
+    ObjectNode job = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    job.put("apiVersion", "batch/v1");
+    job.put("kind", "Job");
+    job.set("spec", c.preDelete.deepCopy());
+    List<TemplateField> fields = new ArrayList<>();
+    walk(
+        job.get("spec"),
+        JsonPointer.compile("/spec"),
+        at + ".preDelete",
+        env,
+        ExpressionEnvironment.Use.TEMPLATE,
+        false,
+        fields,
+        dependsOn,
+        problems);
+    return new Component(
+        c.name,
+        StackComponent.Kind.TEMPLATE,
+        "batch/v1",
+        "Job",
+        job,
+        List.copyOf(fields),
+        List.of(),
+        List.of(),
+        List.of(),
+        timeout,
+        false,
+        List.of(),
+        false,
+        null,
+        List.of(),
+        null,
+        null);
   }
 
   private static final Pattern DOTTED = Pattern.compile("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$");

@@ -45,6 +45,8 @@ public record StackDefinition(
    * @param forEach for a collection, the expression giving its items; null for one object
    * @param driftIgnored fields set at creation and never written again (drift.ignore)
    * @param metrics where its pods serve metrics, or null
+   * @param preDelete the Job run before it is torn down, compiled as a component of its own (a Job
+   *     template), or null
    */
   public record Component(
       String name,
@@ -62,7 +64,8 @@ public record StackDefinition(
       boolean exposed,
       ExpressionEnvironment.Compiled forEach,
       List<com.fasterxml.jackson.core.JsonPointer> driftIgnored,
-      StackComponent.Metrics metrics) {}
+      StackComponent.Metrics metrics,
+      Component preDelete) {}
 
   public boolean valid() {
     return problems.isEmpty();

@@ -29,6 +29,9 @@ public final class StackNames {
   /** On a child of a component with deletionPolicy Orphan: left behind, not deleted. */
   public static final String DELETION_POLICY = "gantry.dev/deletion-policy";
 
+  /** On a Job Gantry runs for a component rather than as it: which hook it is (pre-delete). */
+  public static final String HOOK = "gantry.dev/hook";
+
   private StackNames() {}
 
   /**

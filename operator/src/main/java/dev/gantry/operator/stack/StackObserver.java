@@ -126,6 +126,10 @@ final class StackObserver {
         kinds.add(new String[] {c.apiVersion(), c.kind()});
       }
     }
+    if (def.components().values().stream().anyMatch(c -> c.preDelete() != null)
+        && seen.add("batch/v1 Job")) {
+      kinds.add(new String[] {"batch/v1", "Job"});
+    }
     if (stack.getSpec().networkPoliciesEnabled()
         && seen.add(NetworkRules.API_VERSION + " " + NetworkRules.KIND)) {
       kinds.add(new String[] {NetworkRules.API_VERSION, NetworkRules.KIND});

@@ -31,6 +31,11 @@ public final class StackPlanner {
   static final Duration KIND_RECHECK = Duration.ofSeconds(2);
   static final Duration SECRET_RECHECK = Duration.ofSeconds(60);
 
+  /** The gantry.dev/hook annotation's value on a preDelete Job. */
+  static final String PRE_DELETE = "pre-delete";
+
+  private static final String PRE_DELETE_FAILED = "its preDelete";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private StackPlanner() {}
@@ -497,7 +502,13 @@ public final class StackPlanner {
         r.dependsOn = List.copyOf(dependenciesOf(name));
         r.phase = ComponentPhase.Deleting;
         r.reason = "Deleting";
-        if (blockers.isEmpty()) {
+        String hookHolds = blockers.isEmpty() ? preDelete(name, live) : null;
+        if (hookHolds != null) {
+          r.message = hookHolds;
+          if (hookHolds.startsWith(PRE_DELETE_FAILED)) {
+            r.reason = "PreDeleteFailed";
+          }
+        } else if (blockers.isEmpty()) {
           for (JsonNode child : live) {
             if (!terminating(child)) {
               actions.add(remove(name, child));
@@ -516,6 +527,77 @@ public final class StackPlanner {
       }
       StackStatus status = StackStatuses.deleting(stack, List.copyOf(rows.values()), o.now());
       return new Plan(List.copyOf(actions), status, Optional.empty(), !anyAlive);
+    }
+
+    /**
+     * What a component's preDelete Job holds it for, or null when it may go: the Job is started
+     * (once), waited for, and on failure the component stays, saying so.
+     */
+    private String preDelete(String name, List<JsonNode> live) {
+      Component hook = def.component(name).map(Component::preDelete).orElse(null);
+      if (hook == null || !def.valid()) {
+        return null;
+      }
+      String job = StackNames.child(stack.getMetadata().getName(), name) + "-pre-delete";
+      JsonNode existing =
+          live.stream()
+              .filter(
+                  l -> PRE_DELETE.equals(l.at("/metadata/annotations/gantry.dev~1hook").asText()))
+              .findFirst()
+              .orElse(null);
+      if (existing == null) {
+        if (live.isEmpty()) {
+          return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode body = hook.body().deepCopy();
+        body.with("metadata").put("name", job);
+        body.with("metadata").with("annotations").put(StackNames.HOOK, PRE_DELETE);
+        Component named =
+            new Component(
+                hook.name(),
+                hook.type(),
+                hook.apiVersion(),
+                hook.kind(),
+                body,
+                hook.fields(),
+                hook.dependsOn(),
+                hook.includeWhen(),
+                hook.readyWhen(),
+                hook.timeout(),
+                hook.orphan(),
+                hook.ports(),
+                hook.exposed(),
+                hook.forEach(),
+                hook.driftIgnored(),
+                hook.metrics(),
+                null);
+        TemplateRenderer.Rendered rendered;
+        try {
+          rendered =
+              TemplateRenderer.render(
+                  named,
+                  owner(),
+                  variables(def.component(name).orElseThrow().dependsOn()),
+                  o.sensitiveOutputs());
+        } catch (IllegalArgumentException e) {
+          return PRE_DELETE_FAILED + " Job " + job + " could not be rendered: " + e.getMessage();
+        }
+        actions.add(new StackAction.Create(name, rendered.object(), rendered.hash()));
+        return "running its preDelete Job " + job + " before it goes";
+      }
+      Readiness.Verdict verdict = Readiness.of(existing, null);
+      return switch (verdict.state()) {
+        case READY -> null;
+        case FAILED ->
+            PRE_DELETE_FAILED
+                + " Job "
+                + job
+                + " failed ("
+                + verdict.message()
+                + "): fix it and delete the Job to run it again, or take preDelete out of the"
+                + " component to go on without it";
+        default -> "waiting for its preDelete Job " + job + ": " + verdict.message();
+      };
     }
 
     private boolean isProvision(String name) {

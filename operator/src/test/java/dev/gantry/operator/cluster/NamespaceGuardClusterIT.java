@@ -8,15 +8,11 @@ import dev.gantry.api.provision.Provision;
 import dev.gantry.api.provision.ProvisionSpec;
 import dev.gantry.api.provision.VariablesSpec;
 import dev.gantry.operator.provision.NamespaceGuard;
-import dev.gantry.operator.relations.InjectionSettings;
-import dev.gantry.operator.relations.RelationsWebhook;
-import dev.gantry.operator.relations.WebhookRegistration;
 import dev.gantry.operator.runtime.GantryOperator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -38,23 +34,10 @@ class NamespaceGuardClusterIT {
   static void start() throws Exception {
     cluster = RealCluster.withCrds();
     cluster.namespace(NS, Map.of());
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
     operator =
         new GantryOperator(
                 cluster.client,
-                cluster
-                    .operatorOptions(Set.of(NS), false, null)
-                    .withWebhook(
-                        new RelationsWebhook.Settings(
-                            NS,
-                            List.of(HOST),
-                            "0.0.0.0",
-                            port,
-                            WebhookRegistration.Target.url("https://" + HOST + ":" + port),
-                            new InjectionSettings(cluster.toolsImage, cluster.pullPolicy))),
+                cluster.withWebhook(cluster.operatorOptions(Set.of(NS), false, null), NS, HOST),
                 Clock.systemUTC())
             .start();
   }

@@ -71,6 +71,28 @@ final class RealCluster {
             toolsImage, Duration.ofSeconds(5), pullPolicy));
   }
 
+  /**
+   * {@code options} with the webhook server on a free port of this JVM, registered by URL at {@code
+   * host} (where the API server reaches this machine), its certificates kept in {@code namespace}.
+   */
+  dev.gantry.operator.runtime.OperatorOptions withWebhook(
+      dev.gantry.operator.runtime.OperatorOptions options, String namespace, String host)
+      throws java.io.IOException {
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    return options.withWebhook(
+        new dev.gantry.operator.relations.RelationsWebhook.Settings(
+            namespace,
+            java.util.List.of(host),
+            "0.0.0.0",
+            port,
+            dev.gantry.operator.relations.WebhookRegistration.Target.url(
+                "https://" + host + ":" + port),
+            new dev.gantry.operator.relations.InjectionSettings(toolsImage, pullPolicy)));
+  }
+
   static String unreachable() {
     return "the real-cluster tier was asked for (-Pcluster), but no cluster answers at the current"
         + " kube context (set KUBECONFIG or a context)";

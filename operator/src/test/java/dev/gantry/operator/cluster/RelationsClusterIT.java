@@ -3,8 +3,6 @@ package dev.gantry.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.operator.relations.InjectionSettings;
-import dev.gantry.operator.relations.RelationsWebhook;
 import dev.gantry.operator.relations.WebhookRegistration;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.runtime.OperatorOptions;
@@ -44,21 +42,8 @@ class RelationsClusterIT {
       return;
     }
     cluster.namespace(NS, Map.of("tengu-injector", "enabled"));
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
     OperatorOptions options =
-        cluster
-            .operatorOptions(Set.of(NS), false, null)
-            .withWebhook(
-                new RelationsWebhook.Settings(
-                    NS,
-                    List.of(HOST),
-                    "0.0.0.0",
-                    port,
-                    WebhookRegistration.Target.url("https://" + HOST + ":" + port),
-                    new InjectionSettings(cluster.toolsImage, cluster.pullPolicy)));
+        cluster.withWebhook(cluster.operatorOptions(Set.of(NS), false, null), NS, HOST);
     operator = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
   }
 

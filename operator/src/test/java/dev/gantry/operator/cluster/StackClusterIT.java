@@ -7,9 +7,6 @@ import dev.gantry.api.stack.Stack;
 import dev.gantry.api.stack.StackStatus;
 import dev.gantry.api.stack.StackStatus.ComponentPhase;
 import dev.gantry.api.stack.StackStatus.ComponentStatus;
-import dev.gantry.operator.relations.InjectionSettings;
-import dev.gantry.operator.relations.RelationsWebhook;
-import dev.gantry.operator.relations.WebhookRegistration;
 import dev.gantry.operator.runtime.GantryOperator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -43,22 +40,8 @@ class StackClusterIT {
   static void start() throws Exception {
     cluster = RealCluster.withCrds();
     cluster.namespace(NS, Map.of());
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
     // The webhook server, registered by URL, answers the API server's review of each Stack.
-    var options =
-        cluster
-            .operatorOptions(Set.of(), false, null)
-            .withWebhook(
-                new RelationsWebhook.Settings(
-                    NS,
-                    List.of(HOST),
-                    "0.0.0.0",
-                    port,
-                    WebhookRegistration.Target.url("https://" + HOST + ":" + port),
-                    new InjectionSettings(cluster.toolsImage, cluster.pullPolicy)));
+    var options = cluster.withWebhook(cluster.operatorOptions(Set.of(), false, null), NS, HOST);
     operator = new GantryOperator(cluster.client, options, Clock.systemUTC()).start();
   }
 

@@ -654,6 +654,61 @@ class StackPlannerTest {
     assertThat(plan.finished()).isTrue();
   }
 
+  static final String WITH_HOOK =
+      SPEC.replace(
+          "- name: db\n  timeout: 5m\n",
+          "- name: db\n  timeout: 5m\n  preDelete:\n    backoffLimit: 0\n    template:\n"
+              + "      spec:\n        restartPolicy: Never\n"
+              + "        containers: [{name: unregister, image: busybox, command: [echo, \"${parameters.greeting}\"]}]\n");
+
+  void finish(World w, String component, String condition) {
+    ObjectNode job = w.object(component, "Job");
+    job.putObject("status")
+        .putArray("conditions")
+        .addObject()
+        .put("type", condition)
+        .put("status", "True")
+        .put("reason", condition.equals("Failed") ? "BackoffLimitExceeded" : "Completed")
+        .put("message", "done");
+  }
+
+  @Test
+  void aPreDeleteJobRunsBeforeItsComponentGoesAndTheComponentGoesOnceItCompleted() {
+    World w = new World(WITH_HOOK);
+    w.pass();
+    w.rolledOut("db");
+    w.pass();
+    w.deleting();
+    assertThat(writes(w.pass())).containsExactly("Delete web");
+    StackPlanner.Plan hook = w.pass();
+    assertThat(writtenKinds(hook))
+        .containsExactly("Delete ConfigMap settings", "Create Job shop-db-pre-delete");
+    JsonNode job = ((StackAction.Create) hook.actions().get(1)).object();
+    assertThat(job.at("/spec/template/spec/containers/0/command/1").asText()).isEqualTo("hello");
+    assertThat(job.at("/metadata/annotations/gantry.dev~1hook").asText()).isEqualTo("pre-delete");
+    assertThat(writes(w.pass())).isEmpty();
+    assertThat(w.row("db").message).startsWith("waiting for its preDelete Job shop-db-pre-delete");
+    finish(w, "db", "Complete");
+    assertThat(writtenKinds(w.pass()))
+        .containsExactlyInAnyOrder("Delete Deployment db", "Delete Job shop-db-pre-delete");
+    assertThat(w.plan().finished()).isTrue();
+  }
+
+  @Test
+  void aPreDeleteJobThatFailedHoldsItsComponentSayingWhatToDo() {
+    World w = new World(WITH_HOOK);
+    w.pass();
+    w.deleting();
+    w.pass();
+    w.pass();
+    finish(w, "db", "Failed");
+    assertThat(writes(w.pass())).isEmpty();
+    assertThat(w.row("db").reason).isEqualTo("PreDeleteFailed");
+    assertThat(w.row("db").message)
+        .contains("Job shop-db-pre-delete failed")
+        .contains("delete the Job to run it again");
+  }
+
   @Test
   void anOrphanedComponentIsLetGoNotDeleted() {
     World w =
