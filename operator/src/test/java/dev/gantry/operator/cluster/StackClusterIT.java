@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * accepted, the components come up in order as the account the Stack names (impersonated, so the
  * API server's RBAC decides what it may make), the check Job reaches the web server through the
  * Service once it has a ready endpoint, an edit rolls the web server, a hand edit is put back, a
- * Stack whose account may not write is refused naming the grant, and deletion leaves nothing.
+ * Stack whose account may not write is refused naming the grant, and deletion leaves nothing; real
+ * pods' addresses reach what reads a component's members, and a preDelete Job runs before its
+ * component goes.
  */
 class StackClusterIT {
   static final String NS = "gantry-cluster-stack";
@@ -222,6 +224,114 @@ class StackClusterIT {
         .isNull();
     cluster.client.resource(denied).delete();
     await().atMost(TIMEOUT).until(() -> stack("denied") == null);
+  }
+
+  @Test
+  void membersReachWhatReadsThemAndAPreDeleteJobRunsBeforeItsComponentGoes() throws Exception {
+    for (HasMetadata item : example("service-account.yaml")) {
+      item.getMetadata().setName("members-stack");
+      if (item instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding binding) {
+        binding.getRoleRef().setName("members-stack");
+        binding.getSubjects().get(0).setName("members-stack");
+      }
+      cluster.client.resource(item).createOr(r -> r.update());
+    }
+    Stack members =
+        Serialization.unmarshal(
+            """
+            apiVersion: gantry.dev/v1alpha1
+            kind: Stack
+            metadata: {name: members}
+            spec:
+              serviceAccountName: members-stack
+              networkPolicies: Disabled
+              components:
+              - name: media
+                preDelete:
+                  backoffLimit: 0
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                      - {name: unregister, image: %1$s, command: [sh, -c, "echo unregistering media"]}
+                template:
+                  apiVersion: apps/v1
+                  kind: Deployment
+                  metadata: {name: media}
+                  spec:
+                    replicas: 2
+                    selector: {matchLabels: {app: media}}
+                    template:
+                      metadata: {labels: {app: media}}
+                      spec:
+                        containers:
+                        - {name: media, image: %1$s, command: [sleep, "3600"]}
+              - name: registry
+                dependsOn: [media]
+                template:
+                  apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: registry}
+                  data:
+                    servers: "${components.media.members.map(m, m.address).join(',')}"
+            """
+                .formatted(cluster.toolsImage),
+            Stack.class);
+    members.getMetadata().setNamespace(NS);
+    cluster.client.resource(members).create();
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> phase("members") == StackStatus.Phase.Ready);
+    var pods =
+        cluster
+            .client
+            .pods()
+            .inNamespace(NS)
+            .withLabel("gantry.dev/component", "media")
+            .list()
+            .getItems();
+    java.util.List<String> ips =
+        pods.stream().map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null).sorted().toList();
+    assertThat(ips).hasSize(2);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              String servers =
+                  cluster
+                      .client
+                      .configMaps()
+                      .inNamespace(NS)
+                      .withName("registry")
+                      .get()
+                      .getData()
+                      .get("servers");
+              return java.util.Arrays.stream(servers.split(",")).sorted().toList().equals(ips);
+            });
+
+    // Deleted: registry goes first, then media's preDelete Job runs, then media goes with it.
+    cluster.client.resource(members).delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                cluster
+                        .client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withName("members-media-pre-delete")
+                        .get()
+                    != null);
+    assertThat(cluster.client.configMaps().inNamespace(NS).withName("registry").get()).isNull();
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> stack("members") == null);
+    assertThat(cluster.client.apps().deployments().inNamespace(NS).withName("media").get())
+        .isNull();
   }
 
   static Deployment deployment() {
