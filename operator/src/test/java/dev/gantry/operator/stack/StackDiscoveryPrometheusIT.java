@@ -10,6 +10,7 @@ import dev.gantry.api.stack.Stack;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.testing.OperatorHarness;
 import dev.gantry.operator.testing.RequiredProgram;
+import dev.gantry.operator.testing.SimulatedCluster;
 import dev.gantry.operator.testing.StackApiAnswers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -124,7 +125,7 @@ class StackDiscoveryPrometheusIT {
             .getTemplate()
             .getMetadata()
             .getLabels();
-    readyPod("media-7d9f-abcde", labels);
+    new SimulatedCluster(client).readyPod(NS, "media-7d9f-abcde", "127.0.0.1", labels);
     await().atMost(Duration.ofSeconds(30)).until(() -> get(discovery).contains("127.0.0.1:"));
 
     Path config = dir.resolve("prometheus.yml");
@@ -172,43 +173,5 @@ class StackDiscoveryPrometheusIT {
     // The pod goes: the target list empties.
     client.pods().inNamespace(NS).withName("media-7d9f-abcde").delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> get(discovery).equals("[]"));
-  }
-
-  /** As the kubelet: the Deployment's pod, running and ready on this machine's loopback. */
-  void readyPod(String name, java.util.Map<String, String> labels) {
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("bbb")
-                .withImage("bbb")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .pods()
-        .inNamespace(NS)
-        .withName(name)
-        .editStatus(
-            p -> {
-              p.setStatus(
-                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                      .withPhase("Running")
-                      .withPodIP("127.0.0.1")
-                      .addNewCondition()
-                      .withType("Ready")
-                      .withStatus("True")
-                      .endCondition()
-                      .build());
-              return p;
-            });
   }
 }

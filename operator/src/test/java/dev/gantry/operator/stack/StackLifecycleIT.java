@@ -9,6 +9,7 @@ import dev.gantry.api.stack.StackStatus.ComponentPhase;
 import dev.gantry.api.stack.StackStatus.ComponentStatus;
 import dev.gantry.operator.runtime.GantryOperator;
 import dev.gantry.operator.testing.OperatorHarness;
+import dev.gantry.operator.testing.SimulatedCluster;
 import dev.gantry.operator.testing.StackApiAnswers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
@@ -303,12 +304,12 @@ class StackLifecycleIT {
         .containsEntry("gantry.dev/stack", "media")
         .containsEntry("gantry.dev/component", "media");
     rolledOut("media");
-    member("media-a", "10.1.0.1", labels);
+    new SimulatedCluster(client).readyPod(NS, "media-a", "10.1.0.1", labels);
     await().atMost(TIMEOUT).until(() -> configMap("registry") != null);
     await()
         .atMost(TIMEOUT)
         .until(() -> "10.1.0.1".equals(configMap("registry").getData().get("servers")));
-    member("media-b", "10.1.0.2", labels);
+    new SimulatedCluster(client).readyPod(NS, "media-b", "10.1.0.2", labels);
     await()
         .atMost(TIMEOUT)
         .until(() -> "10.1.0.1,10.1.0.2".equals(configMap("registry").getData().get("servers")));
@@ -316,44 +317,6 @@ class StackLifecycleIT {
     await()
         .atMost(TIMEOUT)
         .until(() -> "10.1.0.2".equals(configMap("registry").getData().get("servers")));
-  }
-
-  /** As the kubelet: a pod of the Deployment, running and ready at {@code ip}. */
-  void member(String name, String ip, java.util.Map<String, String> labels) {
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("bbb")
-                .withImage("bbb")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .pods()
-        .inNamespace(NS)
-        .withName(name)
-        .editStatus(
-            p -> {
-              p.setStatus(
-                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                      .withPhase("Running")
-                      .withPodIP(ip)
-                      .addNewCondition()
-                      .withType("Ready")
-                      .withStatus("True")
-                      .endCondition()
-                      .build());
-              return p;
-            });
   }
 
   // ---- the test as the cluster ----

@@ -129,6 +129,48 @@ public final class SimulatedCluster {
             });
   }
 
+  /**
+   * A Deployment's pod as the ReplicaSet controller and kubelet make it: created with the
+   * template's labels, then running and ready at {@code ip}.
+   */
+  public Pod readyPod(
+      String namespace, String name, String ip, java.util.Map<String, String> labels) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("app")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                      .withPhase("Running")
+                      .withPodIP(ip)
+                      .addNewCondition()
+                      .withType("Ready")
+                      .withStatus("True")
+                      .endCondition()
+                      .build());
+              return p;
+            });
+  }
+
   /** The scheduler cannot place a pod: it stays Pending, unscheduled, with no IP. */
   public void unschedulable(Pod pod, String message) {
     editStatus(
