@@ -123,6 +123,13 @@ final class OperatorCommand implements Callable<Integer> {
           "Image of the init container that holds back consumers whose relations are missing [GANTRY_GATE_IMAGE]. Default: ${DEFAULT-VALUE}.")
   String gateImage;
 
+  @Option(
+      names = "--stack-service-account",
+      defaultValue = "${env:GANTRY_STACK_SERVICE_ACCOUNT:-default}",
+      description =
+          "The ServiceAccount a Stack's objects are written as when the Stack names none, in the Stack's namespace [GANTRY_STACK_SERVICE_ACCOUNT]. Default: ${DEFAULT-VALUE}.")
+  String stackServiceAccount;
+
   OperatorCommand(KubeClients clients) {
     this.clients = clients;
   }
@@ -142,12 +149,13 @@ final class OperatorCommand implements Callable<Integer> {
       namespaces.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(watched::add);
     }
     return new OperatorOptions(
-        watched,
-        leaderElection,
-        leaseNamespace,
-        httpPort,
-        new ProvisionSettings(
-            toolsImage, ProvisionSettings.DEFAULT_DESTROY_RETRY_BASE, pullPolicy()));
+            watched,
+            leaderElection,
+            leaseNamespace,
+            httpPort,
+            new ProvisionSettings(
+                toolsImage, ProvisionSettings.DEFAULT_DESTROY_RETRY_BASE, pullPolicy()))
+        .withStackServiceAccount(stackServiceAccount);
   }
 
   private String pullPolicy() {

@@ -48,7 +48,11 @@ final class StackKind implements KindView<Stack> {
     StackStatus status = s.getStatus();
     out.printf("Name:            %s%n", s.getMetadata().getName());
     out.printf("Namespace:       %s%n", s.getMetadata().getNamespace());
-    out.printf("Writes as:       ServiceAccount %s%n", s.getSpec().serviceAccountOrDefault());
+    out.printf(
+        "Writes as:       %s%n",
+        s.getSpec().serviceAccountName == null
+            ? "the operator's default ServiceAccount (default, unless --stack-service-account says)"
+            : "ServiceAccount " + s.getSpec().serviceAccountName);
     out.printf(
         "Phase:           %s%n", status == null || status.phase == null ? "<none>" : status.phase);
     out.printf(

@@ -97,6 +97,15 @@ class CliParsingTest {
     assertThat(options.namespaces()).isEmpty();
     assertThat(options.leaderElection()).isFalse();
     assertThat(options.httpPort()).isEqualTo(8080);
+    assertThat(options.stackServiceAccount()).isEqualTo("default");
+  }
+
+  @Test
+  void theAccountStacksWriteAsByDefaultIsAnOperatorSetting() {
+    var cli = GantryCli.commandLine(new KubeClients());
+    var parsed = cli.parseArgs("operator", "--stack-service-account", "stack-writer");
+    var options = ((OperatorCommand) parsed.subcommand().commandSpec().userObject()).options();
+    assertThat(options.stackServiceAccount()).isEqualTo("stack-writer");
   }
 
   @Test

@@ -102,7 +102,8 @@ public class GantryOperator implements AutoCloseable {
       reconcilers.add(new RelationReconciler(clock, relationsCache));
     }
     if (!disabled.containsKey(Capability.STACK)) {
-      reconcilers.add(new StackReconciler(client, clock, stackDiscovery));
+      reconcilers.add(
+          new StackReconciler(client, clock, stackDiscovery, options.stackServiceAccount()));
     }
     this.closeables =
         reconcilers.stream()

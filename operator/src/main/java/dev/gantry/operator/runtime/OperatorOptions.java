@@ -14,6 +14,8 @@ import java.util.Set;
  * @param provision settings of the Provision controller
  * @param webhook the relations admission webhook, or null to run without it (the relations
  *     controller still injects existing workloads)
+ * @param stackServiceAccount the ServiceAccount a Stack's children are written as when the Stack
+ *     names none (in the Stack's namespace)
  */
 public record OperatorOptions(
     Set<String> namespaces,
@@ -21,8 +23,12 @@ public record OperatorOptions(
     String leaseNamespace,
     int httpPort,
     ProvisionSettings provision,
-    RelationsWebhook.Settings webhook) {
+    RelationsWebhook.Settings webhook,
+    String stackServiceAccount) {
   public static final String LEASE_NAME = "gantry-operator-leader";
+
+  /** The account a Stack that names none writes as: its namespace's default. */
+  public static final String DEFAULT_STACK_SERVICE_ACCOUNT = "default";
 
   public OperatorOptions(
       Set<String> namespaces,
@@ -30,12 +36,25 @@ public record OperatorOptions(
       String leaseNamespace,
       int httpPort,
       ProvisionSettings provision) {
-    this(namespaces, leaderElection, leaseNamespace, httpPort, provision, null);
+    this(
+        namespaces,
+        leaderElection,
+        leaseNamespace,
+        httpPort,
+        provision,
+        null,
+        DEFAULT_STACK_SERVICE_ACCOUNT);
   }
 
   public OperatorOptions withWebhook(RelationsWebhook.Settings settings) {
     return new OperatorOptions(
-        namespaces, leaderElection, leaseNamespace, httpPort, provision, settings);
+        namespaces,
+        leaderElection,
+        leaseNamespace,
+        httpPort,
+        provision,
+        settings,
+        stackServiceAccount);
   }
 
   public static OperatorOptions defaults() {
@@ -44,11 +63,22 @@ public record OperatorOptions(
 
   public OperatorOptions withHttpPort(int port) {
     return new OperatorOptions(
-        namespaces, leaderElection, leaseNamespace, port, provision, webhook);
+        namespaces, leaderElection, leaseNamespace, port, provision, webhook, stackServiceAccount);
   }
 
   public OperatorOptions withNamespaces(Set<String> watched) {
     return new OperatorOptions(
-        watched, leaderElection, leaseNamespace, httpPort, provision, webhook);
+        watched, leaderElection, leaseNamespace, httpPort, provision, webhook, stackServiceAccount);
+  }
+
+  public OperatorOptions withStackServiceAccount(String account) {
+    return new OperatorOptions(
+        namespaces,
+        leaderElection,
+        leaseNamespace,
+        httpPort,
+        provision,
+        webhook,
+        account == null || account.isBlank() ? DEFAULT_STACK_SERVICE_ACCOUNT : account);
   }
 }

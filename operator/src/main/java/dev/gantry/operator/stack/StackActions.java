@@ -89,7 +89,9 @@ final class StackActions {
                     + name(object)
                     + ": "
                     + serverMessage(e)
-                    + (e.getCode() == 403 ? forbiddenFix(stack, action, watched) : "")));
+                    + (e.getCode() == 403
+                        ? forbiddenFix(stack, clients.accountName(stack), action, watched)
+                        : "")));
       }
     }
     return outcomes;
@@ -208,7 +210,8 @@ final class StackActions {
   }
 
   /** What to do about a write the Stack's ServiceAccount may not make. */
-  private static String forbiddenFix(Stack stack, StackAction action, ChildKinds.Watched kind) {
+  private static String forbiddenFix(
+      Stack stack, String account, StackAction action, ChildKinds.Watched kind) {
     String group = kind.definition().getGroup();
     String resource =
         kind.definition().getPlural() + (group == null || group.isEmpty() ? "" : "." + group);
@@ -216,7 +219,7 @@ final class StackActions {
     return " (the Stack writes as ServiceAccount "
         + stack.getMetadata().getNamespace()
         + "/"
-        + stack.getSpec().serviceAccountOrDefault()
+        + account
         + ": grant it "
         + verb
         + " on "

@@ -15,10 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StackClients implements AutoCloseable {
   private final KubernetesClient operator;
+  private final String defaultAccount;
   private final Map<String, KubernetesClient> byAccount = new ConcurrentHashMap<>();
 
-  StackClients(KubernetesClient operator) {
+  /**
+   * @param defaultAccount the account of a Stack that names none (the operator's setting)
+   */
+  StackClients(KubernetesClient operator, String defaultAccount) {
     this.operator = operator;
+    this.defaultAccount = defaultAccount;
   }
 
   /** The client that writes {@code stack}'s children. */
@@ -36,11 +41,14 @@ final class StackClients implements AutoCloseable {
   }
 
   /** The user name the API server knows the Stack's ServiceAccount by. */
-  static String account(Stack stack) {
-    return "system:serviceaccount:"
-        + stack.getMetadata().getNamespace()
-        + ":"
-        + stack.getSpec().serviceAccountOrDefault();
+  String account(Stack stack) {
+    return "system:serviceaccount:" + stack.getMetadata().getNamespace() + ":" + accountName(stack);
+  }
+
+  /** The ServiceAccount the Stack's children are written as: its own, or the operator's default. */
+  String accountName(Stack stack) {
+    String named = stack.getSpec().serviceAccountName;
+    return named == null || named.isBlank() ? defaultAccount : named;
   }
 
   @Override

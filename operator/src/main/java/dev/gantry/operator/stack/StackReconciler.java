@@ -1,6 +1,7 @@
 package dev.gantry.operator.stack;
 
 import dev.gantry.api.stack.Stack;
+import dev.gantry.api.stack.StackSpec;
 import dev.gantry.api.stack.StackStatus;
 import dev.gantry.operator.kube.EventRecorder;
 import dev.gantry.operator.kube.StatusWriter;
@@ -62,18 +63,20 @@ public class StackReconciler implements Reconciler<Stack>, Cleaner<Stack>, AutoC
    *     ServiceAccount
    */
   public StackReconciler(KubernetesClient client, Clock clock) {
-    this(client, clock, new StackDiscovery());
+    this(client, clock, new StackDiscovery(), StackSpec.DEFAULT_SERVICE_ACCOUNT);
   }
 
   /**
    * @param discovery where each pass leaves the Stack's scrape targets, for the operator's
    *     Prometheus service discovery
+   * @param defaultAccount the ServiceAccount children are written as when a Stack names none
    */
-  public StackReconciler(KubernetesClient client, Clock clock, StackDiscovery discovery) {
+  public StackReconciler(
+      KubernetesClient client, Clock clock, StackDiscovery discovery, String defaultAccount) {
     this.discovery = discovery;
     ChildKinds kinds = new ChildKinds();
     this.clock = clock;
-    this.clients = new StackClients(client);
+    this.clients = new StackClients(client, defaultAccount);
     this.observer = new StackObserver(kinds, clock);
     this.actions = new StackActions(kinds, clients);
   }
