@@ -76,7 +76,8 @@ public final class ExpressionEnvironment {
   public record Compiled(String source, CelAbstractSyntaxTree ast, Set<String> components) {
     /** Whether it reads a secret: a secret parameter, or a component's secret or outputs. */
     public boolean readsSecrets() {
-      return readsVariable(ast, SECRET_PARAMETERS) || readsComponentField(ast, "secret");
+      return readsVariable(ast, SECRET_PARAMETERS)
+          || (readsVariable(ast, COMPONENTS) && readsAnyField(ast, "secret"));
     }
 
     /** Whether it reads each, the item of a collection. */
@@ -267,15 +268,24 @@ public final class ExpressionEnvironment {
   }
 
   /** Whether it reads {@code components.<any>.<field>}. */
-  private static boolean readsComponentField(CelAbstractSyntaxTree ast, String field) {
-    return selects(ast)
-        .anyMatch(
-            s -> {
-              CelExpr operand = s.select().operand();
-              return s.select().field().equals(field)
-                  && operand.exprKind().getKind() == CelExpr.ExprKind.Kind.SELECT
-                  && isIdent(operand.select().operand(), COMPONENTS);
-            });
+  /**
+   * Whether any select in the expression names {@code field}, or any index is that constant:
+   * components.db.secret, but also components.dbs[0].secret, a macro's m.secret and x["secret"], so
+   * no form of reading a Secret's values slips past the check.
+   */
+  private static boolean readsAnyField(CelAbstractSyntaxTree ast, String field) {
+    boolean selected = selects(ast).anyMatch(s -> s.select().field().equals(field));
+    boolean indexed =
+        CelNavigableAst.fromAst(ast)
+            .getRoot()
+            .allNodes()
+            .map(CelNavigableExpr::expr)
+            .filter(e -> e.exprKind().getKind() == CelExpr.ExprKind.Kind.CONSTANT)
+            .anyMatch(
+                e ->
+                    e.constant().getKind() == dev.cel.common.ast.CelConstant.Kind.STRING_VALUE
+                        && field.equals(e.constant().stringValue()));
+    return selected || indexed;
   }
 
   private static java.util.stream.Stream<CelExpr> selects(CelAbstractSyntaxTree ast) {

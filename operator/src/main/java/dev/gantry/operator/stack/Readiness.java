@@ -174,9 +174,13 @@ public final class Readiness {
     if ("Succeeded".equals(phase)) {
       return Verdict.ready();
     }
-    return readyCondition("Pod", status).isReady()
-        ? Verdict.ready()
-        : Verdict.waiting("pod " + phase.toLowerCase() + ", not ready");
+    // A pod is ready when its Ready condition says so; one that has none yet is not.
+    for (JsonNode c : status.path("conditions")) {
+      if ("Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+        return Verdict.ready();
+      }
+    }
+    return Verdict.waiting("pod " + phase.toLowerCase() + ", not ready");
   }
 
   private static Verdict gantry(String kind, JsonNode status) {

@@ -29,6 +29,7 @@ import java.util.Set;
 public final class StackPlanner {
   static final Duration ENDPOINT_RECHECK = Duration.ofSeconds(5);
   static final Duration KIND_RECHECK = Duration.ofSeconds(2);
+  static final Duration KIND_PROBLEM_RECHECK = Duration.ofSeconds(30);
   static final Duration SECRET_RECHECK = Duration.ofSeconds(60);
 
   /** The gantry.dev/hook annotation's value on a preDelete Job. */
@@ -138,6 +139,8 @@ public final class StackPlanner {
       }
       String kindProblem = o.kindProblems().get(StackObservation.kindKey(c.apiVersion(), c.kind()));
       if (kindProblem != null) {
+        // A grant given or a CRD installed changes nothing Gantry watches: look again.
+        wakeIn(KIND_PROBLEM_RECHECK);
         row(c, ComponentPhase.Failed, "Refused", kindProblem, live);
         return;
       }
@@ -241,9 +244,12 @@ public final class StackPlanner {
       if (!written.isEmpty()) {
         // What makes it Ready may not be watched (a Service's endpoints): look again soon.
         wakeIn(ENDPOINT_RECHECK);
-        row(c, ComponentPhase.Creating, writeReason, String.join("; ", written), List.of())
-                .children =
-            refs;
+        ComponentStatus r =
+            row(c, ComponentPhase.Creating, writeReason, String.join("; ", written), List.of());
+        r.children = refs;
+        // A new write is a new attempt: its timeout counts from now.
+        r.lastTransitionTime =
+            o.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         return;
       }
       ready(c, current, refs);
@@ -490,8 +496,11 @@ public final class StackPlanner {
         anyAlive = true;
         Set<String> blockers = aliveDependents(name);
         if (isProvision(name)) {
+          // Provisions go last, but not after what they themselves read (a credentials Secret):
+          // that waits for them.
+          Set<String> needed = requiredBy(name);
           for (String other : all) {
-            if (!isProvision(other) && !o.childrenOf(other).isEmpty()) {
+            if (!isProvision(other) && !o.childrenOf(other).isEmpty() && !needed.contains(other)) {
               blockers.add(other);
             }
           }
@@ -509,8 +518,10 @@ public final class StackPlanner {
             r.reason = "PreDeleteFailed";
           }
         } else if (blockers.isEmpty()) {
+          boolean othersLeft = live.stream().anyMatch(l -> !isHook(l));
           for (JsonNode child : live) {
-            if (!terminating(child)) {
+            // A finished preDelete Job stays until the rest has gone, so it is not run again.
+            if (!terminating(child) && !(othersLeft && isHook(child))) {
               actions.add(remove(name, child));
             }
           }
@@ -526,7 +537,9 @@ public final class StackPlanner {
         rows.put(name, r);
       }
       StackStatus status = StackStatuses.deleting(stack, List.copyOf(rows.values()), o.now());
-      return new Plan(List.copyOf(actions), status, Optional.empty(), !anyAlive);
+      // A kind that cannot be looked at may still hold children: not finished until it can.
+      boolean blind = !o.kindProblems().isEmpty();
+      return new Plan(List.copyOf(actions), status, Optional.empty(), !anyAlive && !blind);
     }
 
     /**
@@ -546,7 +559,8 @@ public final class StackPlanner {
               .findFirst()
               .orElse(null);
       if (existing == null) {
-        if (live.isEmpty()) {
+        if (live.isEmpty() || live.stream().anyMatch(StackPlanner::terminating)) {
+          // Nothing left to hold, or already going (its hook ran and is gone): not run again.
           return null;
         }
         com.fasterxml.jackson.databind.node.ObjectNode body = hook.body().deepCopy();
@@ -598,6 +612,23 @@ public final class StackPlanner {
                 + " component to go on without it";
         default -> "waiting for its preDelete Job " + job + ": " + verdict.message();
       };
+    }
+
+    private static boolean isHook(JsonNode live) {
+      return PRE_DELETE.equals(live.at("/metadata/annotations/gantry.dev~1hook").asText());
+    }
+
+    /** Every component {@code name} reads, directly or through others. */
+    private Set<String> requiredBy(String name) {
+      Set<String> required = new LinkedHashSet<>();
+      java.util.Deque<String> next = new java.util.ArrayDeque<>(dependenciesOf(name));
+      while (!next.isEmpty()) {
+        String d = next.pop();
+        if (required.add(d)) {
+          next.addAll(dependenciesOf(d));
+        }
+      }
+      return required;
     }
 
     private boolean isProvision(String name) {

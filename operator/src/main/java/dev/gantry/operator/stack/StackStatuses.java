@@ -127,10 +127,42 @@ public final class StackStatuses {
                 .toList();
       }
     }
+    unconfirmed(stack, planned);
     if (!refused || planned.phase == StackStatus.Phase.Deleting) {
       return planned;
     }
     return summarize(stack, planned.components, now);
+  }
+
+  /**
+   * A write that was planned but not made (the object changed or went in between) keeps the hash of
+   * what was last written, so the next pass writes it again instead of taking it as done.
+   */
+  private static void unconfirmed(Stack stack, StackStatus planned) {
+    for (ComponentStatus row : planned.components) {
+      for (ChildReference ref : row.children == null ? List.<ChildReference>of() : row.children) {
+        if (ref.appliedHash != null && ref.appliedVersion == null) {
+          ref.appliedHash = previousHash(stack, row.name, ref);
+        }
+      }
+    }
+  }
+
+  private static String previousHash(Stack stack, String component, ChildReference ref) {
+    if (stack.getStatus() == null || stack.getStatus().components == null) {
+      return null;
+    }
+    for (ComponentStatus row : stack.getStatus().components) {
+      if (!row.name.equals(component) || row.children == null) {
+        continue;
+      }
+      for (ChildReference before : row.children) {
+        if (ref.name.equals(before.name) && ref.kind.equals(before.kind)) {
+          return before.appliedHash;
+        }
+      }
+    }
+    return null;
   }
 
   private static StackStatus base(Stack stack, List<ComponentStatus> rows) {

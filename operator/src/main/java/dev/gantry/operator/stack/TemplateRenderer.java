@@ -92,8 +92,10 @@ public final class TemplateRenderer {
         .put("kind", owner.kind())
         .put("name", owner.name())
         .put("uid", owner.uid())
-        .put("controller", true)
-        .put("blockOwnerDeletion", true);
+        // No blockOwnerDeletion: the Stack's own finalizer orders its teardown, and the flag
+        // would need update on stacks/finalizers from the account the child is written as
+        // wherever OwnerReferencesPermissionEnforcement is on (OpenShift).
+        .put("controller", true);
     metadata.set("ownerReferences", owners);
     if (component.orphan()) {
       metadata.with("annotations").put(StackNames.DELETION_POLICY, "Orphan");

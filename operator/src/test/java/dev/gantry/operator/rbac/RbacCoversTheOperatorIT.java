@@ -501,7 +501,6 @@ class RbacCoversTheOperatorIT {
     // Checked by the real API server's OwnerReferencesPermissionEnforcement, which the mock lacks.
     unused.remove("gantry.dev/provisions/finalizers:update");
     unused.remove("flux-framework.org/miniclusters/finalizers:update");
-    unused.remove("gantry.dev/stacks/finalizers:update");
     // A WebSocket exec is authorized as create from Kubernetes 1.30 on; the mock sees its GET.
     unused.remove("/pods/exec:create");
     // The client reads the pod to explain an exec that failed, which on the mock it may or may not

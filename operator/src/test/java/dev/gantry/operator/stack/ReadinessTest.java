@@ -99,4 +99,12 @@ class ReadinessTest {
     assertThat(Readiness.of(json("apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n"), null).state())
         .isEqualTo(Readiness.State.READY);
   }
+
+  @Test
+  void aPodWithoutAReadyConditionIsNotReadyYet() {
+    JsonNode scheduled =
+        json(
+            "apiVersion: v1\nkind: Pod\nstatus: {phase: Pending, conditions: [{type: PodScheduled, status: \"False\"}]}\n");
+    assertThat(Readiness.of(scheduled, null).state()).isEqualTo(Readiness.State.WAITING);
+  }
 }

@@ -319,4 +319,37 @@ class StackCompilerTest {
         .singleElement()
         .satisfies(p -> assertThat(p).contains("each is the item of a forEach"));
   }
+
+  @Test
+  void aSecretReadThroughAMacroOrAnIndexIsStillRefusedInAPlainField() {
+    for (String read :
+        List.of(
+            "${[components.creds].map(c, c.secret.password)[0]}",
+            "${components.creds['secret'].password}")) {
+      assertThat(
+              problems(
+                  """
+                  components:
+                  - name: creds
+                    template:
+                      apiVersion: v1
+                      kind: Secret
+                      metadata: {name: creds}
+                      stringData: {password: p}
+                  - name: app
+                    template:
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata: {name: app}
+                      data: {password: "%s"}
+                  """
+                      .formatted(read)))
+          .as(read)
+          .anySatisfy(
+              p ->
+                  assertThat(p)
+                      .startsWith("spec.components[app].template.data.password: ")
+                      .contains("reads a secret"));
+    }
+  }
 }

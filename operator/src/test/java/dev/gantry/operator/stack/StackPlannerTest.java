@@ -68,6 +68,7 @@ class StackPlannerTest {
     boolean namespaceTerminating;
     final Map<String, Integer> endpoints = new LinkedHashMap<>();
     final Map<String, List<JsonNode>> pods = new LinkedHashMap<>();
+    final Map<String, String> kindProblems = new LinkedHashMap<>();
     int versions = 100;
 
     World(String spec) {
@@ -87,7 +88,7 @@ class StackPlannerTest {
               Map.of(),
               Set.of(),
               endpoints,
-              Map.of(),
+              kindProblems,
               Set.of(),
               pods,
               namespaceTerminating,
@@ -689,8 +690,9 @@ class StackPlannerTest {
     assertThat(writes(w.pass())).isEmpty();
     assertThat(w.row("db").message).startsWith("waiting for its preDelete Job shop-db-pre-delete");
     finish(w, "db", "Complete");
-    assertThat(writtenKinds(w.pass()))
-        .containsExactlyInAnyOrder("Delete Deployment db", "Delete Job shop-db-pre-delete");
+    // The finished Job stays until the rest has gone, so it is never run a second time.
+    assertThat(writtenKinds(w.pass())).containsExactly("Delete Deployment db");
+    assertThat(writtenKinds(w.pass())).containsExactly("Delete Job shop-db-pre-delete");
     assertThat(w.plan().finished()).isTrue();
   }
 
@@ -707,6 +709,79 @@ class StackPlannerTest {
     assertThat(w.row("db").message)
         .contains("Job shop-db-pre-delete failed")
         .contains("delete the Job to run it again");
+  }
+
+  @Test
+  void aComponentStillGoingIsNotHookedAgain() {
+    World w = new World(WITH_HOOK);
+    w.pass();
+    w.deleting();
+    w.children.remove("web");
+    w.children.remove("settings");
+    // db's objects are already terminating (its hook ran and went): no new Job.
+    ObjectNode db = w.object("db", "Deployment");
+    db.with("metadata").put("deletionTimestamp", "2026-12-07T12:00:00Z");
+    assertThat(writes(w.pass())).isEmpty();
+  }
+
+  @Test
+  void aProvisionGoesLastButBeforeWhatItReads() {
+    World w =
+        new World(
+            """
+            networkPolicies: Disabled
+            components:
+            - name: creds
+              template:
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: cloud-creds}
+                stringData: {token: t}
+            - name: infra
+              provision:
+                image: busybox
+                variables: {secretRef: "${components.creds.metadata.name}"}
+            - name: app
+              template:
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app}
+                data: {a: b}
+            """);
+    w.pass();
+    w.pass();
+    assertThat(w.children).containsKeys("creds", "infra", "app");
+    w.deleting();
+    // app goes first (Provisions go last); creds waits for infra, which reads it.
+    assertThat(writes(w.pass())).containsExactly("Delete app");
+    assertThat(writes(w.pass())).containsExactly("Delete infra");
+    assertThat(writes(w.pass())).containsExactly("Delete creds");
+  }
+
+  @Test
+  void teardownDoesNotFinishWhileAKindCannotBeLookedAt() {
+    World w = new World(SPEC);
+    w.deleting();
+    w.kindProblems.put("apps/v1 Deployment", "Gantry may not list deployments");
+    assertThat(w.plan().finished()).isFalse();
+    w.kindProblems.clear();
+    assertThat(w.plan().finished()).isTrue();
+  }
+
+  @Test
+  void aWriteThatDidNotHappenIsTriedAgain() {
+    World w = new World(SPEC);
+    w.pass();
+    String written = w.row("settings").children.get(0).appliedHash;
+    w.stack.getSpec().parameters.put("greeting", "hi");
+    w.stack.getMetadata().setGeneration(2L);
+    StackPlanner.Plan plan = w.plan();
+    assertThat(writes(plan)).contains("Update settings");
+    // The update met a conflict: no outcome. The status keeps what was last written...
+    w.stack.setStatus(StackStatuses.settle(w.stack, plan.status(), List.of(), w.now));
+    assertThat(w.row("settings").children.get(0).appliedHash).isEqualTo(written);
+    // ...so the next pass writes it again.
+    assertThat(writes(w.plan())).contains("Update settings");
   }
 
   @Test
