@@ -78,9 +78,38 @@ final class StackKind implements KindView<Stack> {
                 c.message == null ? "" : c.message));
       }
       table.print(out);
+      members(status.components, out, now);
     }
     EventsTable.print(events, out, now);
     out.flush();
+  }
+
+  /** The members of components with join or leave actions, and where each one's action is. */
+  private static void members(List<ComponentStatus> components, PrintWriter out, Instant now) {
+    Table table =
+        new Table(List.of("  COMPONENT", "MEMBER", "ADDRESS", "STATE", "SINCE", "MESSAGE"));
+    boolean any = false;
+    for (ComponentStatus c : components) {
+      for (StackStatus.MemberStatus m :
+          c.members == null ? List.<StackStatus.MemberStatus>of() : c.members) {
+        any = true;
+        table.row(
+            List.of(
+                "  " + c.name,
+                m.name == null ? "" : m.name,
+                m.address == null ? "" : m.address,
+                m.state == null
+                    ? ""
+                    : m.state.name()
+                        + (m.attempt != null && m.attempt > 1 ? " (run " + m.attempt + ")" : ""),
+                m.lastTransitionTime == null ? "" : Ages.since(m.lastTransitionTime, now),
+                m.message == null ? "" : m.message));
+      }
+    }
+    if (any) {
+      out.println("Members:");
+      table.print(out);
+    }
   }
 
   private static String objects(List<ChildReference> children) {

@@ -62,10 +62,19 @@ class StackCommandsIT {
                       "WaitingForDependencies",
                       "waiting for service: no ready endpoints");
               check.dependsOn = List.of("service");
+              ComponentStatus web = row("web", ComponentPhase.Ready, "Ready", null);
+              StackStatus.MemberStatus member = new StackStatus.MemberStatus();
+              member.name = "hello-web-7d9f";
+              member.address = "10.0.0.5";
+              member.state = StackStatus.MemberState.ActionFailed;
+              member.attempt = 2;
+              member.message = "onMemberJoin Job hello-web-member-join-1 failed";
+              member.lastTransitionTime = "2026-01-01T00:00:00Z";
+              web.members = List.of(member);
               status.components =
                   List.of(
                       page,
-                      row("web", ComponentPhase.Ready, "Ready", null),
+                      web,
                       row("service", ComponentPhase.Creating, "NotReady", "no ready endpoints"),
                       check);
               status.conditions =
@@ -99,7 +108,10 @@ class StackCommandsIT {
         .contains("Writes as:       ServiceAccount hello-stack")
         .containsPattern("page\\s+Ready\\s+Ready\\s+\\S+\\s+-\\s+ConfigMap/hello-page")
         .containsPattern(
-            "check\\s+Pending\\s+WaitingForDependencies\\s+\\S+\\s+service\\s+-\\s+waiting for service: no ready endpoints");
+            "check\\s+Pending\\s+WaitingForDependencies\\s+\\S+\\s+service\\s+-\\s+waiting for service: no ready endpoints")
+        .contains("Members:")
+        .containsPattern(
+            "web\\s+hello-web-7d9f\\s+10.0.0.5\\s+ActionFailed \\(run 2\\)\\s+\\S+\\s+onMemberJoin Job");
   }
 
   @Test

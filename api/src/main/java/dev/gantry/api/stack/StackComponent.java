@@ -162,6 +162,28 @@ public class StackComponent {
           + " deleted once the Job completed; a Job that failed holds it, saying why.")
   public ObjectNode preDelete;
 
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "The spec of a Job (batch/v1) run once for each pod that becomes one of the component's"
+          + " members (Ready for the first time), before its leave action can run. Its"
+          + " ${expressions} read member (name, address, node, labels, ports) besides what a"
+          + " template reads. A failed Job is run again with backoff.")
+  public ObjectNode onMemberJoin;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "The spec of a Job (batch/v1) run once for each member that goes away (its pod deleted or"
+          + " ended). The pod is held by the finalizer gantry.dev/member-leave until the Job"
+          + " completed or memberLeaveTimeout passed. Its ${expressions} read member.")
+  public ObjectNode onMemberLeave;
+
+  @Pattern(dev.gantry.api.Durations.PATTERN)
+  @Default("5m")
+  @JsonPropertyDescription(
+      "How long a leaving member's pod is held for its onMemberLeave Job (5m by default); after"
+          + " that it is let go whether or not the Job finished.")
+  public String memberLeaveTimeout;
+
   @JsonPropertyDescription("How Gantry treats changes made to the component's objects by others.")
   public Drift drift;
 

@@ -62,6 +62,51 @@ public class StackStatus {
 
     @JsonPropertyDescription("When phase last changed.")
     public String lastTransitionTime;
+
+    @JsonPropertyDescription(
+        "For a component with onMemberJoin or onMemberLeave: each member (pod) and where its"
+            + " join or leave action is.")
+    public List<MemberStatus> members;
+  }
+
+  /** One member of a component with member actions. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class MemberStatus {
+    @JsonPropertyDescription("The pod's name.")
+    public String name;
+
+    @JsonPropertyDescription("The pod's uid: a pod made again under the same name is a new member.")
+    public String uid;
+
+    @JsonPropertyDescription("The pod's IP address when it joined.")
+    public String address;
+
+    @JsonPropertyDescription(
+        "Joining (its onMemberJoin Job runs), Joined, Leaving (its onMemberLeave Job runs), Left,"
+            + " or ActionFailed (the Job failed; it is run again, see message).")
+    public MemberState state;
+
+    @JsonPropertyDescription(
+        "The action state and attempt are about: onMemberJoin or onMemberLeave.")
+    public String action;
+
+    @JsonPropertyDescription("Which run of that action this is, from 1.")
+    public Integer attempt;
+
+    @JsonPropertyDescription("What the member waits for, or what failed.")
+    public String message;
+
+    @JsonPropertyDescription("When state last changed.")
+    public String lastTransitionTime;
+  }
+
+  /** Where a member is. */
+  public enum MemberState {
+    Joining,
+    Joined,
+    Leaving,
+    Left,
+    ActionFailed
   }
 
   /** The phase of one component. */

@@ -41,6 +41,7 @@ public final class ExpressionEnvironment {
   static final String COMPONENTS = "components";
   static final String SELF = "self";
   static final String EACH = "each";
+  static final String MEMBER = "member";
 
   private static final CelRuntime RUNTIME =
       CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
@@ -54,7 +55,9 @@ public final class ExpressionEnvironment {
     /** includeWhen: parameters only, since it decides before anything is created. */
     INCLUDE,
     /** readyWhen: self and parameters. */
-    READY
+    READY,
+    /** A member action's Job: as TEMPLATE, and member, the pod that joins or leaves. */
+    MEMBER
   }
 
   private final Map<String, JsonNode> parameters;
@@ -128,12 +131,16 @@ public final class ExpressionEnvironment {
       message.append(firstLine(issue.getMessage()));
     }
     String text = message.toString();
+    if (text.contains("undeclared reference to '" + MEMBER + "'")) {
+      return text + " (member is read only in onMemberJoin and onMemberLeave)";
+    }
     if (text.contains("undeclared reference to '" + EACH + "'")) {
       return text + " (each is the item of a forEach; this component has none)";
     }
     if (text.contains("undeclared reference to '" + COMPONENTS + "'")
         && use != Use.TEMPLATE
-        && use != Use.EACH) {
+        && use != Use.EACH
+        && use != Use.MEMBER) {
       return text
           + " ("
           + (use == Use.INCLUDE ? "includeWhen" : "readyWhen")
@@ -149,6 +156,7 @@ public final class ExpressionEnvironment {
           + names(secretParameters)
           + "; components: "
           + names(components)
+          + (use == Use.MEMBER ? "; member: name, address, node, labels, ports" : "")
           + ")";
     }
     return text;
@@ -178,7 +186,14 @@ public final class ExpressionEnvironment {
     Map<String, CelType> componentTypes = new LinkedHashMap<>();
     components.forEach(c -> componentTypes.put(c, SimpleType.DYN));
     StructType comps = struct("gantry.stack.Components", componentTypes);
-    List<StructType> structs = List.of(params, secrets, comps);
+    Map<String, CelType> memberFields = new LinkedHashMap<>();
+    memberFields.put("name", SimpleType.STRING);
+    memberFields.put("address", SimpleType.STRING);
+    memberFields.put("node", SimpleType.STRING);
+    memberFields.put("labels", MapType.create(SimpleType.STRING, SimpleType.STRING));
+    memberFields.put("ports", MapType.create(SimpleType.STRING, SimpleType.INT));
+    StructType member = struct("gantry.stack.Member", memberFields);
+    List<StructType> structs = List.of(params, secrets, comps, member);
     var builder =
         CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -192,6 +207,11 @@ public final class ExpressionEnvironment {
               .addVar(SECRET_PARAMETERS, secrets)
               .addVar(COMPONENTS, comps)
               .addVar(EACH, SimpleType.DYN);
+      case MEMBER ->
+          builder
+              .addVar(SECRET_PARAMETERS, secrets)
+              .addVar(COMPONENTS, comps)
+              .addVar(MEMBER, member);
       case READY -> builder.addVar(SELF, SimpleType.DYN);
       case INCLUDE -> {}
     }

@@ -25,7 +25,8 @@ final class Members {
     return members;
   }
 
-  private static boolean ready(JsonNode pod) {
+  /** Ready, with an address, and not going away. */
+  static boolean ready(JsonNode pod) {
     if (pod.path("metadata").hasNonNull("deletionTimestamp")
         || pod.path("status").path("podIP").asText().isEmpty()) {
       return false;
@@ -38,7 +39,8 @@ final class Members {
     return false;
   }
 
-  private static Map<String, Object> member(JsonNode pod) {
+  /** One member, as expressions read it. */
+  static Map<String, Object> member(JsonNode pod) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", pod.path("metadata").path("name").asText());
     m.put("address", pod.path("status").path("podIP").asText());

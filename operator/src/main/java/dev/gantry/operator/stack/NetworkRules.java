@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.api.stack.StackComponent;
 import dev.gantry.api.stack.StackComponent.ComponentPort;
 import dev.gantry.operator.stack.StackDefinition.Component;
 import java.util.ArrayDeque;
@@ -101,24 +100,8 @@ public final class NetworkRules {
       }
     }
     Component synthetic =
-        new Component(
-            c.name(),
-            StackComponent.Kind.TEMPLATE,
-            API_VERSION,
-            KIND,
-            policy,
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            c.timeout(),
-            c.orphan(),
-            List.of(),
-            false,
-            null,
-            List.of(),
-            null,
-            null);
+        Component.synthetic(
+            c.name(), API_VERSION, KIND, policy, List.of(), c.timeout(), c.orphan());
     return TemplateRenderer.render(synthetic, owner, Map.of(), Set.of());
   }
 

@@ -65,4 +65,21 @@ public sealed interface StackAction {
       return "release";
     }
   }
+
+  /**
+   * Put on or take off a member pod's gantry.dev/member-leave finalizer. Written by the operator
+   * itself, not as the Stack's account: it is Gantry's own hold, and must be let go even when that
+   * account is gone (its namespace being deleted).
+   */
+  record PodFinalizer(String component, JsonNode pod, boolean hold) implements StackAction {
+    @Override
+    public JsonNode subject() {
+      return pod;
+    }
+
+    @Override
+    public String verb() {
+      return "patch";
+    }
+  }
 }

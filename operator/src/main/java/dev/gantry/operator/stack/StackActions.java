@@ -49,6 +49,10 @@ final class StackActions {
   List<Outcome> execute(Stack stack, List<StackAction> actions, Context<Stack> context) {
     List<Outcome> outcomes = new ArrayList<>();
     for (StackAction action : actions) {
+      if (action instanceof StackAction.PodFinalizer hold) {
+        podFinalizer(hold);
+        continue;
+      }
       JsonNode object = action.subject();
       String apiVersion = object.path("apiVersion").asText();
       String kind = object.path("kind").asText();
@@ -198,6 +202,62 @@ final class StackActions {
       }
     }
     return null;
+  }
+
+  /**
+   * The member hold, by the operator's own client: a JSON patch that first tests the
+   * resourceVersion read, so the finalizer list is changed only as it was seen (another's finalizer
+   * is never overwritten, the index removed is ours). A pod changed or gone since is left to the
+   * pass its event starts; a pod already being deleted takes no new finalizer (the API server
+   * refuses it), and its leave needs none then.
+   */
+  private void podFinalizer(StackAction.PodFinalizer action) {
+    JsonNode metadata = action.pod().path("metadata");
+    List<String> finalizers = new ArrayList<>();
+    metadata.path("finalizers").forEach(f -> finalizers.add(f.asText()));
+    int ours = finalizers.indexOf(MemberLifecycle.FINALIZER);
+    if ((ours >= 0) == action.hold()) {
+      return;
+    }
+    var patch = Serialization.jsonMapper().createArrayNode();
+    patch
+        .addObject()
+        .put("op", "test")
+        .put("path", "/metadata/resourceVersion")
+        .put("value", metadata.path("resourceVersion").asText());
+    if (!action.hold()) {
+      patch.addObject().put("op", "remove").put("path", "/metadata/finalizers/" + ours);
+    } else if (finalizers.isEmpty()) {
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/metadata/finalizers")
+          .putArray("value")
+          .add(MemberLifecycle.FINALIZER);
+    } else {
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/metadata/finalizers/-")
+          .put("value", MemberLifecycle.FINALIZER);
+    }
+    try {
+      clients
+          .operator()
+          .pods()
+          .inNamespace(metadata.path("namespace").asText())
+          .withName(metadata.path("name").asText())
+          .patch(
+              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+              patch.toString());
+    } catch (KubernetesClientException e) {
+      // 422: the test failed (the pod changed) or a finalizer may not be added any more.
+      if (e.getCode() != 409 && e.getCode() != 404 && e.getCode() != 422) {
+        throw e;
+      }
+      LOG.debug("pod {} changed before its hold was written; again", name(action.pod()));
+    }
   }
 
   /**

@@ -40,6 +40,11 @@ final class StackClients implements AutoCloseable {
                 .build());
   }
 
+  /** The operator's own client, for what is Gantry's rather than the Stack's (its holds). */
+  KubernetesClient operator() {
+    return operator;
+  }
+
   /** The user name the API server knows the Stack's ServiceAccount by. */
   String account(Stack stack) {
     return "system:serviceaccount:" + stack.getMetadata().getNamespace() + ":" + accountName(stack);

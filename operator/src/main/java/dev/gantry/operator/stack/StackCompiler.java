@@ -53,6 +53,9 @@ public final class StackCompiler {
           "FlowSchema",
           "PriorityLevelConfiguration");
 
+  /** How long a leaving member is held for its leave action when the component does not say. */
+  static final Duration DEFAULT_MEMBER_LEAVE_TIMEOUT = Duration.ofMinutes(5);
+
   private StackCompiler() {}
 
   /**
@@ -244,8 +247,21 @@ public final class StackCompiler {
                   + " runs none. For a Service, declare the ports on the workload it fronts"
                   + " and let the Service depend on it"));
     }
-    // Compiled before the component, so what the hook reads is waited for (and outlives it).
-    Component hook = preDelete(c, at, env, dependsOn, timeout, problems);
+    // Compiled before the component, so what the hooks read is waited for (and outlives them).
+    Component hook =
+        c.preDelete == null
+            ? null
+            : hookJob(
+                c,
+                c.preDelete,
+                at + ".preDelete",
+                ExpressionEnvironment.Use.TEMPLATE,
+                env,
+                dependsOn,
+                timeout,
+                problems);
+    StackDefinition.MemberActions memberActions =
+        memberActions(c, at, apiVersion, kind, env, dependsOn, timeout, problems);
     return new Component(
         c.name,
         type,
@@ -263,53 +279,76 @@ public final class StackCompiler {
         forEach,
         driftIgnored(c, at, problems),
         c.metrics,
-        hook);
+        hook,
+        memberActions);
   }
 
-  /** The preDelete Job, compiled as a Job template of the component's own. */
-  private static Component preDelete(
+  /** onMemberJoin and onMemberLeave, on a component that runs pods. */
+  private static StackDefinition.MemberActions memberActions(
       StackComponent c,
       String at,
+      String apiVersion,
+      String kind,
       ExpressionEnvironment env,
       Set<String> dependsOn,
       Duration timeout,
       List<Problem> problems) {
-    if (c.preDelete == null) {
+    Duration leaveTimeout =
+        c.memberLeaveTimeout == null
+            ? DEFAULT_MEMBER_LEAVE_TIMEOUT
+            : duration(c.memberLeaveTimeout, at + ".memberLeaveTimeout", problems);
+    if (c.onMemberJoin == null && c.onMemberLeave == null) {
       return null;
     }
+    if (apiVersion == null || kind == null || !NetworkRules.runsPods(apiVersion, kind)) {
+      problems.add(
+          new Problem(
+              at + (c.onMemberJoin != null ? ".onMemberJoin" : ".onMemberLeave"),
+              "members are pods; "
+                  + (kind == null ? "this component" : "a " + kind)
+                  + " runs none. Declare member actions on the component that runs the pods"));
+      return null;
+    }
+    ExpressionEnvironment.Use use = ExpressionEnvironment.Use.MEMBER;
+    Component join =
+        c.onMemberJoin == null
+            ? null
+            : hookJob(
+                c, c.onMemberJoin, at + ".onMemberJoin", use, env, dependsOn, timeout, problems);
+    Component leave =
+        c.onMemberLeave == null
+            ? null
+            : hookJob(
+                c, c.onMemberLeave, at + ".onMemberLeave", use, env, dependsOn, timeout, problems);
+    return new StackDefinition.MemberActions(join, leave, leaveTimeout);
+  }
+
+  /** A Job a component runs besides its own objects, compiled as a Job template of its own. */
+  private static Component hookJob(
+      StackComponent c,
+      ObjectNode spec,
+      String at,
+      ExpressionEnvironment.Use use,
+      ExpressionEnvironment env,
+      Set<String> dependsOn,
+      Duration timeout,
+      List<Problem> problems) {
     ObjectNode job = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     job.put("apiVersion", "batch/v1");
     job.put("kind", "Job");
-    job.set("spec", c.preDelete.deepCopy());
+    job.set("spec", spec.deepCopy());
     List<TemplateField> fields = new ArrayList<>();
     walk(
         job.get("spec"),
         JsonPointer.compile("/spec"),
-        at + ".preDelete",
+        at,
         env,
-        ExpressionEnvironment.Use.TEMPLATE,
+        use,
         false,
         fields,
         dependsOn,
         problems);
-    return new Component(
-        c.name,
-        StackComponent.Kind.TEMPLATE,
-        "batch/v1",
-        "Job",
-        job,
-        List.copyOf(fields),
-        List.of(),
-        List.of(),
-        List.of(),
-        timeout,
-        false,
-        List.of(),
-        false,
-        null,
-        List.of(),
-        null,
-        null);
+    return Component.synthetic(c.name, "batch/v1", "Job", job, List.copyOf(fields), timeout, false);
   }
 
   private static final Pattern DOTTED = Pattern.compile("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$");

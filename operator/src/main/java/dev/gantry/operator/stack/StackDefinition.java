@@ -47,6 +47,7 @@ public record StackDefinition(
    * @param metrics where its pods serve metrics, or null
    * @param preDelete the Job run before it is torn down, compiled as a component of its own (a Job
    *     template), or null
+   * @param memberActions the Jobs run as its members join and leave, or null
    */
   public record Component(
       String name,
@@ -65,7 +66,56 @@ public record StackDefinition(
       ExpressionEnvironment.Compiled forEach,
       List<com.fasterxml.jackson.core.JsonPointer> driftIgnored,
       StackComponent.Metrics metrics,
-      Component preDelete) {}
+      Component preDelete,
+      MemberActions memberActions) {
+
+    /**
+     * An object Gantry writes for a component besides its own (a hook Job, a NetworkPolicy), as a
+     * template component of the same name: rendered with the same labels and owner.
+     */
+    static Component synthetic(
+        String name,
+        String apiVersion,
+        String kind,
+        ObjectNode body,
+        List<TemplateField> fields,
+        Duration timeout,
+        boolean orphan) {
+      return new Component(
+          name,
+          StackComponent.Kind.TEMPLATE,
+          apiVersion,
+          kind,
+          body,
+          fields,
+          List.of(),
+          List.of(),
+          List.of(),
+          timeout,
+          orphan,
+          List.of(),
+          false,
+          null,
+          List.of(),
+          null,
+          null,
+          null);
+    }
+
+    /** The same component with another body (a hook Job given its name). */
+    Component withBody(ObjectNode other) {
+      return synthetic(name, apiVersion, kind, other, fields, timeout, orphan);
+    }
+  }
+
+  /**
+   * What runs as a component's members come and go.
+   *
+   * @param join the Job run for each member that joins, or null
+   * @param leave the Job run for each member that leaves, or null
+   * @param leaveTimeout how long a leaving member's pod is held for its leave Job
+   */
+  public record MemberActions(Component join, Component leave, Duration leaveTimeout) {}
 
   public boolean valid() {
     return problems.isEmpty();

@@ -44,12 +44,42 @@ final class StackEvents {
         default -> {}
       }
     }
+    for (ComponentStatus row : after.components) {
+      members(old.get(row.name), row, events);
+    }
     boolean wasReady = before != null && before.phase == StackStatus.Phase.Ready;
     if (after.phase == StackStatus.Phase.Ready && !wasReady) {
       events.add(
           new Event(NORMAL, "Ready", "all " + after.readyComponents + " components are Ready"));
     }
     return events;
+  }
+
+  /** A member's change of state: joined, left, an action failed. */
+  private static void members(ComponentStatus was, ComponentStatus row, List<Event> events) {
+    if (row.members == null) {
+      return;
+    }
+    Map<String, StackStatus.MemberStatus> old =
+        was == null || was.members == null
+            ? Map.of()
+            : was.members.stream()
+                .filter(m -> m.uid != null)
+                .collect(Collectors.toMap(m -> m.uid, Function.identity(), (a, b) -> a));
+    for (StackStatus.MemberStatus m : row.members) {
+      StackStatus.MemberStatus before = old.get(m.uid);
+      if (before != null && before.state == m.state) {
+        continue;
+      }
+      String who = row.name + " member " + m.name;
+      switch (m.state) {
+        case Joined -> events.add(new Event(NORMAL, "MemberJoined", who + " joined"));
+        case Left -> events.add(new Event(NORMAL, "MemberLeft", who + " left"));
+        case ActionFailed ->
+            events.add(new Event(WARNING, "MemberActionFailed", who + ": " + m.message));
+        default -> {}
+      }
+    }
   }
 
   private static boolean same(String a, String b) {

@@ -50,6 +50,41 @@ public final class StackNames {
     return name.toString();
   }
 
+  /**
+   * The name of a member action's Job: {@code
+   * <stack>-<component>-<member-join|member-leave>-<hash>}, the hash of the pod's uid and the
+   * attempt (a pod made again under its old name is a new member), the front cut so the whole fits
+   * the 63 characters a Job's pods label it with.
+   */
+  public static String memberJob(
+      String stack, String component, String hook, String uid, int attempt) {
+    String suffix = "-" + hook + "-" + shortHash(uid + "/" + hook + "/" + attempt);
+    String base = child(stack, component);
+    if (base.length() + suffix.length() > 63) {
+      base = base.substring(0, 63 - suffix.length()).replaceAll("-+$", "");
+    }
+    return base + suffix;
+  }
+
+  private static String shortHash(String text) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest).substring(0, 10);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Marks a hook Job's pods (label gantry.dev/hook): they carry the Stack's and the component's
+   * labels, for its network rules, but are no members of it.
+   */
+  static void markHookPods(com.fasterxml.jackson.databind.node.ObjectNode job, String hook) {
+    job.with("spec").with("template").with("metadata").with("labels").put(HOOK, hook);
+  }
+
   /** The labels Gantry puts on every child of a component, over the template's own. */
   public static Map<String, String> labels(String stack, String component) {
     Map<String, String> labels = new LinkedHashMap<>();

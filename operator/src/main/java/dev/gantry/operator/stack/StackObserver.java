@@ -126,7 +126,8 @@ final class StackObserver {
         kinds.add(new String[] {c.apiVersion(), c.kind()});
       }
     }
-    if (def.components().values().stream().anyMatch(c -> c.preDelete() != null)
+    if (def.components().values().stream()
+            .anyMatch(c -> c.preDelete() != null || c.memberActions() != null)
         && seen.add("batch/v1 Job")) {
       kinds.add(new String[] {"batch/v1", "Job"});
     }
@@ -283,7 +284,8 @@ final class StackObserver {
         continue;
       }
       String component = labels.get(StackNames.COMPONENT_LABEL);
-      if (component != null) {
+      // A hook Job's pods carry the component's labels (for its network rules) but are not its.
+      if (component != null && !labels.containsKey(StackNames.HOOK)) {
         pods.computeIfAbsent(component, c -> new ArrayList<>())
             .add(Serialization.jsonMapper().valueToTree(pod));
       }

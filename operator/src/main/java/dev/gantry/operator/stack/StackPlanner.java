@@ -116,8 +116,17 @@ public final class StackPlanner {
 
     // ---- one component ----
 
+    /** A component's objects, then its members' actions, whatever its objects' state. */
     private void component(Component c) {
-      List<JsonNode> live = o.childrenOf(c.name());
+      componentObjects(c);
+      ComponentStatus r = rows.get(c.name());
+      boolean going =
+          r != null && (r.phase == ComponentPhase.Excluded || r.phase == ComponentPhase.Deleting);
+      members(c.name(), r, going ? MemberLifecycle.Mode.GO : MemberLifecycle.Mode.RUN);
+    }
+
+    private void componentObjects(Component c) {
+      List<JsonNode> live = objects(c.name());
       List<String> deps = c.dependsOn();
 
       Optional<String> excludedWith =
@@ -441,14 +450,75 @@ public final class StackPlanner {
       row(c, ComponentPhase.Deleting, "Deleting", why + "; removing it", live);
     }
 
+    // ---- members ----
+
+    /**
+     * Runs the component's member actions and puts its members in its row; true while something of
+     * them holds it (a held pod, a member Job, a member not yet let go).
+     */
+    private boolean members(String name, ComponentStatus r, MemberLifecycle.Mode mode) {
+      Optional<Component> c = def.valid() ? def.component(name) : Optional.empty();
+      StackDefinition.MemberActions declared = c.map(Component::memberActions).orElse(null);
+      List<JsonNode> jobs = memberJobs(name);
+      List<JsonNode> pods = o.podsOf(name);
+      ComponentStatus prev = previous.get(name);
+      if (declared == null && jobs.isEmpty() && pods.stream().noneMatch(MemberLifecycle::held)) {
+        return false;
+      }
+      if (declared == null
+          || (mode != MemberLifecycle.Mode.RUN && c.map(Component::orphan).orElse(false))) {
+        mode = MemberLifecycle.Mode.RELEASE;
+      }
+      List<String> deps = c.map(Component::dependsOn).orElse(List.of());
+      MemberLifecycle.Result result =
+          MemberLifecycle.plan(
+              new MemberLifecycle.Input(
+                  stack.getMetadata().getName(),
+                  name,
+                  declared,
+                  mode,
+                  pods,
+                  jobs,
+                  prev == null ? List.of() : prev.members,
+                  o.now(),
+                  (hook, member) -> {
+                    Map<String, Object> variables = variables(deps);
+                    variables.put(ExpressionEnvironment.MEMBER, member);
+                    return TemplateRenderer.render(hook, owner(), variables, o.sensitiveOutputs());
+                  }));
+      actions.addAll(result.actions());
+      result.wake().ifPresent(w -> wakeIn(Duration.between(o.now(), w)));
+      if (r != null) {
+        r.members = result.rows().isEmpty() ? null : result.rows();
+      }
+      return result.holding();
+    }
+
+    /** A component's own objects: its children but for its member Jobs. */
+    private List<JsonNode> objects(String name) {
+      return o.childrenOf(name).stream().filter(l -> !MemberLifecycle.isMemberJob(l)).toList();
+    }
+
+    private List<JsonNode> memberJobs(String name) {
+      return o.childrenOf(name).stream().filter(MemberLifecycle::isMemberJob).toList();
+    }
+
+    /** Something of the component is left: an object, a member Job, or a pod it holds. */
+    private boolean alive(String name) {
+      return !o.childrenOf(name).isEmpty()
+          || o.podsOf(name).stream().anyMatch(MemberLifecycle::held);
+    }
+
     // ---- components no longer in the spec ----
 
     private void removed() {
       Set<String> gone = new LinkedHashSet<>(o.children().keySet());
       gone.removeAll(def.components().keySet());
+      gone.addAll(o.pods().keySet());
+      gone.removeAll(def.components().keySet());
       for (String name : gone) {
-        List<JsonNode> live = o.childrenOf(name);
-        if (live.isEmpty()) {
+        List<JsonNode> live = objects(name);
+        if (!alive(name)) {
           continue;
         }
         ComponentStatus prev = previous.get(name);
@@ -472,6 +542,8 @@ public final class StackPlanner {
         r.children = live.stream().map(l -> reference(l, previousReference(name, l))).toList();
         r.lastTransitionTime = transition(prev, r.phase);
         rows.put(name, r);
+        // Its member actions went with its spec: its members are let go without them.
+        members(name, r, MemberLifecycle.Mode.RELEASE);
       }
     }
 
@@ -480,17 +552,28 @@ public final class StackPlanner {
     private Plan teardown() {
       if (o.namespaceTerminating()) {
         // Kubernetes deletes every object of a namespace being deleted, the Stack's children with
-        // them; the Stack's ServiceAccount and its permissions may already be gone.
+        // them; the Stack's ServiceAccount and its permissions may already be gone. Only the
+        // operator's own holds on pods are left to let go, or the namespace would never go.
+        boolean held = false;
+        for (var entry : o.pods().entrySet()) {
+          for (JsonNode pod : entry.getValue()) {
+            if (MemberLifecycle.held(pod)) {
+              actions.add(new StackAction.PodFinalizer(entry.getKey(), pod, false));
+              held = true;
+            }
+          }
+        }
         StackStatus status = StackStatuses.deleting(stack, List.of(), o.now());
-        return new Plan(List.of(), status, Optional.empty(), true);
+        return new Plan(List.copyOf(actions), status, Optional.empty(), !held);
       }
       Set<String> all = new LinkedHashSet<>(def.components().keySet());
       all.addAll(previous.keySet());
       all.addAll(o.children().keySet());
+      all.addAll(o.pods().keySet());
       boolean anyAlive = false;
       for (String name : all) {
-        List<JsonNode> live = o.childrenOf(name);
-        if (live.isEmpty()) {
+        List<JsonNode> live = objects(name);
+        if (!alive(name)) {
           continue;
         }
         anyAlive = true;
@@ -500,7 +583,7 @@ public final class StackPlanner {
           // that waits for them.
           Set<String> needed = requiredBy(name);
           for (String other : all) {
-            if (!isProvision(other) && !o.childrenOf(other).isEmpty() && !needed.contains(other)) {
+            if (!isProvision(other) && alive(other) && !needed.contains(other)) {
               blockers.add(other);
             }
           }
@@ -517,6 +600,8 @@ public final class StackPlanner {
           if (hookHolds.startsWith(PRE_DELETE_FAILED)) {
             r.reason = "PreDeleteFailed";
           }
+        } else if (blockers.isEmpty() && live.isEmpty()) {
+          r.message = "waiting for its members to leave";
         } else if (blockers.isEmpty()) {
           boolean othersLeft = live.stream().anyMatch(l -> !isHook(l));
           for (JsonNode child : live) {
@@ -535,6 +620,8 @@ public final class StackPlanner {
         r.children = live.stream().map(l -> reference(l, previousReference(name, l))).toList();
         r.lastTransitionTime = transition(prev, r.phase);
         rows.put(name, r);
+        // Members leave as their pods go, whatever holds the component's objects.
+        members(name, r, MemberLifecycle.Mode.GO);
       }
       StackStatus status = StackStatuses.deleting(stack, List.copyOf(rows.values()), o.now());
       // A kind that cannot be looked at may still hold children: not finished until it can.
@@ -566,25 +653,8 @@ public final class StackPlanner {
         com.fasterxml.jackson.databind.node.ObjectNode body = hook.body().deepCopy();
         body.with("metadata").put("name", job);
         body.with("metadata").with("annotations").put(StackNames.HOOK, PRE_DELETE);
-        Component named =
-            new Component(
-                hook.name(),
-                hook.type(),
-                hook.apiVersion(),
-                hook.kind(),
-                body,
-                hook.fields(),
-                hook.dependsOn(),
-                hook.includeWhen(),
-                hook.readyWhen(),
-                hook.timeout(),
-                hook.orphan(),
-                hook.ports(),
-                hook.exposed(),
-                hook.forEach(),
-                hook.driftIgnored(),
-                hook.metrics(),
-                null);
+        StackNames.markHookPods(body, PRE_DELETE);
+        Component named = hook.withBody(body);
         TemplateRenderer.Rendered rendered;
         try {
           rendered =
@@ -656,9 +726,7 @@ public final class StackPlanner {
       candidates.addAll(previous.keySet());
       candidates.addAll(o.children().keySet());
       for (String other : candidates) {
-        if (!other.equals(name)
-            && !o.childrenOf(other).isEmpty()
-            && dependenciesOf(other).contains(name)) {
+        if (!other.equals(name) && alive(other) && dependenciesOf(other).contains(name)) {
           dependents.add(other);
         }
       }

@@ -565,6 +565,7 @@ class RbacCoversTheOperatorIT {
                             .withName("every-hpc")
                             .get()
                         != null);
+    memberHeldAndLetGo();
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptionsMatching(
@@ -641,6 +642,34 @@ class RbacCoversTheOperatorIT {
             });
     assertThat(impersonated).contains(writer + " apps/deployments:delete");
     assertThat(impersonated).contains(writer + " gantry.dev/provisions:delete");
+  }
+
+  /**
+   * A pod of the Stack's Deployment becomes a member and is held; deleted (scaled in), its leave
+   * Job runs and completes, and the hold is taken off, so the pod goes.
+   */
+  void memberHeldAndLetGo() {
+    SimulatedCluster sim = new SimulatedCluster(cluster);
+    sim.readyPod(
+        NS,
+        "every-deployment-a",
+        "10.9.0.1",
+        Map.of("app", "every", "gantry.dev/stack", "every", "gantry.dev/component", "deployment"));
+    var pod = cluster.pods().inNamespace(NS).withName("every-deployment-a");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !pod.get().getMetadata().getFinalizers().isEmpty());
+    pod.delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                cluster.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+                    .anyMatch(j -> j.getMetadata().getName().contains("-member-leave-")));
+    cluster.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+        .filter(j -> j.getMetadata().getName().contains("-member-leave-"))
+        .forEach(sim::jobSucceeded);
+    await().atMost(Duration.ofSeconds(30)).until(() -> pod.get() == null);
   }
 
   /** The workload-kinds example, moved into this test's namespace. */

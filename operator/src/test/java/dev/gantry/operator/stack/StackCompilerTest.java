@@ -352,4 +352,90 @@ class StackCompilerTest {
                       .contains("reads a secret"));
     }
   }
+
+  @Test
+  void memberActionsOnAComponentThatRunsNoPodsAreRefused() {
+    assertThat(
+            problems(
+                """
+                components:
+                - name: settings
+                  onMemberJoin: {template: {spec: {containers: [{name: a, image: busybox}]}}}
+                  template: {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}
+                """))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p)
+                    .startsWith("spec.components[settings].onMemberJoin: ")
+                    .contains("a ConfigMap runs none"));
+  }
+
+  @Test
+  void aMemberFieldThatDoesNotExistIsRefusedNamingTheOnesThatDo() {
+    assertThat(
+            problems(
+                """
+                components:
+                - name: media
+                  onMemberLeave:
+                    template:
+                      spec:
+                        containers: [{name: a, image: busybox, command: ["${member.adress}"]}]
+                  template:
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: media}
+                    spec: {template: {spec: {containers: [{name: m, image: m}]}}}
+                """))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "spec.components[media].onMemberLeave.template.spec.containers[0].command[0]")
+                    .contains("adress")
+                    .contains("member: name, address, node, labels, ports"));
+  }
+
+  @Test
+  void memberOutsideAMemberActionIsRefused() {
+    assertThat(
+            problems(
+                """
+                components:
+                - name: one
+                  template:
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: one}
+                    data: {a: "${member.name}"}
+                """))
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("member is read only in onMemberJoin"));
+  }
+
+  @Test
+  void whatAMemberActionReadsIsADependencyOfItsComponent() {
+    StackDefinition def =
+        compile(
+            """
+            components:
+            - name: scalelite
+              template: {apiVersion: v1, kind: ConfigMap, metadata: {name: scalelite}}
+            - name: media
+              onMemberJoin:
+                template:
+                  spec:
+                    containers:
+                    - {name: a, image: busybox, command: ["${components.scalelite.metadata.name}"]}
+              template:
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: media}
+                spec: {template: {spec: {containers: [{name: m, image: m}]}}}
+            """);
+    assertThat(def.problems()).isEmpty();
+    assertThat(def.components().get("media").dependsOn()).containsExactly("scalelite");
+  }
 }

@@ -101,6 +101,10 @@ class StackPlannerTest {
       StackPlanner.Plan plan = plan();
       List<StackActions.Outcome> outcomes = new ArrayList<>();
       for (StackAction a : plan.actions()) {
+        if (a instanceof StackAction.PodFinalizer hold) {
+          holdPod(a.component(), hold);
+          continue;
+        }
         List<JsonNode> objects = children.computeIfAbsent(a.component(), k -> new ArrayList<>());
         objects.removeIf(l -> sameObject(l, a.subject()));
         if (a instanceof StackAction.Create || a instanceof StackAction.Update) {
@@ -119,6 +123,31 @@ class StackPlannerTest {
       }
       stack.setStatus(StackStatuses.settle(stack, plan.status(), outcomes, now));
       return plan;
+    }
+
+    /**
+     * As the API server: the finalizer put on or taken off; a pod held no more and deleted goes.
+     */
+    void holdPod(String component, StackAction.PodFinalizer hold) {
+      List<JsonNode> list = pods.getOrDefault(component, new ArrayList<>());
+      for (int i = 0; i < list.size(); i++) {
+        ObjectNode pod = (ObjectNode) list.get(i);
+        if (!pod.at("/metadata/name").asText().equals(hold.pod().at("/metadata/name").asText())) {
+          continue;
+        }
+        var finalizers = pod.with("metadata").withArray("finalizers");
+        for (int f = finalizers.size() - 1; f >= 0; f--) {
+          if (finalizers.get(f).asText().equals(MemberLifecycle.FINALIZER)) {
+            finalizers.remove(f);
+          }
+        }
+        if (hold.hold()) {
+          finalizers.add(MemberLifecycle.FINALIZER);
+        } else if (pod.at("/metadata/deletionTimestamp").isTextual() && finalizers.isEmpty()) {
+          list.remove(i);
+        }
+        return;
+      }
     }
 
     static boolean sameObject(JsonNode a, JsonNode b) {
