@@ -2,17 +2,22 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.api.stack.Stack;
+import dev.gantry.api.stack.StackSpec;
 import dev.gantry.operator.stack.ExpressionEnvironment;
 import dev.gantry.operator.stack.NetworkRules;
 import dev.gantry.operator.stack.StackCompiler;
 import dev.gantry.operator.stack.StackDefinition;
 import dev.gantry.operator.stack.StackDefinition.Component;
 import dev.gantry.operator.stack.StackNames;
+import dev.gantry.operator.stack.StackObservation;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,12 +28,13 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "stack",
-    description = "Work with Stacks before they run.",
-    subcommands = {StackCommand.Plan.class, StackCommand.Graph.class},
+    description = "Work with Stacks: check one before it runs, see what an edit would change.",
+    subcommands = {StackCommand.Plan.class, StackCommand.Diff.class, StackCommand.Graph.class},
     footer = {
       "",
       "Examples:",
       "  gantry stack plan -f examples/stack/hello/stack.yaml",
+      "  gantry stack diff -f examples/stack/hello/stack.yaml",
       "  gantry stack graph stack/hello --dot | dot -Tsvg > hello.svg"
     })
 final class StackCommand implements Runnable {
@@ -180,6 +186,155 @@ final class StackCommand implements Runnable {
       return from.isEmpty()
           ? ports + " from nobody (nothing uses it)"
           : ports + " from " + String.join(", ", from);
+    }
+  }
+
+  @Command(
+      name = "diff",
+      description = {
+        "Show what applying a Stack's file would change in the running Stack of that name, now,"
+            + " component by component: the objects the operator would create, update (each"
+            + " changed field, old -> new; secret values are never shown), delete or let go. The"
+            + " operator's own planner decides from the live objects and the file's spec, and"
+            + " every create and update is tried on the API server as a dry run (checked,"
+            + " admitted, defaulted; nothing stored).",
+        "The dry runs are made as you; the operator writes as the Stack's ServiceAccount, whose"
+            + " rights may differ. A component that reads one not Ready is not rendered again"
+            + " until it is Ready, as in the operator: it is marked ?."
+      },
+      exitCodeListHeading = "%nExit codes (as diff and kubectl diff):%n",
+      exitCodeList = {
+        "0:nothing would change",
+        "1:something would change",
+        "2:something would be refused or could not be looked at (an invalid spec, a dry run the"
+            + " API server refused, a kind it does not serve or you may not list, a component"
+            + " that cannot be rendered), or the diff itself failed"
+      },
+      footer = {
+        "",
+        "Examples:",
+        "  gantry stack diff -f examples/stack/hello/stack.yaml",
+        "  gantry stack diff -f shop.yaml -n shop && echo 'nothing to apply'"
+      })
+  static final class Diff implements Callable<Integer> {
+    static final int SAME = 0;
+    static final int CHANGES = 1;
+    static final int TROUBLE = 2;
+
+    private final KubeClients clients;
+
+    @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin KubeOptions kube;
+
+    @Option(
+        names = {"-f", "--filename"},
+        required = true,
+        paramLabel = "FILE",
+        description = "A file holding one Stack, as it would be applied.")
+    Path file;
+
+    Diff(KubeClients clients) {
+      this.clients = clients;
+    }
+
+    @Override
+    public Integer call() {
+      // 1 means "would change" here, so every failure exits 2 or more, a UserError's too.
+      try {
+        return diff();
+      } catch (UserError e) {
+        throw e.exitCode() >= TROUBLE ? e : new UserError(e.getMessage(), TROUBLE);
+      } catch (RuntimeException e) {
+        throw new UserError(Errors.describe(e, clients.server()), TROUBLE);
+      }
+    }
+
+    private int diff() {
+      Stack edited = Plan.read(file);
+      String name = edited.getMetadata() == null ? null : edited.getMetadata().getName();
+      if (name == null || name.isBlank()) {
+        throw new UserError(file + ": the Stack has no metadata.name");
+      }
+      try (var client = clients.forContext(kube.context)) {
+        String namespace = namespace(edited, client);
+        StackDefinition def = StackCompiler.compile(edited.getSpec(), namespace);
+        if (!def.valid()) {
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("Stack " + name + " would be refused:");
+          def.problems().forEach(p -> err.println("  " + p));
+          err.flush();
+          return TROUBLE;
+        }
+        Stack live = client.resources(Stack.class).inNamespace(namespace).withName(name).get();
+        if (live == null) {
+          throw new UserError(
+              "stack/"
+                  + name
+                  + " does not exist in namespace "
+                  + namespace
+                  + ": nothing to diff against; gantry stack plan -f "
+                  + file
+                  + " shows what it would make, gantry apply -f "
+                  + file
+                  + " makes it");
+        }
+        if (live.getMetadata().getDeletionTimestamp() != null) {
+          throw new UserError(
+              "stack/"
+                  + name
+                  + " is being deleted in namespace "
+                  + namespace
+                  + ": nothing to diff"
+                  + " against");
+        }
+        ServedKinds kinds = new ServedKinds(client);
+        StackObservation observed =
+            LiveStackReads.observe(client, kinds, tried(live, edited), def, Instant.now());
+        String account = account(namespace, edited);
+        StackDiff.Result result = new StackDiff(client, kinds, account).run(observed, def);
+        PrintWriter out = spec.commandLine().getOut();
+        StackDiffText.print(name, namespace, CurrentUser.of(client), account, result, out);
+        out.flush();
+        return result.trouble() ? TROUBLE : result.changes() ? CHANGES : SAME;
+      }
+    }
+
+    /** The file's namespace, else -n, else the context's; a file and -n that disagree stop it. */
+    private String namespace(Stack edited, KubernetesClient client) {
+      String inFile = edited.getMetadata().getNamespace();
+      if (inFile != null && kube.namespace != null && !inFile.equals(kube.namespace)) {
+        throw new UserError(
+            "the namespace in "
+                + file
+                + " ("
+                + inFile
+                + ") does not match --namespace "
+                + kube.namespace);
+      }
+      return inFile != null ? inFile : kube.namespace(client);
+    }
+
+    /**
+     * The Stack the operator would plan once the file is applied: the live one (its uid, status
+     * rows and what it last wrote) with the file's spec.
+     */
+    private static Stack tried(Stack live, Stack edited) {
+      Stack tried = new Stack();
+      tried.setMetadata(
+          new ObjectMetaBuilder(live.getMetadata()).withDeletionTimestamp(null).build());
+      tried.setSpec(edited.getSpec());
+      tried.setStatus(live.getStatus());
+      return tried;
+    }
+
+    private static String account(String namespace, Stack edited) {
+      String named = edited.getSpec().serviceAccountName;
+      return named == null || named.isBlank()
+          ? namespace
+              + "/"
+              + StackSpec.DEFAULT_SERVICE_ACCOUNT
+              + " (unless the operator's --stack-service-account names another)"
+          : namespace + "/" + named;
     }
   }
 

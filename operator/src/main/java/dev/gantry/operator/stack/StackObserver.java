@@ -33,7 +33,7 @@ import java.util.Set;
  * still found), the secret parameters and Provision outputs with a GET each (the user's Secrets are
  * not cached), and the ready endpoints of its Services.
  */
-final class StackObserver {
+public final class StackObserver {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
@@ -118,7 +118,7 @@ final class StackObserver {
   }
 
   /** Each kind the spec names or the status remembers, once. */
-  private static List<String[]> kindsInUse(Stack stack, StackDefinition def) {
+  public static List<String[]> kindsInUse(Stack stack, StackDefinition def) {
     Set<String> seen = new HashSet<>();
     List<String[]> kinds = new ArrayList<>();
     for (StackDefinition.Component c : def.components().values()) {
@@ -149,7 +149,7 @@ final class StackObserver {
     return kinds;
   }
 
-  private static void readSecretParameters(
+  public static void readSecretParameters(
       Stack stack,
       KubernetesClient client,
       Map<String, String> values,
@@ -202,10 +202,10 @@ final class StackObserver {
     return null;
   }
 
-  private record Outputs(Map<String, String> values, Set<String> sensitiveValues) {}
+  public record Outputs(Map<String, String> values, Set<String> sensitiveValues) {}
 
   /** A Provision child's published outputs, once its apply has published them. */
-  private static java.util.Optional<Outputs> readOutputs(
+  public static java.util.Optional<Outputs> readOutputs(
       KubernetesClient client, String namespace, String provision) {
     Secret secret =
         client
@@ -246,7 +246,7 @@ final class StackObserver {
   }
 
   /** Ready endpoints by Service, from its EndpointSlices (one list for all of the Stack's). */
-  private static Map<String, Integer> readyEndpoints(
+  public static Map<String, Integer> readyEndpoints(
       KubernetesClient client, String namespace, Set<String> services) {
     Map<String, Integer> ready = new LinkedHashMap<>();
     services.forEach(s -> ready.put(s, 0));
