@@ -252,7 +252,7 @@ public final class ProvisionBench {
     }
   }
 
-  private static String root() {
+  static String root() {
     Path here = Path.of("").toAbsolutePath();
     return here.endsWith("bench") ? here.getParent().toString() : here.toString();
   }
