@@ -78,10 +78,33 @@ final class StackKind implements KindView<Stack> {
                 c.message == null ? "" : c.message));
       }
       table.print(out);
+      items(status.components, out);
       members(status.components, out, now);
     }
     EventsTable.print(events, out, now);
     out.flush();
+  }
+
+  /** Each object of a collection, with its own phase. */
+  private static void items(List<ComponentStatus> components, PrintWriter out) {
+    Table table = new Table(List.of("  COMPONENT", "OBJECT", "PHASE", "MESSAGE"));
+    boolean any = false;
+    for (ComponentStatus c : components) {
+      for (StackStatus.ItemStatus i :
+          c.items == null ? List.<StackStatus.ItemStatus>of() : c.items) {
+        any = true;
+        table.row(
+            List.of(
+                "  " + c.name,
+                i.name == null ? "" : i.name,
+                i.phase == null ? "" : i.phase.name(),
+                i.message == null ? "" : i.message));
+      }
+    }
+    if (any) {
+      out.println("Collections:");
+      table.print(out);
+    }
   }
 
   /** The members of components with join or leave actions, and where each one's action is. */

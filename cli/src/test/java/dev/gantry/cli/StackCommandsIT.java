@@ -71,6 +71,11 @@ class StackCommandsIT {
               member.message = "onMemberJoin Job hello-web-member-join-1 failed";
               member.lastTransitionTime = "2026-01-01T00:00:00Z";
               web.members = List.of(member);
+              StackStatus.ItemStatus item = new StackStatus.ItemStatus();
+              item.name = "hello-web-b";
+              item.phase = ComponentPhase.Creating;
+              item.message = "0/1 replicas available";
+              web.items = List.of(item);
               status.components =
                   List.of(
                       page,
@@ -109,6 +114,8 @@ class StackCommandsIT {
         .containsPattern("page\\s+Ready\\s+Ready\\s+\\S+\\s+-\\s+ConfigMap/hello-page")
         .containsPattern(
             "check\\s+Pending\\s+WaitingForDependencies\\s+\\S+\\s+service\\s+-\\s+waiting for service: no ready endpoints")
+        .contains("Collections:")
+        .containsPattern("web\\s+hello-web-b\\s+Creating\\s+0/1 replicas available")
         .contains("Members:")
         .containsPattern(
             "web\\s+hello-web-7d9f\\s+10.0.0.5\\s+ActionFailed \\(run 2\\)\\s+\\S+\\s+onMemberJoin Job");

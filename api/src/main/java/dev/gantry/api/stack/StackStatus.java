@@ -67,6 +67,23 @@ public class StackStatus {
         "For a component with onMemberJoin or onMemberLeave: each member (pod) and where its"
             + " join or leave action is.")
     public List<MemberStatus> members;
+
+    @JsonPropertyDescription(
+        "For a collection (forEach): each of its objects, in name order, with its own phase.")
+    public List<ItemStatus> items;
+  }
+
+  /** One object of a collection. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ItemStatus {
+    @JsonPropertyDescription("The object's name.")
+    public String name;
+
+    @JsonPropertyDescription("Creating (not Ready yet), Ready or Failed.")
+    public ComponentPhase phase;
+
+    @JsonPropertyDescription("Why it is not Ready, in words.")
+    public String message;
   }
 
   /** One member of a component with member actions. */

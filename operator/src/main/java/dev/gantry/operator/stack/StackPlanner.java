@@ -320,11 +320,15 @@ public final class StackPlanner {
      */
     private void ready(Component c, List<JsonNode> live, List<ChildReference> refs) {
       Readiness.Verdict verdict = Readiness.Verdict.ready();
+      List<StackStatus.ItemStatus> items = new ArrayList<>();
       for (JsonNode object : live) {
         boolean main =
             object.path("kind").asText().equals(c.kind())
                 && object.path("apiVersion").asText().equals(c.apiVersion());
         Readiness.Verdict v = main ? readiness(c, object) : Readiness.of(object, null);
+        if (main && c.forEach() != null) {
+          items.add(item(object, v));
+        }
         if (main && c.forEach() != null && v.state() != Readiness.State.READY) {
           v =
               new Readiness.Verdict(
@@ -342,6 +346,24 @@ public final class StackPlanner {
         default -> r = waitingRow(c, verdict.message());
       }
       r.children = refs;
+      if (c.forEach() != null) {
+        items.sort(java.util.Comparator.comparing(i -> i.name));
+        r.items = items;
+      }
+    }
+
+    /** One object of a collection, as its own row. */
+    private static StackStatus.ItemStatus item(JsonNode object, Readiness.Verdict verdict) {
+      StackStatus.ItemStatus item = new StackStatus.ItemStatus();
+      item.name = object.path("metadata").path("name").asText();
+      item.phase =
+          switch (verdict.state()) {
+            case READY -> ComponentPhase.Ready;
+            case FAILED -> ComponentPhase.Failed;
+            default -> ComponentPhase.Creating;
+          };
+      item.message = verdict.state() == Readiness.State.READY ? null : verdict.message();
+      return item;
     }
 
     /** Not Ready yet: Creating, until the component's timeout says Failed. */

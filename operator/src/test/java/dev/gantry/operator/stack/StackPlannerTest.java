@@ -308,6 +308,42 @@ class StackPlannerTest {
   }
 
   @Test
+  void eachObjectOfACollectionHasItsOwnRowSayingWhereItStands() {
+    World w =
+        new World(
+            """
+            networkPolicies: Disabled
+            parameters: {servers: [a, b]}
+            components:
+            - name: media
+              forEach: ${parameters.servers}
+              template:
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: "media-${each}"}
+                spec: {replicas: 1, template: {spec: {containers: [{name: m, image: m}]}}}
+            """);
+    w.pass();
+    w.pass();
+    ObjectNode a =
+        (ObjectNode)
+            w.children.get("media").stream()
+                .filter(l -> l.at("/metadata/name").asText().equals("media-a"))
+                .findFirst()
+                .orElseThrow();
+    a.putObject("status")
+        .put("observedGeneration", a.at("/metadata/generation").asLong())
+        .put("replicas", 1)
+        .put("updatedReplicas", 1)
+        .put("availableReplicas", 1);
+    w.pass();
+    assertThat(w.row("media").items)
+        .extracting(i -> i.name + " " + i.phase + " " + i.message)
+        .containsExactly("media-a Ready null", "media-b Creating 0/1 replicas available");
+    assertThat(w.row("media").message).isEqualTo("media-b: 0/1 replicas available");
+  }
+
+  @Test
   void removingAnItemDeletesExactlyItsObjectAndAddingOneCreatesOnlyIt() {
     World w = new World(MEDIA);
     w.pass();
