@@ -434,8 +434,10 @@ final class MemberLifecycle {
       String address = pod == null ? "" : pod.path("status").path("podIP").asText();
       r.address = address.isEmpty() ? (prev == null ? null : prev.address) : address;
       r.state = state;
-      r.action = hook == null ? null : field(hook);
-      r.attempt = attempt;
+      boolean same = prev != null && prev.state == state;
+      // A state kept after its Job was cleaned up keeps the action and run it came from.
+      r.action = hook == null ? (same ? prev.action : null) : field(hook);
+      r.attempt = attempt == null && same ? prev.attempt : attempt;
       r.message = message;
       r.lastTransitionTime =
           prev != null && prev.state == state && prev.lastTransitionTime != null

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * Service once it has a ready endpoint, an edit rolls the web server, a hand edit is put back, a
  * Stack whose account may not write is refused naming the grant, and deletion leaves nothing; real
  * pods' addresses reach what reads a component's members, and a preDelete Job runs before its
- * component goes.
+ * component goes; media servers scaled out and in run their join and leave Jobs once each, a
+ * leaving one held until its leave ran.
  */
 class StackClusterIT {
   static final String NS = "gantry-cluster-stack";
@@ -50,8 +51,10 @@ class StackClusterIT {
   @AfterAll
   static void cleanUp() {
     if (operator != null) {
-      operator.close();
+      // The operator still runs while the namespace goes: a Stack left behind by a failed test is
+      // torn down, and the pods it holds are let go, rather than held with nobody to let them go.
       cluster.deleteNamespace(NS, Duration.ofMinutes(2));
+      operator.close();
       cluster.client.close();
     }
   }
@@ -332,6 +335,158 @@ class StackClusterIT {
         .until(() -> stack("members") == null);
     assertThat(cluster.client.apps().deployments().inNamespace(NS).withName("media").get())
         .isNull();
+  }
+
+  @Test
+  void mediaServersScaledOutAndInRunTheirJoinAndLeaveOnceEachAndALeavingOneIsHeld()
+      throws Exception {
+    for (HasMetadata item : example("service-account.yaml")) {
+      item.getMetadata().setName("scaled-stack");
+      if (item instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding binding) {
+        binding.getRoleRef().setName("scaled-stack");
+        binding.getSubjects().get(0).setName("scaled-stack");
+      }
+      cluster.client.resource(item).createOr(r -> r.update());
+    }
+    Stack scaled =
+        Serialization.unmarshal(
+            """
+            apiVersion: gantry.dev/v1alpha1
+            kind: Stack
+            metadata: {name: scaled}
+            spec:
+              serviceAccountName: scaled-stack
+              parameters: {replicas: 2}
+              components:
+              - name: scalelite
+                template:
+                  apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: scaled-scalelite}
+                  data: {url: "http://scalelite"}
+              - name: media
+                ports: [{name: http, port: 8080}]
+                memberLeaveTimeout: 2m
+                onMemberJoin:
+                  backoffLimit: 1
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                      - {name: add, image: %1$s, command: [sh, -c, "echo servers:add ${member.name} http://${member.address}:${string(member.ports.http)} to ${components.scalelite.data.url}"]}
+                onMemberLeave:
+                  backoffLimit: 1
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                      - {name: remove, image: %1$s, command: [sh, -c, "sleep 5; echo servers:remove ${member.name}"]}
+                template:
+                  apiVersion: apps/v1
+                  kind: Deployment
+                  metadata: {name: scaled-media}
+                  spec:
+                    replicas: ${parameters.replicas}
+                    selector: {matchLabels: {app: scaled-media}}
+                    template:
+                      metadata: {labels: {app: scaled-media}}
+                      spec:
+                        terminationGracePeriodSeconds: 1
+                        containers:
+                        - name: media
+                          image: %1$s
+                          command: [sleep, "3600"]
+                          ports: [{name: http, containerPort: 8080}]
+            """
+                .formatted(cluster.toolsImage),
+            Stack.class);
+    scaled.getMetadata().setNamespace(NS);
+    cluster.client.resource(scaled).create();
+    await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> joined("scaled") == 2);
+    assertThat(phase("scaled")).isEqualTo(StackStatus.Phase.Ready);
+
+    replicas("scaled", 3);
+    await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> joined("scaled") == 3);
+    // The join Jobs' own pods are no members, and each member joined once.
+    assertThat(members("scaled")).allSatisfy(m -> assertThat(m.attempt).isEqualTo(1));
+    for (var pod : mediaPods()) {
+      assertThat(pod.getMetadata().getFinalizers()).contains("gantry.dev/member-leave");
+    }
+
+    replicas("scaled", 1);
+    // The two pods the ReplicaSet deletes stay, held, while their leave Jobs run.
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                members("scaled").stream()
+                        .filter(m -> m.state == StackStatus.MemberState.Leaving)
+                        .count()
+                    == 2);
+    assertThat(mediaPods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null))
+        .hasSize(2);
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> members("scaled").size() == 1 && mediaPods().size() == 1);
+    var events =
+        cluster.client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "scaled".equals(e.getInvolvedObject().getName()))
+            .toList();
+    assertThat(events.stream().filter(e -> "MemberJoined".equals(e.getReason()))).hasSize(3);
+    assertThat(events.stream().filter(e -> "MemberLeft".equals(e.getReason()))).hasSize(2);
+
+    // Deleted: the last member leaves before what its actions read goes; nothing is left.
+    cluster.client.resource(scaled).delete();
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> stack("scaled") == null);
+    assertThat(mediaPods()).isEmpty();
+    assertThat(
+            cluster.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+                .filter(j -> j.getMetadata().getName().startsWith("scaled-")))
+        .isEmpty();
+  }
+
+  static void replicas(String stack, int replicas) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              cluster
+                  .client
+                  .resources(Stack.class)
+                  .inNamespace(NS)
+                  .withName(stack)
+                  .edit(
+                      s -> {
+                        s.getSpec().parameters.put("replicas", replicas);
+                        return s;
+                      });
+              return true;
+            });
+  }
+
+  static List<io.fabric8.kubernetes.api.model.Pod> mediaPods() {
+    return cluster.client.pods().inNamespace(NS).withLabel("app", "scaled-media").list().getItems();
+  }
+
+  static List<StackStatus.MemberStatus> members(String stack) {
+    Stack s = stack(stack);
+    if (s == null || s.getStatus() == null || s.getStatus().components == null) {
+      return List.of();
+    }
+    return s.getStatus().components.stream()
+        .filter(c -> c.members != null)
+        .flatMap(c -> c.members.stream())
+        .toList();
+  }
+
+  static long joined(String stack) {
+    return members(stack).stream().filter(m -> m.state == StackStatus.MemberState.Joined).count();
   }
 
   static Deployment deployment() {

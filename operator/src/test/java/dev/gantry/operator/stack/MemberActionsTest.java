@@ -168,6 +168,9 @@ class MemberActionsTest {
     assertThat(writtenKinds(w.pass())).containsExactly("Delete Job " + join);
     assertThat(writtenKinds(w.pass())).isEmpty();
     assertThat(member(w, "media-a").state).isEqualTo(MemberState.Joined);
+    // What it joined by stays in its row after the Job is gone.
+    assertThat(member(w, "media-a").attempt).isEqualTo(1);
+    assertThat(member(w, "media-a").action).isEqualTo("onMemberJoin");
   }
 
   @Test
