@@ -536,10 +536,14 @@ public final class StackCompiler {
       problems.add(new Problem(at, e.getMessage()));
       return;
     }
+    boolean secretAllowed = secretKind && secretField(pointer);
     if (text.literal()) {
+      if (node.asText().contains("$${")) {
+        // No expression, but an escaped ${ to write as a literal one when rendered.
+        fields.add(new TemplateField(pointer, text, List.of(), secretAllowed));
+      }
       return;
     }
-    boolean secretAllowed = secretKind && secretField(pointer);
     List<ExpressionEnvironment.Compiled> compiled = new ArrayList<>();
     for (String source : text.expressions()) {
       try {

@@ -308,6 +308,26 @@ class StackPlannerTest {
   }
 
   @Test
+  void anEscapedDollarBraceIsWrittenAsALiteralEvenInAStringWithNoExpression() {
+    World w =
+        new World(
+            """
+            components:
+            - name: script
+              template:
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: script}
+                data:
+                  plain: "echo $${QUERY_STRING#add=}"
+                  mixed: "echo $${HOME} ${'x'}"
+            """);
+    JsonNode created = ((StackAction.Create) w.pass().actions().get(0)).object();
+    assertThat(created.at("/data/plain").asText()).isEqualTo("echo ${QUERY_STRING#add=}");
+    assertThat(created.at("/data/mixed").asText()).isEqualTo("echo ${HOME} x");
+  }
+
+  @Test
   void eachObjectOfACollectionHasItsOwnRowSayingWhereItStands() {
     World w =
         new World(
