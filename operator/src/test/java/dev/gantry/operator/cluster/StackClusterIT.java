@@ -53,16 +53,36 @@ class StackClusterIT {
     if (operator != null) {
       // The operator still runs while the namespace goes: a Stack left behind by a failed test is
       // torn down, and the pods it holds are let go, rather than held with nobody to let them go.
+      // A Stack a failed test left behind is torn down first (its Provisions destroyed: the
+      // namespace guard refuses to delete a namespace that still holds one).
+      cluster.client.resources(Stack.class).inNamespace(NS).delete();
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () ->
+                  cluster
+                      .client
+                      .resources(Stack.class)
+                      .inNamespace(NS)
+                      .list()
+                      .getItems()
+                      .isEmpty());
       cluster.deleteNamespace(NS, Duration.ofMinutes(2));
       operator.close();
+      cluster.deleteStaticVolumes();
       cluster.client.close();
     }
   }
 
   /** The example's files, in this namespace, with the tier's image. */
   static List<HasMetadata> example(String file) throws Exception {
+    return example("hello", file);
+  }
+
+  static List<HasMetadata> example(String example, String file) throws Exception {
     String yaml =
-        Files.readString(Path.of("..", "examples", "stack", "hello", file))
+        Files.readString(Path.of("..", "examples", "stack", example, file))
             .replace("busybox:1.36", cluster.toolsImage);
     List<HasMetadata> items =
         cluster.client.load(new java.io.ByteArrayInputStream(yaml.getBytes())).items();
@@ -448,6 +468,99 @@ class StackClusterIT {
             cluster.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
                 .filter(j -> j.getMetadata().getName().startsWith("scaled-")))
         .isEmpty();
+  }
+
+  @Test
+  void theBbbExampleConvergesAndItsMediaServersRegisterIntoScaleliteThenLeaveOnDelete()
+      throws Exception {
+    cluster.staticVolumeFor(NS, "bbb-infra-deliverables", "64Mi");
+    for (HasMetadata item : example("bbb", "service-account.yaml")) {
+      cluster.client.resource(item).createOr(r -> r.update());
+    }
+    Stack bbb =
+        Serialization.unmarshal(
+            Serialization.asYaml(example("bbb", "stack.yaml").get(0)), Stack.class);
+    cluster.client.resource(bbb).create();
+    await()
+        .atMost(Duration.ofMinutes(6))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> phase("bbb") == StackStatus.Phase.Ready);
+    // One media server per name the infrastructure's tool returned, each registered by its join.
+    assertThat(row("bbb", "media").items)
+        .extracting(i -> i.name + " " + i.phase)
+        .containsExactly("bbb-media1 Ready", "bbb-media2 Ready");
+    await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> joined("bbb") == 2);
+    String scalelite =
+        cluster
+            .client
+            .pods()
+            .inNamespace(NS)
+            .withLabel("app", "bbb-scalelite")
+            .list()
+            .getItems()
+            .get(0)
+            .getMetadata()
+            .getName();
+    String servers =
+        exec(scalelite, "api", "wget", "-qO-", "http://localhost:8080/cgi-bin/servers");
+    assertThat(servers.lines().sorted().toList())
+        .hasSize(2)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .matches("bbb-media[12]-[a-z0-9-]+,http://[0-9.]+:8080/bigbluebutton/api"));
+    // Made in the order of what they read: greenlight after the Services it reads had endpoints.
+    var greenlight =
+        cluster.client.apps().deployments().inNamespace(NS).withName("bbb-greenlight").get();
+    var postgres = cluster.client.services().inNamespace(NS).withName("bbb-postgres").get();
+    assertThat(java.time.Instant.parse(greenlight.getMetadata().getCreationTimestamp()))
+        .isAfterOrEqualTo(java.time.Instant.parse(postgres.getMetadata().getCreationTimestamp()));
+    // The network rules the API server accepted, one per component that runs pods.
+    assertThat(
+            cluster
+                .client
+                .network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(NS)
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getMetadata().getName().startsWith("bbb-")))
+        .hasSizeGreaterThanOrEqualTo(10);
+
+    // Deleted: the media servers leave scalelite before it goes; the infrastructure goes last.
+    cluster.client.resource(bbb).delete();
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> stack("bbb") == null);
+    var events =
+        cluster.client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "bbb".equals(e.getInvolvedObject().getName()))
+            .toList();
+    assertThat(events.stream().filter(e -> "MemberLeft".equals(e.getReason()))).hasSize(2);
+    assertThat(
+            cluster.client.apps().deployments().inNamespace(NS).list().getItems().stream()
+                .filter(d -> d.getMetadata().getName().startsWith("bbb-")))
+        .isEmpty();
+  }
+
+  /** Runs a command in a container and returns what it printed. */
+  static String exec(String pod, String container, String... command) throws Exception {
+    var out = new java.io.ByteArrayOutputStream();
+    try (var watch =
+        cluster
+            .client
+            .pods()
+            .inNamespace(NS)
+            .withName(pod)
+            .inContainer(container)
+            .writingOutput(out)
+            .exec(command)) {
+      watch.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static void replicas(String stack, int replicas) {
