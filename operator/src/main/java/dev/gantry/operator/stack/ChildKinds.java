@@ -2,8 +2,6 @@ package dev.gantry.operator.stack;
 
 import dev.gantry.api.stack.Stack;
 import dev.gantry.operator.kube.ManagedLabels;
-import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
@@ -54,30 +52,16 @@ final class ChildKinds {
         return new Lookup(known, null);
       }
       KubernetesClient client = context.getClient();
-      APIResource resource;
+      KindDiscovery.Served served;
       try {
-        resource = discover(client, apiVersion, kind);
+        served = KindDiscovery.discover(client, apiVersion, kind);
       } catch (KubernetesClientException e) {
         return new Lookup(null, "discovery of " + apiVersion + " failed: " + e.getMessage());
       }
-      if (resource == null) {
-        return new Lookup(
-            null,
-            "the API server does not serve kind "
-                + kind
-                + " in "
-                + apiVersion
-                + ": fix the template's apiVersion and kind, or install the CRD that defines it");
+      if (served.problem() != null) {
+        return new Lookup(null, served.problem());
       }
-      if (!Boolean.TRUE.equals(resource.getNamespaced())) {
-        return new Lookup(
-            null,
-            kind
-                + " is cluster-scoped: a Stack makes objects in its own namespace only; create it"
-                + " outside the Stack");
-      }
-      ResourceDefinitionContext definition =
-          ResourceDefinitionContext.fromApiResource(apiVersion, resource);
+      ResourceDefinitionContext definition = served.definition();
       Set<String> namespaces = namespaces(context);
       String denied = denied(client, definition, namespaces);
       if (denied != null) {
@@ -92,25 +76,6 @@ final class ChildKinds {
       watched.put(key, now);
       return new Lookup(now, null);
     }
-  }
-
-  private static APIResource discover(KubernetesClient client, String apiVersion, String kind) {
-    APIResourceList list;
-    try {
-      list = client.getApiResources(apiVersion);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return null;
-      }
-      throw e;
-    }
-    if (list == null || list.getResources() == null) {
-      return null;
-    }
-    return list.getResources().stream()
-        .filter(r -> kind.equals(r.getKind()) && !r.getName().contains("/"))
-        .findFirst()
-        .orElse(null);
   }
 
   /** The namespaces the Stack controller watches, or "" for all of them. */
