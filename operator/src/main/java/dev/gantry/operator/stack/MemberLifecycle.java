@@ -45,6 +45,10 @@ final class MemberLifecycle {
   static final String ATTEMPT = "gantry.dev/attempt";
 
   static final Duration FIRST_RETRY = Duration.ofSeconds(10);
+
+  /** Failed runs of a leave after which a component being torn down goes on without it. */
+  static final int GIVE_UP = 3;
+
   static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
 
   private MemberLifecycle() {}
@@ -97,6 +101,40 @@ final class MemberLifecycle {
 
   static Result plan(Input in) {
     return new Pass(in).run();
+  }
+
+  /**
+   * The pods a Stack whose spec is invalid still holds and should let go: its member actions cannot
+   * be rendered until the spec is fixed, so a held pod being deleted is let go once the default
+   * leave timeout passed since its deletion, not held until then.
+   *
+   * @return the releases due now, and when the next one is due
+   */
+  static Result releaseWhileInvalid(Map<String, List<JsonNode>> pods, Instant now) {
+    List<StackAction> releases = new ArrayList<>();
+    Instant next = null;
+    for (var entry : pods.entrySet()) {
+      for (JsonNode pod : entry.getValue()) {
+        if (!held(pod) || !StackPlanner.terminating(pod)) {
+          continue;
+        }
+        Instant due = deletedAt(pod).plus(StackCompiler.DEFAULT_MEMBER_LEAVE_TIMEOUT);
+        if (!now.isBefore(due)) {
+          releases.add(new StackAction.PodFinalizer(entry.getKey(), pod, false));
+        } else if (next == null || due.isBefore(next)) {
+          next = due;
+        }
+      }
+    }
+    return new Result(
+        List.copyOf(releases), List.of(), Optional.ofNullable(next), !releases.isEmpty());
+  }
+
+  /** When a pod was deleted: its deletionTimestamp is that plus its grace period. */
+  static Instant deletedAt(JsonNode pod) {
+    String deleted = pod.path("metadata").path("deletionTimestamp").asText();
+    long grace = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(0);
+    return Instant.parse(deleted).minusSeconds(grace);
   }
 
   /** Whether a live child of a component is one of its member Jobs. */
@@ -225,7 +263,7 @@ final class MemberLifecycle {
           return row(uid, pod, prev, MemberState.Joined, null, null, null);
         }
         // Its Job is gone before it completed (deleted by hand): run it again.
-        return runAction(uid, pod, prev, action, JOIN, nextAttempt(prev, JOIN), null);
+        return runAction(uid, pod, prev, action, JOIN, currentAttempt(prev, JOIN), null);
       }
       int attempt = attempt(join);
       Readiness.Verdict verdict = Readiness.of(join, null);
@@ -277,9 +315,9 @@ final class MemberLifecycle {
               || leave != null
               || (prev != null && prev.state != MemberState.Joining)
               || in.actions().join() == null;
-      if (action == null || (prev == null && !everJoined)) {
+      if (action == null || !everJoined) {
         // Nothing to run: let it go.
-        return left(uid, pod, prev, jobs, holds, null);
+        return left(uid, pod, prev, jobs, holds, null, null);
       }
       Instant deadline = holds ? leavingSince(pod).plus(in.actions().leaveTimeout()) : null;
       String letGo = null;
@@ -294,17 +332,30 @@ final class MemberLifecycle {
       }
       if (leave == null) {
         if (prev != null && prev.state == MemberState.Left) {
-          return left(uid, pod, prev, jobs, holds && letGo == null, null);
+          return left(uid, pod, prev, jobs, holds && letGo == null, null, null);
         }
-        return runAction(uid, pod, prev, action, LEAVE, nextAttempt(prev, LEAVE), letGo);
+        return runAction(uid, pod, prev, action, LEAVE, currentAttempt(prev, LEAVE), letGo);
       }
       int attempt = attempt(leave);
       Readiness.Verdict verdict = Readiness.of(leave, null);
       switch (verdict.state()) {
         case READY -> {
-          return left(uid, pod, prev, jobs, holds && letGo == null, attempt);
+          return left(uid, pod, prev, jobs, holds && letGo == null, attempt, null);
         }
         case FAILED -> {
+          if (in.mode() == Mode.GO && (pod == null || letGo != null) && attempt >= GIVE_UP) {
+            // Torn down, the pod gone: a leave that keeps failing must not hold the teardown.
+            return left(
+                uid,
+                pod,
+                prev,
+                jobs,
+                false,
+                attempt,
+                "its onMemberLeave failed "
+                    + attempt
+                    + " times while the component is torn down; gone on without it");
+          }
           return failed(uid, pod, prev, action, LEAVE, leave, attempt, verdict, letGo);
         }
         default -> {
@@ -331,7 +382,8 @@ final class MemberLifecycle {
         MemberStatus prev,
         List<JsonNode> jobs,
         boolean release,
-        Integer attempt) {
+        Integer attempt,
+        String message) {
       if (release) {
         actions.add(new StackAction.PodFinalizer(in.component(), pod, false));
       }
@@ -342,7 +394,7 @@ final class MemberLifecycle {
           return null;
         }
       }
-      return row(uid, pod, prev, MemberState.Left, attempt, null, LEAVE);
+      return row(uid, pod, prev, MemberState.Left, attempt, message, LEAVE);
     }
 
     /** A failed run: run again once its backoff passed. */
@@ -396,6 +448,13 @@ final class MemberLifecycle {
         annotations.put(MEMBER_NAME, memberName(pod, prev));
         annotations.put(ATTEMPT, String.valueOf(attempt));
         StackNames.markHookPods(body, hook);
+        // Gantry deletes a member Job once its outcome is in the status; one the TTL controller
+        // deleted before that would be run again.
+        body.with("spec").remove("ttlSecondsAfterFinished");
+        if (LEAVE.equals(hook) && !body.path("spec").has("activeDeadlineSeconds")) {
+          // A leave that hangs (an image that never pulls) fails, so it is run again or given up.
+          body.with("spec").put("activeDeadlineSeconds", in.actions().leaveTimeout().toSeconds());
+        }
         rendered = in.renderer().render(action.withBody(body), member(pod, prev));
       } catch (IllegalArgumentException e) {
         // Nothing to run until the Stack is fixed (the fix is a new generation, a new pass).
@@ -446,10 +505,14 @@ final class MemberLifecycle {
       return r;
     }
 
-    /** The run after the last one of the same action, or the first. */
-    private static int nextAttempt(MemberStatus prev, String hook) {
+    /**
+     * The run the row is at for this action, or the first: with no Job there, that run's Job was
+     * never made (not rendered, refused) or was deleted by hand, and is made now. Only a Job seen
+     * to fail moves to the next run, so a pass that cannot make one does not count runs up.
+     */
+    private static int currentAttempt(MemberStatus prev, String hook) {
       boolean sameAction = prev != null && prev.attempt != null && field(hook).equals(prev.action);
-      return sameAction ? prev.attempt + 1 : 1;
+      return sameAction ? prev.attempt : 1;
     }
 
     private void deleteOlder(List<JsonNode> jobs, String hook, JsonNode latest) {
@@ -477,8 +540,9 @@ final class MemberLifecycle {
     }
 
     private Instant leavingSince(JsonNode pod) {
-      String deleted = pod.path("metadata").path("deletionTimestamp").asText();
-      return deleted.isEmpty() ? in.now() : Instant.parse(deleted);
+      return pod.path("metadata").path("deletionTimestamp").asText().isEmpty()
+          ? in.now()
+          : deletedAt(pod);
     }
 
     private Instant failedAt(JsonNode job) {

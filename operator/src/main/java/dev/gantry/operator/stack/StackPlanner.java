@@ -81,7 +81,13 @@ public final class StackPlanner {
       }
       if (!def.valid()) {
         StackStatus status = StackStatuses.invalid(stack, def.problems(), o.now());
-        return new Plan(List.of(), status, Optional.empty(), false);
+        MemberLifecycle.Result held = MemberLifecycle.releaseWhileInvalid(o.pods(), o.now());
+        held.wake().ifPresent(w -> wakeIn(Duration.between(o.now(), w)));
+        return new Plan(
+            held.actions(),
+            status,
+            Optional.ofNullable(wake).map(w -> Duration.between(o.now(), w)),
+            false);
       }
       for (String name : def.graph().order()) {
         component(def.components().get(name));

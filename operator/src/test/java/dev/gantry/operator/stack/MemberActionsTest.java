@@ -366,4 +366,73 @@ class MemberActionsTest {
         .isNotEqualTo(
             StackNames.memberJob("a".repeat(60), "mediaServer", "member-leave", "some-uid", 13));
   }
+
+  @Test
+  void aJoinWhoseJobWasNeverMadeIsMadeAgainAsTheSameRunNotTheNext() {
+    World w = running();
+    addPod(w, pod("media-a", "10.0.0.1"));
+    w.pass();
+    // As if the create had been refused: no Job, the row says run 1.
+    w.children.get("media").removeIf(MemberLifecycle::isMemberJob);
+    String first = StackNames.memberJob("shop", "media", "member-join", "uid-media-a", 1);
+    assertThat(writtenKinds(w.pass())).containsExactly("Create Job " + first);
+    w.children.get("media").removeIf(MemberLifecycle::isMemberJob);
+    assertThat(writtenKinds(w.pass())).containsExactly("Create Job " + first);
+    assertThat(member(w, "media-a").attempt).isEqualTo(1);
+  }
+
+  @Test
+  void aMemberJobHasNoTtlAndALeaveJobADeadline() {
+    World w =
+        new World(
+            SPEC.replace(
+                "  onMemberJoin:\n    backoffLimit: 0\n",
+                "  onMemberJoin:\n    backoffLimit: 0\n    ttlSecondsAfterFinished: 0\n"));
+    w.pass();
+    w.pass();
+    w.rolledOut("media");
+    w.pass();
+    addPod(w, pod("media-a", "10.0.0.1"));
+    w.pass();
+    assertThat(job(w, "member-join").at("/spec").has("ttlSecondsAfterFinished")).isFalse();
+    finish(w, "member-join", "Complete");
+    w.pass();
+    livePod(w, "media-a").with("metadata").put("deletionTimestamp", w.now.toString());
+    w.pass();
+    assertThat(job(w, "member-leave").at("/spec/activeDeadlineSeconds").asLong()).isEqualTo(120);
+  }
+
+  @Test
+  void aComponentTornDownGoesOnWithoutALeaveThatKeepsFailingOnceItsPodIsGone() {
+    World w = joined();
+    w.deleting();
+    w.pass();
+    livePod(w, "media-a").with("metadata").put("deletionTimestamp", w.now.toString());
+    for (int run = 1; run <= MemberLifecycle.GIVE_UP; run++) {
+      w.pass();
+      finish(w, "member-leave", "Failed");
+      w.now = w.now.plus(Duration.ofMinutes(5));
+      w.pass();
+    }
+    // The pod was let go after its timeout; after the third failure the member is Left.
+    assertThat(w.pods.get("media")).isEmpty();
+    assertThat(member(w, "media-a").state).isEqualTo(MemberState.Left);
+    assertThat(member(w, "media-a").message).contains("failed 3 times");
+    w.pass();
+    w.pass();
+    w.pass();
+    assertThat(w.plan().finished()).isTrue();
+  }
+
+  @Test
+  void aStackWhoseSpecBecameInvalidLetsAHeldPodGoAfterTheDefaultLeaveTimeout() {
+    World w = joined();
+    livePod(w, "media-a").with("metadata").put("deletionTimestamp", w.now.toString());
+    w.stack.getSpec().components.get(1).timeout = "not a duration";
+    StackPlanner.Plan plan = w.pass();
+    assertThat(writtenKinds(plan)).isEmpty();
+    assertThat(plan.requeue()).hasValue(Duration.ofMinutes(5));
+    w.now = w.now.plus(Duration.ofMinutes(5));
+    assertThat(writtenKinds(w.pass())).containsExactly("PodFinalizer Pod media-a");
+  }
 }
