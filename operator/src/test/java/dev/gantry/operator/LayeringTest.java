@@ -50,6 +50,7 @@ class LayeringTest {
           "dev.gantry.operator.stack.StackObserver",
           "dev.gantry.operator.stack.StackActions",
           "dev.gantry.operator.stack.ChildKinds",
+          "dev.gantry.operator.stack.KindDiscovery",
           "dev.gantry.operator.stack.StackClients",
           "dev.gantry.operator.kube.StatusWriter",
           "dev.gantry.operator.kube.ChildWriter",
