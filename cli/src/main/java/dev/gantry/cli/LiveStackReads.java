@@ -82,31 +82,23 @@ final class LiveStackReads {
           return null;
         });
 
-    // As StackObserver.observe does inline (not reusable from here): a Provision child's
-    // outputs, and which Services' endpoints to count.
+    // What the operator's observer reads besides the children, read here as the user.
     Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
     Set<String> sensitive = new LinkedHashSet<>();
-    Set<String> services = new LinkedHashSet<>();
-    children.forEach(
-        (component, live) -> {
-          for (JsonNode child : live) {
-            String kind = child.path("kind").asText();
-            String childName = child.path("metadata").path("name").asText();
-            if ("Provision".equals(kind)
-                && child.path("apiVersion").asText().startsWith("gantry.dev/")) {
-              read(
-                      "Provision " + childName + "'s outputs",
-                      () -> StackObserver.readOutputs(client, namespace, childName))
-                  .ifPresent(
-                      o -> {
-                        outputs.put(component, o.values());
-                        sensitive.addAll(o.sensitiveValues());
-                      });
-            } else if ("Service".equals(kind) && "v1".equals(child.path("apiVersion").asText())) {
-              services.add(childName);
-            }
-          }
-        });
+    StackObserver.Reads reads = StackObserver.reads(children);
+    reads
+        .provisions()
+        .forEach(
+            (component, provision) ->
+                read(
+                        "Provision " + provision + "'s outputs",
+                        () -> StackObserver.readOutputs(client, namespace, provision))
+                    .ifPresent(
+                        o -> {
+                          outputs.put(component, o.values());
+                          sensitive.addAll(o.sensitiveValues());
+                        }));
+    Set<String> services = reads.services();
     Map<String, Integer> endpoints =
         services.isEmpty()
             ? Map.of()

@@ -79,25 +79,18 @@ public final class StackObserver {
     }
     Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
     Set<String> sensitive = new LinkedHashSet<>();
-    Set<String> services = new LinkedHashSet<>();
-    children.forEach(
-        (component, live) -> {
-          for (JsonNode child : live) {
-            String kind = child.path("kind").asText();
-            String childName = child.path("metadata").path("name").asText();
-            if ("Provision".equals(kind)
-                && child.path("apiVersion").asText().startsWith("gantry.dev/")) {
-              readOutputs(client, namespace, childName)
-                  .ifPresent(
-                      o -> {
-                        outputs.put(component, o.values());
-                        sensitive.addAll(o.sensitiveValues());
-                      });
-            } else if ("Service".equals(kind) && "v1".equals(child.path("apiVersion").asText())) {
-              services.add(childName);
-            }
-          }
-        });
+    Reads reads = reads(children);
+    reads
+        .provisions()
+        .forEach(
+            (component, provision) ->
+                readOutputs(client, namespace, provision)
+                    .ifPresent(
+                        o -> {
+                          outputs.put(component, o.values());
+                          sensitive.addAll(o.sensitiveValues());
+                        }));
+    Set<String> services = reads.services();
     Map<String, Integer> endpoints =
         deleting(stack) || services.isEmpty()
             ? Map.of()
@@ -115,6 +108,33 @@ public final class StackObserver {
         pods(stack, context),
         deleting(stack) && namespaceTerminating(client, namespace),
         clock.instant());
+  }
+
+  /**
+   * What a Stack's children call for reading besides themselves.
+   *
+   * @param provisions each Provision child's name, by component: its outputs are read
+   * @param services the Service children: their ready endpoints are counted
+   */
+  public record Reads(Map<String, String> provisions, Set<String> services) {}
+
+  public static Reads reads(Map<String, List<JsonNode>> children) {
+    Map<String, String> provisions = new LinkedHashMap<>();
+    Set<String> services = new LinkedHashSet<>();
+    children.forEach(
+        (component, live) -> {
+          for (JsonNode child : live) {
+            String kind = child.path("kind").asText();
+            String childName = child.path("metadata").path("name").asText();
+            if ("Provision".equals(kind)
+                && child.path("apiVersion").asText().startsWith("gantry.dev/")) {
+              provisions.put(component, childName);
+            } else if ("Service".equals(kind) && "v1".equals(child.path("apiVersion").asText())) {
+              services.add(childName);
+            }
+          }
+        });
+    return new Reads(provisions, services);
   }
 
   /** Each kind the spec names or the status remembers, once. */
